@@ -1,0 +1,251 @@
+"""Scrape-residue removal: turns a document's text into clean blocks (headings, paragraphs, lists).
+
+Web pages scraped into the corpus carry things that must never become a passage an answer quotes: sponsor
+lists, sign-up boxes, "View this post on Instagram" embeds, navigation ("Back To Blog", "Contact Us"), calls
+to action ("Click the button below to get your free copy"), video timestamps and image captions. Removal is
+rule-based and line-, block- or sentence-level, so every rule can be tested against the seed documents and
+every drop is reported with the rule's name. Each block keeps the character span it came from, so a
+citation can point at the exact place in the source file.
+
+Leaves out: any learned or fuzzy classification (a rule that is wrong is visible and fixable), and
+rewording. Kept text is the source's own, except that line breaks inside a paragraph become spaces and
+glued-on embed tokens ("glutealGlute-Exercises-Pinterest") are cut.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+# Whole-line residue: (rule name, pattern matched against the stripped line, case-insensitive).
+LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in [
+        ("instagram embed", r"view this post on instagram"),
+        ("instagram embed", r"a post shared by\b.*"),
+        ("navigation", r"back to blog"),
+        ("navigation", r"still have questions\??"),
+        ("navigation", r"contact us"),
+        ("navigation", r"find \|.*"),
+        ("sign-up box", r"join the team"),
+        ("sign-up box", r"subscribe\b.*"),
+        ("sign-up box", r".*\bunsubscribe at any time\b.*"),
+        ("sign-up box", r".*\bpowered by convertkit\b.*"),
+        ("call to action", r"if you prefer to watch this episode.*"),
+        ("call to action", r"need a visual\??"),
+        ("call to action", r"check out the exercises discussed here\.?"),
+        ("call to action", r"keep (?:training|running)!*"),
+        ("episode timestamp", r"(?:[•*-]\s*)?\[\d{1,2}:\d{2}(?::\d{2})?\].*"),
+        ("relative date", r"\d+\s+(?:second|minute|hour|day|week|month|year)s?\s+ago"),
+        # Bylines belong in the document's metadata (front matter), not in a passage.
+        ("byline", r"(?:host|author|written by|posted by)\s*:.*"),
+    ]
+]
+
+# A one-line block describing a picture (alt text left by the scrape): no sentence punctuation at all.
+IMAGE_CAPTION = re.compile(
+    r"(?:people|a (?:man|woman|person|runner|group)|image|photo|picture)\b[^.!?:]*", re.IGNORECASE
+)
+
+# A heading that opens a sponsor list: it and the short lines or lists under it are dropped.
+SPONSOR_HEADING = re.compile(r".*\bsponsors?\b.*", re.IGNORECASE)
+
+# Sentences that sell or redirect rather than inform. A paragraph made mostly of them is dropped whole.
+CALL_TO_ACTION_SENTENCE = re.compile(
+    r"click the button|free copy|free ebook|free resources|check out my post|follow .{0,40} on instagram"
+    r"|send (?:him|her|me|us) an email|online membership|sign up|\bsubscribe\b|pe[ae]ked your interest"
+    r"|piqued your interest|just the thing for you|guide takes",
+    re.IGNORECASE,
+)
+
+# Pinterest "pin it" tokens glued into the text by the scrape, e.g. "glutealGlute-Exercises-Pinterest".
+EMBED_TOKEN = re.compile(r"[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-Pinterest\b")
+
+BULLET = re.compile(r"^\s*(?:[•*·▪‣◦]|-(?=\s)|\d{1,2}[.)](?=\s))\s*")
+MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+# Sentence ends, except after abbreviations a runner's text uses ("Dr. Minard", "e.g. a band").
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"’)]?\s+(?=[“\"(A-Z0-9])")
+_ABBREVIATIONS = ("dr.", "mr.", "mrs.", "ms.", "st.", "vs.", "e.g.", "i.e.", "etc.", "approx.", "no.")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A unit of clean text: 'heading', 'paragraph' or 'list', with its span in the source text."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+    after_gap: bool = False  # two or more blank lines before it: a lost heading or a change of topic
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """What a rule removed, kept for reports and tests."""
+
+    rule: str
+    text: str
+
+
+@dataclass
+class CleanText:
+    blocks: list[Block] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split on sentence ends, without splitting after 'Dr.' and similar abbreviations."""
+    pieces: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        candidate = text[start : match.start() + 1].strip()
+        if candidate.lower().endswith(_ABBREVIATIONS):
+            continue
+        pieces.append(text[start : match.end()].strip())
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        pieces.append(tail)
+    return pieces
+
+
+def clean(text: str, *, start: int = 0, title: str = "") -> CleanText:
+    """Clean `text[start:]` into blocks; `title` lets a repeat of the document title be dropped."""
+    result = CleanText()
+    in_sponsor_list = False
+    for raw in _raw_blocks(text, start):
+        lines = _drop_residue_lines(raw.lines, result.dropped)
+        if not lines:
+            continue
+        block = _classify(lines, raw.after_gap, result.dropped)
+        if block is None:
+            continue
+        if block.kind == "heading":
+            if SPONSOR_HEADING.fullmatch(block.text):
+                in_sponsor_list = True
+                result.dropped.append(Dropped("sponsor list", block.text))
+                continue
+            if title and _normalise(block.text) == _normalise(title):
+                result.dropped.append(Dropped("title repeat", block.text))
+                continue
+            in_sponsor_list = False
+        elif in_sponsor_list and _looks_like_name_list(block):
+            result.dropped.append(Dropped("sponsor list", block.text))
+            continue
+        else:
+            in_sponsor_list = False
+        if block.kind == "paragraph":
+            block = _drop_call_to_action_sentences(block, result.dropped)
+            if block is None:
+                continue
+        result.blocks.append(block)
+    return result
+
+
+@dataclass
+class _RawBlock:
+    lines: list[tuple[str, int, int]]  # (line text, start offset, end offset)
+    after_gap: bool
+
+
+def _raw_blocks(text: str, start: int) -> list[_RawBlock]:
+    """Group lines into blocks separated by blank lines, remembering where each line sits."""
+    blocks: list[_RawBlock] = []
+    current: list[tuple[str, int, int]] = []
+    blank_run = 0
+    position = start
+    for line in text[start:].splitlines(keepends=True):
+        content = line.rstrip("\r\n")
+        if content.strip():
+            if not current:
+                blocks.append(_RawBlock(current, after_gap=blank_run >= 2))
+            current.append((content, position, position + len(content)))
+            blank_run = 0
+        else:
+            if current:
+                current = []
+            blank_run += 1
+        position += len(line)
+    return [block for block in blocks if block.lines]
+
+
+def _drop_residue_lines(lines, dropped: list[Dropped]):
+    kept = []
+    for line, line_start, line_end in lines:
+        stripped = line.strip()
+        rule = next((name for name, pattern in LINE_RULES if pattern.fullmatch(stripped)), None)
+        if rule:
+            dropped.append(Dropped(rule, stripped))
+        else:
+            kept.append((line, line_start, line_end))
+    return kept
+
+
+def _classify(lines, after_gap: bool, dropped: list[Dropped]) -> Block | None:
+    start, end = lines[0][1], lines[-1][2]
+    first = lines[0][0]
+    if len(lines) == 1 and MARKDOWN_HEADING.match(first):
+        return Block("heading", _tidy(MARKDOWN_HEADING.sub("", first)), start, end, after_gap)
+    if len(lines) == 1 and not BULLET.match(first):
+        stripped = _tidy(first)
+        if IMAGE_CAPTION.fullmatch(stripped) and len(stripped.split()) >= 4:
+            dropped.append(Dropped("image caption", stripped))
+            return None
+        if _looks_like_heading(stripped):
+            return Block("heading", stripped, start, end, after_gap)
+    if BULLET.match(first):
+        return Block("list", _join_list_items(lines), start, end, after_gap)
+    return Block("paragraph", _tidy(" ".join(line for line, _, _ in lines)), start, end, after_gap)
+
+
+def _looks_like_heading(line: str) -> bool:
+    words = line.split()
+    if not words or len(line) > 80 or len(words) > 10:
+        return False
+    if not (line[0].isupper() or line[0].isdigit()):
+        return False
+    if line.endswith((".", ",", ";", ":")):
+        return False
+    # "Now Do Them!" is a heading; a short exclamation in running text rarely stands alone on a line.
+    return not (line.endswith(("!", "?")) and len(words) > 5)
+
+
+def _join_list_items(lines) -> str:
+    """One '- item' line per bullet; lines without a bullet continue the item above (e.g. a quote's author)."""
+    items: list[str] = []
+    for line, _, _ in lines:
+        if BULLET.match(line) or not items:
+            items.append(_tidy(BULLET.sub("", line)))
+        else:
+            items[-1] = f"{items[-1]} {_tidy(line)}"
+    return "\n".join(f"- {item}" for item in items)
+
+
+def _looks_like_name_list(block: Block) -> bool:
+    """Sponsor names: a list, or short lines without sentence punctuation."""
+    if block.kind == "list":
+        return True
+    return len(block.text.split()) <= 6 and not block.text.endswith((".", "!", "?"))
+
+
+def _drop_call_to_action_sentences(block: Block, dropped: list[Dropped]) -> Block | None:
+    sentences = split_sentences(block.text)
+    selling = [s for s in sentences if CALL_TO_ACTION_SENTENCE.search(s)]
+    if not selling:
+        return block
+    if len(selling) * 2 >= len(sentences):
+        dropped.append(Dropped("call to action", block.text))
+        return None
+    dropped.extend(Dropped("call to action", sentence) for sentence in selling)
+    kept = " ".join(s for s in sentences if s not in selling)
+    return Block(block.kind, kept, block.start, block.end, block.after_gap)
+
+
+def _tidy(text: str) -> str:
+    text = EMBED_TOKEN.sub("", text)
+    text = MARKDOWN_LINK.sub(r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()

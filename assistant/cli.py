@@ -1,0 +1,174 @@
+"""The `stride` command line (also `python -m assistant`).
+
+Reads Settings once, builds the pipeline through `wiring.Stride`, and turns library errors (StrideError) into
+one-line messages with a non-zero exit. Every command takes --json for machines. Heavy imports happen inside
+the commands, so `stride --help` answers at once.
+
+Leaves out: all behaviour; each command only calls the stage that does the work and prints the result.
+"""
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import click
+
+EXIT_ERROR = 1
+
+
+class StrideGroup(click.Group):
+    """Turns library errors into a one-line message and exit status 1 instead of a traceback."""
+
+    def invoke(self, ctx):
+        from assistant.errors import StrideError
+
+        try:
+            return super().invoke(ctx)
+        except StrideError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=StrideGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="stride", prog_name="stride")
+@click.pass_context
+def cli(ctx):
+    """Stride answers runners' strength-training questions from a curated corpus, with citations.
+
+    Configuration comes from environment variables (STRIDE_CORPUS_DIR, STRIDE_DATA_DIR, STRIDE_CHROMA_URL,
+    STRIDE_EMBEDDINGS, OLLAMA_HOST, ...): see the README.
+    """
+    from assistant.config import Settings
+    from assistant.wiring import Stride
+
+    ctx.obj = ctx.obj or Stride(Settings())
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Build a fresh index from these documents and replace the old one.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def ingest(stride, paths, rebuild, as_json):
+    """Index the corpus folder (default) or the given files and folders.
+
+    Only new or changed documents are embedded; documents deleted from an indexed folder are removed.
+    Files Stride cannot read are skipped with the reason, and their previously indexed chunks are kept.
+    """
+    from assistant.index_corpus import index_corpus
+
+    report = index_corpus(stride, list(paths), rebuild=rebuild)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        _print_ingest(report)
+    if report.failed:
+        sys.exit(EXIT_ERROR)
+
+
+def _print_ingest(report) -> None:
+    verb = "Rebuilt" if report.rebuilt else "Indexed"
+    click.echo(f"{verb} {report.index_location}: {report.documents_total} documents, {report.chunks_total} chunks.")
+    for label, sources in (
+        ("added", report.sync.added),
+        ("updated", report.sync.updated),
+        ("removed", report.sync.removed),
+    ):
+        for source in sources:
+            click.echo(f"  {label:<9} {source}")
+    if report.sync.unchanged:
+        click.echo(f"  unchanged {len(report.sync.unchanged)} document(s)")
+    for skipped in report.skipped:
+        click.echo(f"  skipped   {skipped.source}: {skipped.reason}")
+    if report.moved_aside:
+        click.echo(f"  the damaged index was moved to {report.moved_aside}")
+    click.echo(f"Embedded {report.sync.chunks_embedded} chunk(s), reused {report.sync.chunks_reused}.")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 50), help="How many passages.")
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of passages.")
+@click.pass_obj
+def search(stride, query, k, mode, as_json):
+    """Print the passages that best match QUERY, ranked."""
+    hits = stride.retriever.search(query, k=k, mode=mode)
+    if as_json:
+        click.echo(json.dumps([_hit_json(rank, hit) for rank, hit in enumerate(hits, 1)], indent=2))
+        return
+    if not hits:
+        click.echo("No passages matched.")
+    for rank, hit in enumerate(hits, 1):
+        chunk = hit.chunk
+        where = f"{chunk.title} — {chunk.section}" if chunk.section else chunk.title
+        ranks = ", ".join(f"{name} #{r}" for name, r in (("dense", hit.dense_rank), ("bm25", hit.bm25_rank)) if r)
+        click.echo(f"{rank}. {where}  [score {hit.score:.4f}; {ranks}]")
+        click.echo(f"   {chunk.source}, characters {chunk.start}-{chunk.end}")
+        for line in chunk.text.splitlines():
+            click.echo(textwrap.fill(line, 100, initial_indent="   ", subsequent_indent="     "))
+        click.echo()
+
+
+def _hit_json(rank: int, hit) -> dict:
+    chunk = hit.chunk
+    return {
+        "rank": rank,
+        "id": chunk.id,
+        "source": chunk.source,
+        "title": chunk.title,
+        "section": chunk.section,
+        "text": chunk.text,
+        "start": chunk.start,
+        "end": chunk.end,
+        "score": round(hit.score, 6),
+        "dense_rank": hit.dense_rank,
+        "bm25_rank": hit.bm25_rank,
+        "dense_similarity": None if hit.dense_similarity is None else round(hit.dense_similarity, 4),
+    }
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of documents.")
+@click.pass_obj
+def sources(stride, as_json):
+    """List the indexed documents with their metadata and chunk counts."""
+    found = stride.index.sources()
+    if as_json:
+        click.echo(json.dumps([vars(info) for info in found], indent=2))
+        return
+    if not found:
+        click.echo("The index is empty: run `stride ingest`.")
+    for info in found:
+        details = ", ".join(f"{key}: {value}" for key, value in sorted(info.metadata.items()))
+        click.echo(f"{info.source}  ({info.chunks} chunks)\n   {info.title}" + (f"\n   {details}" if details else ""))
+
+
+@cli.command(name="eval")
+@click.option("--retrieval", is_flag=True, help="Run the retrieval evaluation (the only one so far; the default).")
+@click.option("--dataset", type=click.Path(path_type=Path), default=Path("eval/retrieval.jsonl"), show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@click.pass_obj
+def evaluate(stride, retrieval, dataset, as_json):
+    """Score retrieval on the labelled questions: hybrid vs dense-only vs BM25-only (and RRF fusion)."""
+    from assistant.retrieval_eval import METRICS, MODES, evaluate, load_questions
+
+    report = evaluate(stride.retriever, load_questions(dataset))
+    if as_json:
+        click.echo(json.dumps({key: value for key, value in report.items() if key != "per_question"}, indent=2))
+        return
+    click.echo(f"Retrieval on {report['questions']} questions ({dataset}):")
+    click.echo(f"  {'split':<6}{'mode':<8}" + "".join(f"{metric:>10}" for metric in METRICS))
+    for split, results in [("all", report), *report["splits"].items()]:
+        for mode in MODES:
+            click.echo(f"  {split:<6}{mode:<8}" + "".join(f"{results[mode][metric]:>10.3f}" for metric in METRICS))
+    for broken in report["broken_labels"]:
+        click.echo(f"  label matches no passage: {broken}")
+
+
+def main() -> None:
+    cli(prog_name="stride")

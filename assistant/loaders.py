@@ -1,0 +1,202 @@
+"""Reading source files: .md, .txt, .html and .pdf into plain text plus metadata.
+
+Metadata comes from a front-matter block at the top of a .md/.txt file, or from a sidecar file
+`NAME.EXT.meta.json` beside any document (the sidecar wins where both name a field). Text files keep their
+exact characters, so a passage's span points into the file itself; HTML and PDF spans point into the
+extracted text. Anything that cannot be read raises `Unreadable` with a one-line reason.
+
+Leaves out: OCR of scanned PDFs, character-set guessing (text must be UTF-8), and HTML layout beyond
+headings, paragraphs and list items.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
+SIDECAR_SUFFIX = ".meta.json"
+MAX_FILE_BYTES = 20 * 1024 * 1024
+METADATA_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,40}")
+
+
+class Unreadable(Exception):
+    """The file cannot become a document; the message is the one-line reason shown to the user."""
+
+
+@dataclass(frozen=True)
+class LoadedText:
+    text: str
+    content_start: int  # where the content begins (after any front matter)
+    metadata: dict[str, str]
+    fingerprint: str  # hash of the file's bytes and its sidecar's: equal fingerprints mean nothing changed
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+def load(path: Path) -> LoadedText:
+    """Read one supported file; raise Unreadable with the reason when it can't be used."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise Unreadable(
+            f"unsupported file type '{suffix or path.name}' (Stride reads {', '.join(SUPPORTED_SUFFIXES)})"
+        )
+    data = _read_bytes(path)
+    sidecar_bytes, sidecar = _read_sidecar(path)
+    if suffix == ".pdf":
+        text, start, metadata = _pdf_text(data)
+    else:
+        decoded = _decode(data)
+        if suffix in (".html", ".htm"):
+            text, start, metadata = _html_text(decoded)
+        else:
+            metadata, start = parse_front_matter(decoded)
+            text = decoded
+    if not text[start:].strip():
+        raise Unreadable("no text in it (empty file, or a PDF with no text layer)")
+    fingerprint = hashlib.sha256(data + b"\0" + sidecar_bytes).hexdigest()
+    return LoadedText(text, start, {**metadata, **sidecar}, fingerprint)
+
+
+def parse_front_matter(text: str) -> tuple[dict[str, str], int]:
+    """`---` / `key: value` lines / `---` at the very top; returns the metadata and where content starts."""
+    if not text.startswith("---\n") and not text.startswith("---\r\n"):
+        return {}, 0
+    metadata: dict[str, str] = {}
+    position = text.index("\n") + 1
+    line_number = 1
+    while position < len(text):
+        end = text.find("\n", position)
+        end = len(text) if end == -1 else end
+        line = text[position:end].rstrip("\r")
+        line_number += 1
+        position = end + 1
+        if line.strip() == "---":
+            return metadata, min(position, len(text))
+        if not line.strip():
+            continue
+        key, sep, value = line.partition(":")
+        if not sep or not METADATA_KEY.fullmatch(key.strip()):
+            raise Unreadable(f"front matter line {line_number} is not 'key: value': {line.strip()[:60]!r}")
+        metadata[key.strip().lower()] = value.strip().strip("\"'")
+    raise Unreadable("front matter starts with '---' but has no closing '---' line")
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise Unreadable(
+                f"too large ({size // (1024 * 1024)} MiB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB)"
+            )
+        data = path.read_bytes()
+    except PermissionError:
+        raise Unreadable("permission denied") from None
+    except OSError as error:
+        raise Unreadable(f"cannot be read ({error.strerror or error})") from None
+    if not data.strip():
+        raise Unreadable("empty file")
+    return data
+
+
+def _decode(data: bytes) -> str:
+    if b"\0" in data[:8192]:
+        raise Unreadable("binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise Unreadable(f"not UTF-8 text (bad byte at offset {error.start}); save it as UTF-8") from None
+
+
+def _read_sidecar(path: Path) -> tuple[bytes, dict[str, str]]:
+    sidecar = sidecar_path(path)
+    if not sidecar.exists():
+        return b"", {}
+    raw = _read_bytes(sidecar)
+    try:
+        fields = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise Unreadable(f"metadata file {sidecar.name} is not valid JSON ({error})") from None
+    if not isinstance(fields, dict):
+        raise Unreadable(f"metadata file {sidecar.name} must hold a JSON object of fields")
+    metadata: dict[str, str] = {}
+    for key, value in fields.items():
+        if not METADATA_KEY.fullmatch(str(key)) or isinstance(value, dict | list):
+            raise Unreadable(f"metadata file {sidecar.name}: field {key!r} must be a simple name with a text value")
+        metadata[str(key).lower()] = str(value)
+    return raw, metadata
+
+
+def _pdf_text(data: bytes) -> tuple[str, int, dict[str, str]]:
+    import io
+
+    import pypdf  # imported here: only PDF users pay for it
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise Unreadable("encrypted PDF")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = (reader.metadata or {}).get("/Title") or ""
+    except Unreadable:
+        raise
+    except Exception as error:  # pypdf raises many types for damaged files
+        raise Unreadable(f"not a readable PDF ({type(error).__name__})") from None
+    # A blank line between pages keeps a page break from gluing two paragraphs together.
+    text = "\n\n".join(page.strip() for page in pages)
+    return text, 0, ({"title": str(title).strip()} if str(title).strip() else {})
+
+
+class _HtmlToText(HTMLParser):
+    """Headings, paragraphs and list items become blocks separated by blank lines; page chrome is skipped."""
+
+    SKIPPED = frozenset(
+        {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg", "iframe", "button"}
+    )
+    BLOCKS = frozenset({"p", "div", "section", "article", "br", "tr", "blockquote", "pre", "table", "ul", "ol", "main"})
+    HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title = ""
+        self._skip_depth = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIPPED:
+            self._skip_depth += 1
+        elif tag == "title":
+            self._in_title = True
+        elif tag in self.HEADINGS or tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "li":
+            self.parts.append("\n• ")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIPPED:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag == "title":
+            self._in_title = False
+        elif tag in self.HEADINGS or tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+        elif not self._skip_depth:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def _html_text(html: str) -> tuple[str, int, dict[str, str]]:
+    parser = _HtmlToText()
+    parser.feed(html)
+    parser.close()
+    lines = [line.strip() for line in "".join(parser.parts).splitlines()]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+    title = parser.title.strip()
+    return text, 0, ({"title": title} if title else {})

@@ -1,0 +1,232 @@
+"""Retrieval: a runner's question -> the best passages, by BM25 and dense similarity fused with RRF.
+
+The lexical side (BM25 over every chunk, held in memory) catches exact terms like "clamshells" or "hex bar";
+the dense side (Chroma nearest neighbours of the question's embedding) catches paraphrases. Reciprocal rank
+fusion combines the two rankings without having to calibrate their scores against each other. Runners rarely
+use the corpus's anatomy words, so the lexical query is expanded with a small vocabulary ("glute med" ->
+gluteus medius, hip abductors, side of the hip). Near-duplicate passages are collapsed so the top k says k
+different things. Every hit carries the fused score and each retriever's rank, for debugging and the eval.
+
+Leaves out: deciding whether anything retrieved is relevant enough to answer from (that belongs to the
+answering stage) and any re-ranking model.
+"""
+
+import re
+import threading
+from dataclasses import dataclass
+
+from assistant.errors import InputError
+from assistant.index import ChunkIndex, StoredChunk
+
+MAX_QUESTION_CHARS = 2000
+CANDIDATES = 20  # how deep each retriever's list goes before fusion
+# hybrid = dense score + BM25_WEIGHT * (BM25 score / the query's best BM25 score). Chosen on the dev half
+# of eval/retrieval.jsonl; see the README for the measurements behind it, including RRF.
+BM25_WEIGHT = 0.1
+RRF_K = 60  # the constant from Cormack et al. (2009), for the 'rrf' mode kept for comparison
+DUPLICATE_OVERLAP = 0.7  # Jaccard word overlap above which two passages count as saying the same thing
+MODES = ("hybrid", "dense", "bm25", "rrf")
+
+# Each group lists ways runners and the sources name the same thing. A query mentioning any phrase in a
+# group gets the whole group's words added on the lexical side.
+VOCABULARY: list[tuple[str, ...]] = [
+    (
+        "glute med",
+        "glute medius",
+        "gluteus medius",
+        "hip abductors",
+        "abductors",
+        "side of the hip",
+        "outside of the hip",
+        "side of my hip",
+        "queen glutes",
+        "queen of the glutes",
+        "gluteus minimus",
+    ),
+    ("glute max", "gluteus maximus", "biggest glute", "king of the glutes"),
+    ("butt", "bum", "backside", "glutes", "gluteal muscles", "butt cheek"),
+    ("front of the hip", "front of my hip", "front of hip", "hip flexors", "hip flexor", "psoas", "iliopsoas"),
+    ("hamstrings", "hammies", "hamstring", "back of the thigh", "hip extensors", "hip extension"),
+    ("quads", "quad", "quadriceps", "front of the thigh", "quad dominant"),
+    ("single leg", "one leg", "single-leg", "one-legged", "balance on one leg"),
+    ("band", "theraband", "mini band", "resistance band", "loop band", "fitness bands"),
+    ("clamshell", "clamshells", "clams", "lying on my side"),
+    ("farmers carry", "farmer’s carry", "farmer's carry", "suitcase carry", "carry a weight"),
+    ("bridge", "bridges", "glute bridge", "hip thrust", "hip raise"),
+    ("sitting", "sit", "desk", "chair", "office"),
+    ("lower back", "low back", "back pain"),
+    ("dumbbell", "kettlebell", "kettle bell", "weight", "hex bar"),
+    ("sore", "soreness", "feel it", "burn"),
+    ("activate", "activation", "fire", "engage", "switch on", "wake up"),
+    ("stabilize", "stabilise", "stability", "stabilizing", "wobble", "hip drop"),
+    ("lengthen", "lengthening", "stretch", "stretching", "tight", "tightness"),
+]
+
+STOPWORDS = frozenset(
+    "a an and are as at be but by can could do does doing for from had has have how i if in into is it "
+    "its me my of on or should so than that the their them then there these they this to was we were what "
+    "when where which while who why will with would you your yours im i'm ive i've get got any some".split()
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage with the fused score and where each retriever ranked it (None: not in its list)."""
+
+    chunk: StoredChunk
+    score: float
+    dense_rank: int | None
+    bm25_rank: int | None
+    dense_similarity: float | None
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased, stop-worded, lightly stemmed words, shared by the index side and the query side."""
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "'").replace("'", ""))
+    return [_stem(word) for word in words if word not in STOPWORDS]
+
+
+def _stem(word: str) -> str:
+    """A light suffix stripper: enough that squats/squatting/squat and lunge/lunges/lunging meet."""
+    if len(word) <= 3:
+        return word
+    for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith(("ss", "us", "is")):
+            word = word[: -len(suffix)] + replacement
+            break
+    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "lsz":
+        word = word[:-1]  # squatt -> squat
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
+def expand_query(question: str) -> str:
+    """The question plus the vocabulary groups it touches, for the lexical retriever only."""
+    lowered = " " + re.sub(r"[^a-z0-9’' ]+", " ", question.lower()) + " "
+    extra = [" ".join(group) for group in VOCABULARY if any(f" {phrase} " in lowered for phrase in group)]
+    return " ".join([question, *extra])
+
+
+def validate_question(question: str) -> str:
+    """The question with control characters removed; InputError if there is nothing usable in it."""
+    if not isinstance(question, str):
+        raise InputError("the question must be text")
+    cleaned = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", question).strip()
+    if not cleaned:
+        raise InputError("the question is empty: ask something, e.g. 'Should I strengthen my hip flexors?'")
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise InputError(f"the question is too long ({len(cleaned)} characters; the limit is {MAX_QUESTION_CHARS})")
+    return cleaned
+
+
+class HybridRetriever:
+    """Searches one ChunkIndex; the lexical index is built on first use and kept."""
+
+    def __init__(
+        self, index: ChunkIndex, embeddings, *, candidates: int = CANDIDATES, bm25_weight: float = BM25_WEIGHT
+    ) -> None:
+        self.index = index
+        self.embeddings = embeddings
+        self.candidates = candidates
+        self.bm25_weight = bm25_weight
+        self._lock = threading.Lock()
+        self._bm25 = None
+        self._chunks: list[StoredChunk] = []
+        self._by_id: dict[str, StoredChunk] = {}
+
+    def search(self, question: str, k: int = 5, *, mode: str = "hybrid") -> list[Hit]:
+        if mode not in MODES:
+            raise InputError(f"unknown retrieval mode '{mode}' (choose from {', '.join(MODES)})")
+        if k < 1:
+            raise InputError("k must be at least 1")
+        question = validate_question(question)
+        self._ensure_lexical_index()
+        # Both sides see the vocabulary: "butt" alone embeds far from "gluteus maximus".
+        expanded = expand_query(question)
+        lexical = self._lexical(expanded) if mode != "dense" else {}
+        dense = self._dense(expanded, extra=list(lexical)) if mode != "bm25" else {}
+        return _collapse_duplicates(self._rank(dense, lexical, mode), k)
+
+    def refresh(self) -> None:
+        """Forget the lexical index so the next search sees chunks added since it was built."""
+        with self._lock:
+            self._bm25 = None
+
+    def _ensure_lexical_index(self) -> None:
+        with self._lock:
+            if self._bm25 is not None:
+                return
+            from rank_bm25 import BM25Okapi
+
+            chunks = sorted(self.index.chunks(), key=lambda c: (c.source, c.ordinal))
+            # Title and section are searchable too: "hip hinge" should find the chunk under that heading.
+            corpus = [tokens(f"{c.title} {c.section} {c.text}") for c in chunks] or [[]]
+            self._chunks, self._by_id = chunks, {c.id: c for c in chunks}
+            self._bm25 = BM25Okapi(corpus)
+
+    def _dense(self, query: str, extra: list[str]) -> dict[str, float]:
+        """Chunk id -> dense score: the mean of the chunk's own cosine and its best window's.
+
+        Candidates come from Chroma's nearest chunks and nearest windows (plus the lexical candidates,
+        so every fused hit has a dense score); each is then scored exactly from its stored vectors.
+        """
+        import numpy as np
+
+        vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        candidates = dict.fromkeys(self.index.nearest(vector.tolist(), self.candidates, kind="chunk"))
+        candidates.update(dict.fromkeys(self.index.nearest(vector.tolist(), 3 * self.candidates, kind="window")))
+        candidates.update(dict.fromkeys(extra))
+        scores = {}
+        for chunk_id, (own, windows) in self.index.vectors([c for c in candidates if c in self._by_id]).items():
+            whole = float(np.dot(own, vector)) if own else 0.0
+            best_window = float(np.max(np.asarray(windows) @ vector)) if windows else whole
+            scores[chunk_id] = (whole + best_window) / 2
+        return scores
+
+    def _lexical(self, query: str) -> dict[str, float]:
+        """Chunk id -> BM25 score divided by this query's best, for the top candidates with any match."""
+        # Each word once: BM25 adds a term's score per occurrence in the query, and an expansion that
+        # repeats "band" five times would drown the word the runner actually asked about.
+        query_tokens = list(dict.fromkeys(tokens(query)))
+        if not query_tokens or not self._chunks:
+            return {}
+        scores = self._bm25.get_scores(query_tokens)
+        best = max(scores)
+        if best <= 0:
+            return {}
+        ranked = sorted(range(len(scores)), key=lambda i: -scores[i])[: self.candidates]
+        return {self._chunks[i].id: float(scores[i] / best) for i in ranked if scores[i] > 0}
+
+    def _rank(self, dense: dict[str, float], lexical: dict[str, float], mode: str) -> list[Hit]:
+        dense_rank = _ranks(dense)
+        bm25_rank = _ranks(lexical)
+        ids = set(dense) | set(lexical)
+        if mode == "rrf":
+            fused = {i: sum(1.0 / (RRF_K + r[i]) for r in (dense_rank, bm25_rank) if i in r) for i in ids}
+        else:  # hybrid, dense, bm25: a weighted sum of the scores (a side that did not run adds nothing)
+            fused = {i: dense.get(i, 0.0) + self.bm25_weight * lexical.get(i, 0.0) for i in ids}
+            if mode == "bm25":
+                fused = dict(lexical)
+        ordered = sorted(ids, key=lambda i: (-fused[i], dense_rank.get(i, 10**6)))
+        return [Hit(self._by_id[i], fused[i], dense_rank.get(i), bm25_rank.get(i), dense.get(i)) for i in ordered]
+
+
+def _ranks(scores: dict[str, float]) -> dict[str, int]:
+    return {id_: rank for rank, id_ in enumerate(sorted(scores, key=lambda i: -scores[i]), 1)}
+
+
+def _collapse_duplicates(hits: list[Hit], k: int) -> list[Hit]:
+    kept: list[Hit] = []
+    kept_words: list[set[str]] = []
+    for hit in hits:
+        words = set(tokens(hit.chunk.text))
+        if any(_overlap(words, other) >= DUPLICATE_OVERLAP for other in kept_words):
+            continue
+        kept.append(hit)
+        kept_words.append(words)
+        if len(kept) == k:
+            break
+    return kept
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0

@@ -1,0 +1,57 @@
+"""Wiring: builds the embeddings, Chroma client, index and retriever from Settings, once, lazily.
+
+The edges (CLI, UI, eval) create one `Stride` from their Settings and ask it for parts; tests pass their own
+embeddings or client instead. Nothing heavy is imported until a part is first used, so `stride --help`
+stays instant.
+
+Leaves out: any behaviour of its own; it only connects the stages.
+"""
+
+from functools import cached_property
+
+from assistant.config import Settings
+
+
+class Stride:
+    def __init__(self, settings: Settings, *, embeddings=None, client=None) -> None:
+        self.settings = settings
+        self._embeddings = embeddings
+        self._client = client
+
+    def reset(self) -> None:
+        """Forget the client, index and retriever (e.g. after the index folder was replaced)."""
+        self._client = None
+        for part in ("client", "index", "retriever"):
+            self.__dict__.pop(part, None)
+
+    @property
+    def index_location(self) -> str:
+        return self.settings.chroma_url or str(self.settings.index_dir)
+
+    @cached_property
+    def embeddings(self):
+        if self._embeddings is not None:
+            return self._embeddings
+        from assistant.embeddings import make_embeddings
+
+        return make_embeddings(self.settings.embeddings, self.settings.ollama_host)
+
+    @cached_property
+    def client(self):
+        if self._client is not None:
+            return self._client
+        from assistant.index import open_client
+
+        return open_client(path=self.settings.index_dir, url=self.settings.chroma_url)
+
+    @cached_property
+    def index(self):
+        from assistant.index import ChunkIndex
+
+        return ChunkIndex(self.client, self.embeddings, self.settings.collection, location=self.index_location)
+
+    @cached_property
+    def retriever(self):
+        from assistant.retrieve import HybridRetriever
+
+        return HybridRetriever(self.index, self.embeddings)
