@@ -130,6 +130,14 @@ class ChunkIndex:
         collection = self.collection()
         return 0 if collection is None else collection.count()
 
+    def probe(self) -> None:
+        """Read the stored collection, whatever model built it; IndexDamaged if that fails."""
+        try:
+            if self.name in {c.name for c in self.client.list_collections()}:
+                self.client.get_collection(self.name).count()
+        except Exception as error:
+            raise IndexDamaged(self._read_error(error)) from None
+
     def chunks(self) -> list[StoredChunk]:
         """Every stored chunk (for the lexical retriever, which needs them all in memory)."""
         collection = self.require_collection()
@@ -304,6 +312,10 @@ def move_aside(path: Path) -> Path:
             f"cannot move the damaged index at {path} aside ({error.strerror or error}): "
             "move or delete it by hand, then run `stride ingest`"
         ) from None
+    # Chroma keeps one system per path for the life of the process; forget the one bound to the old files.
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
     return target
 
 

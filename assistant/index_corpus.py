@@ -87,7 +87,7 @@ def _reopen_if_damaged(stride) -> str | None:
     if stride.settings.chroma_url:
         return None
     try:
-        stride.index.count()
+        stride.index.probe()
         return None
     except IndexDamaged:
         pass

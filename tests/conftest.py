@@ -1,0 +1,50 @@
+"""Shared fixtures. The real MiniLM model and real Chroma are cheap enough to use almost everywhere."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.wiring import Stride
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def embeddings():
+    from assistant.embeddings import MiniLMOnnxEmbeddings
+
+    return MiniLMOnnxEmbeddings()
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A writable copy of the real corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def make_stride(tmp_path, embeddings):
+    """Build a Stride over a corpus folder with its own on-disk index in tmp_path."""
+
+    def make(corpus_dir: Path, **overrides) -> Stride:
+        settings = Settings(corpus_dir=corpus_dir, data_dir=tmp_path / "data", **overrides)
+        return Stride(settings, embeddings=overrides.pop("embeddings_override", embeddings))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def seed_stride(tmp_path_factory, embeddings):
+    """The real corpus, indexed once for the whole session (read-only use)."""
+    from assistant.index_corpus import index_corpus
+
+    data = tmp_path_factory.mktemp("seed-index")
+    stride = Stride(Settings(corpus_dir=CORPUS, data_dir=data), embeddings=embeddings)
+    index_corpus(stride, [])
+    return stride

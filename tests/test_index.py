@@ -1,0 +1,162 @@
+"""The Chroma index: incremental sync, safety when a run fails part-way, model checks, damage and rebuild."""
+
+import pytest
+
+from assistant.errors import IndexDamaged, IndexMismatch, InputError
+from assistant.index_corpus import index_corpus
+
+pytestmark = pytest.mark.integration
+
+
+def chunk_ids(stride, source=None):
+    got = stride.index.collection().get(where={"kind": "chunk"}, include=["metadatas"])
+    return {i for i, m in zip(got["ids"], got["metadatas"], strict=True) if source in (None, m["source"])}
+
+
+def test_reingesting_an_unchanged_corpus_changes_nothing(corpus_copy, make_stride):
+    stride = make_stride(corpus_copy)
+    first = index_corpus(stride, [])
+    before = chunk_ids(stride)
+    second = index_corpus(stride, [])
+    assert len(first.sync.added) == 3 and first.sync.chunks_embedded == len(before)
+    assert second.sync.added == second.sync.updated == second.sync.removed == []
+    assert sorted(second.sync.unchanged) == sorted(first.sync.added)
+    assert second.sync.chunks_embedded == 0 and chunk_ids(stride) == before
+
+
+def test_changing_one_document_changes_only_its_chunks(corpus_copy, make_stride):
+    stride = make_stride(corpus_copy)
+    index_corpus(stride, [])
+    others = chunk_ids(stride) - chunk_ids(stride, "glute-training-basics.txt")
+    old_basics = chunk_ids(stride, "glute-training-basics.txt")
+    path = corpus_copy / "glute-training-basics.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Learn how to activate", "Learn to switch on"))
+
+    report = index_corpus(stride, [])
+
+    assert report.sync.updated == ["glute-training-basics.txt"] and len(report.sync.unchanged) == 2
+    new_basics = chunk_ids(stride, "glute-training-basics.txt")
+    assert chunk_ids(stride) - new_basics == others
+    assert len(new_basics - old_basics) == 1  # only the chunk holding the edit is new...
+    assert report.sync.chunks_embedded == 1  # ...and only it was embedded
+    assert not (old_basics - new_basics) & chunk_ids(stride)  # the replaced chunk is gone
+
+
+def test_a_deleted_document_is_removed_and_an_unreadable_one_is_kept(corpus_copy, make_stride):
+    stride = make_stride(corpus_copy)
+    index_corpus(stride, [])
+    kept = chunk_ids(stride, "top-5-favorite-glute-exercises.txt")
+    (corpus_copy / "glute-training-basics.txt").unlink()
+    (corpus_copy / "top-5-favorite-glute-exercises.txt").write_bytes(b"\xff\xfe not utf-8 \x00")
+
+    report = index_corpus(stride, [])
+
+    assert report.sync.removed == ["glute-training-basics.txt"]
+    assert [s.source for s in report.skipped] == ["top-5-favorite-glute-exercises.txt"]
+    assert chunk_ids(stride, "top-5-favorite-glute-exercises.txt") == kept
+    assert not report.failed  # found in a folder, not named: a skip, not an error
+
+
+def test_an_empty_corpus_folder_is_an_error_and_leaves_the_index_alone(corpus_copy, make_stride, tmp_path):
+    stride = make_stride(corpus_copy)
+    index_corpus(stride, [])
+    before = chunk_ids(stride)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError, match="no readable documents.*left unchanged"):
+        index_corpus(stride, [empty])
+    for path in corpus_copy.iterdir():
+        path.unlink()
+    with pytest.raises(InputError):
+        index_corpus(stride, [])
+    assert chunk_ids(stride) == before
+
+
+class FailingEmbeddings:
+    """Real embeddings that fail after `budget` calls: a run that dies part-way through."""
+
+    def __init__(self, real, budget):
+        self.real, self.budget, self.model_id = real, budget, real.model_id
+
+    def embed_documents(self, texts):
+        self.budget -= 1
+        if self.budget < 0:
+            raise RuntimeError("simulated crash mid-ingest")
+        return self.real.embed_documents(texts)
+
+    def embed_query(self, text):
+        return self.real.embed_query(text)
+
+
+def test_a_run_that_dies_part_way_leaves_the_old_index_answering(corpus_copy, make_stride, embeddings):
+    from assistant.config import Settings
+    from assistant.wiring import Stride
+
+    stride = make_stride(corpus_copy)
+    index_corpus(stride, [])
+    for path in corpus_copy.glob("*.txt"):
+        path.write_text(path.read_text(encoding="utf-8").replace("glute", "glute "))  # every doc changes
+    dying = Stride(stride.settings, embeddings=FailingEmbeddings(embeddings, budget=1))
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        index_corpus(dying, [])
+
+    fresh = Stride(Settings(**stride.settings.model_dump()), embeddings=embeddings)
+    hits = fresh.retriever.search("should I strengthen my hip flexors?", k=3)
+    assert hits and hits[0].chunk.section == "Hip flexors"
+    report = index_corpus(fresh, [])  # the next run completes the job
+    assert len(report.sync.unchanged) + len(report.sync.updated) == 3 and report.chunks_total > 0
+    assert index_corpus(fresh, []).sync.chunks_embedded == 0
+
+
+def test_another_embedding_model_asks_for_a_rebuild(corpus_copy, make_stride, embeddings):
+    stride = make_stride(corpus_copy)
+    index_corpus(stride, [])
+
+    class OtherModel(FailingEmbeddings):
+        model_id = "ollama/nomic-embed-text"
+
+    other = make_stride(corpus_copy, embeddings_override=None)
+    other._embeddings = OtherModel(embeddings, budget=100)
+    other._embeddings.model_id = "ollama/nomic-embed-text"
+    with pytest.raises(IndexMismatch, match=r"built with embedding model 'all-MiniLM.*stride ingest --rebuild"):
+        other.retriever.search("hip flexors")
+    report = index_corpus(other, [], rebuild=True)
+    assert report.rebuilt and len(report.sync.added) == 3
+    assert other.index.collection().metadata["embedding_model"] == "ollama/nomic-embed-text"
+
+
+def test_rebuild_replaces_the_collection_in_one_step(corpus_copy, make_stride):
+    stride = make_stride(corpus_copy)
+    index_corpus(stride, [])
+    before = chunk_ids(stride)
+    report = index_corpus(stride, [], rebuild=True)
+    assert report.sync.chunks_embedded == len(before) and chunk_ids(stride) == before
+    assert {c.name for c in stride.client.list_collections()} == {"stride"}
+
+
+def test_a_rebuild_interrupted_before_the_rename_is_finished_on_next_open(corpus_copy, make_stride):
+    from assistant.index import REBUILD_SUFFIX, ChunkIndex
+
+    stride = make_stride(corpus_copy)
+    index_corpus(stride, [])
+    before = chunk_ids(stride)
+    collection = stride.client.get_collection("stride")
+    collection.modify(name="stride" + REBUILD_SUFFIX, metadata={**collection.metadata, "complete": True})
+    reopened = ChunkIndex(stride.client, stride.embeddings, "stride")
+    assert {c.name for c in stride.client.list_collections()} == {"stride"}
+    assert reopened.count() == collection.count() and chunk_ids(stride) == before
+
+
+def test_a_corrupted_index_is_detected_and_rebuilt(corpus_copy, make_stride):
+    stride = make_stride(corpus_copy)
+    index_corpus(stride, [])
+    index_dir = stride.settings.index_dir
+    (index_dir / "chroma.sqlite3").write_bytes(b"this is not a database" * 100)
+
+    damaged = make_stride(corpus_copy)
+    with pytest.raises(IndexDamaged, match="stride ingest --rebuild"):
+        damaged.retriever.search("hip flexors")
+    report = index_corpus(make_stride(corpus_copy), [], rebuild=True)
+    assert report.moved_aside and ".damaged-" in report.moved_aside
+    assert report.chunks_total > 0
+    assert make_stride(corpus_copy).retriever.search("hip flexors", k=1)[0].chunk.section == "Hip flexors"

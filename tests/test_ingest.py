@@ -1,0 +1,174 @@
+"""Loading, splitting and discovery: structure-aware chunks with stable ids; bad files skipped with a reason."""
+
+import os
+
+import pytest
+
+from assistant.errors import InputError
+from assistant.ingest import MAX_CHUNK_WORDS, Candidate, discover, load_document
+from assistant.loaders import Unreadable
+from tests.conftest import CORPUS, SEEDS
+
+
+def load(path, source=None):
+    return load_document(Candidate(path, source or path.name, explicit=True))
+
+
+def test_seed_metadata_and_titles():
+    documents = {d.source: d for d in map(load, sorted(CORPUS.glob("*.txt")))}
+    assert documents["learn2run-strength-training-glutes.txt"].title == "Strength Training for Runners: Glutes"
+    assert documents["learn2run-strength-training-glutes.txt"].metadata["author"] == "Dr. Matt Minard"
+    assert documents["top-5-favorite-glute-exercises.txt"].title == "Top 5 Favorite Glute Exercises for Runners"
+    assert documents["glute-training-basics.txt"].title == "Glute Training Basics"
+    for document in documents.values():
+        assert "url" not in document.metadata and "date" not in document.metadata  # none is known
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside this checkout")
+def test_corpus_keeps_the_seed_text_verbatim():
+    pairs = {
+        "000_bf1f62fd895834b3.txt": "learn2run-strength-training-glutes.txt",
+        "001_0cdb5ab5137d922c.txt": "top-5-favorite-glute-exercises.txt",
+        "003_6708c5a874311bbf.txt": "glute-training-basics.txt",
+    }
+    for seed, name in pairs.items():
+        corpus_text = (CORPUS / name).read_text(encoding="utf-8")
+        body = corpus_text.split("\n---\n", 1)[1]
+        assert body == (SEEDS / seed).read_text(encoding="utf-8")
+
+
+def test_sections_follow_the_headings_in_plain_text():
+    sections = {c.section for path in CORPUS.glob("*.txt") for c in load(path).chunks}
+    assert {"Hip extensors", "Hip flexors", "Muscle functions", "Fitness bands"} <= sections
+    assert {"Glute Push-off", "Hip Hinge", "Gluteus Medius", "What Happens Without Them"} <= sections
+
+
+def test_chunks_fit_the_embedding_model_and_point_at_their_source_text():
+    for path in CORPUS.glob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        for chunk in load(path).chunks:
+            assert len(chunk.text.split()) <= MAX_CHUNK_WORDS * 3 // 2
+            first_words = chunk.text.lstrip("- ").split()[:4]
+            assert " ".join(first_words) in " ".join(text[chunk.start : chunk.end].replace("•", "").split())
+
+
+def test_a_long_paragraph_is_split_at_sentence_ends():
+    chunks = load(CORPUS / "glute-training-basics.txt").chunks
+    assert len(chunks) >= 2
+    for chunk in chunks:
+        assert chunk.text.rstrip().endswith((".", "?", "!", "”"))
+
+
+def test_a_scrape_gap_starts_a_new_chunk():
+    # Two blank lines mark the squat and lunge paragraphs whose headings the scrape lost.
+    chunks = load(CORPUS / "top-5-favorite-glute-exercises.txt").chunks
+    squat = next(c for c in chunks if "all-time favorite glute exercises" in c.text)
+    assert "Similar to the squat" not in squat.text
+    assert squat.text.startswith("This is one of my all-time favorite")
+
+
+def test_ids_are_stable_and_change_only_with_the_text(tmp_path):
+    first = [c.id for c in load(CORPUS / "glute-training-basics.txt").chunks]
+    again = [c.id for c in load(CORPUS / "glute-training-basics.txt").chunks]
+    assert first == again and len(set(first)) == len(first)
+    edited = tmp_path / "glute-training-basics.txt"
+    original = (CORPUS / "glute-training-basics.txt").read_text(encoding="utf-8")
+    edited.write_text(original.replace("Learn how to activate the glutes", "Learn to switch on the glutes"))
+    changed = [c.id for c in load(edited).chunks]
+    assert changed[:2] == first[:2] and changed[2] != first[2]
+
+
+def test_markdown_html_and_pdf_are_read(tmp_path):
+    (tmp_path / "notes.md").write_text("---\ntitle: My notes\nauthor: Coach K\n---\n# Hip hinge\n\nHinge from the hips.\n")
+    html = (
+        "<html><head><title>Band walks</title><script>var x=1;</script></head><body><nav>Home | Blog</nav>"
+        "<h2>Monster walks</h2><p>Put the band around your ankles and step sideways.</p>"
+        "<footer>Subscribe now</footer></body></html>"
+    )
+    (tmp_path / "walks.html").write_text(html)
+    (tmp_path / "carry.pdf").write_bytes(make_pdf("Farmer carries load one side."))
+    md, page, pdf = load(tmp_path / "notes.md"), load(tmp_path / "walks.html"), load(tmp_path / "carry.pdf")
+    assert (md.title, md.metadata["author"], md.chunks[0].section) == ("My notes", "Coach K", "Hip hinge")
+    assert page.title == "Band walks" and page.chunks[0].section == "Monster walks"
+    assert "step sideways" in page.chunks[0].text and "var x" not in page.chunks[0].text
+    assert "Subscribe" not in page.chunks[0].text and "Home" not in page.chunks[0].text
+    assert "Farmer carries load one side." in pdf.chunks[0].text
+
+
+def test_a_sidecar_sets_metadata(tmp_path):
+    (tmp_path / "walks.txt").write_text("Step sideways with a band around the ankles, twenty steps each way.\n")
+    (tmp_path / "walks.txt.meta.json").write_text('{"title": "Band walks", "author": "Coach K"}')
+    document = load(tmp_path / "walks.txt")
+    assert (document.title, document.metadata["author"]) == ("Band walks", "Coach K")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.md", b"\n\n   \n", "empty file"),
+        ("binary.txt", b"\x00\x01\x02binary\x00", "binary file"),
+        ("latin1.txt", "Caf\xe9 squats".encode("latin-1"), "not UTF-8"),
+        ("bad-front.md", b"---\ntitle My notes\n---\nText.\n", "front matter line 2"),
+        ("open-front.md", b"---\ntitle: x\nauthor: y\n", "no closing"),
+        ("scanned.pdf", None, "no text"),
+        ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "not a readable PDF"),
+        ("only-residue.txt", b"Back To Blog\n\nContact Us\n", "nothing left"),
+    ],
+)
+def test_unusable_files_raise_a_one_line_reason(tmp_path, name, content, reason):
+    path = tmp_path / name
+    path.write_bytes(make_pdf("") if content is None else content)
+    with pytest.raises(Unreadable) as caught:
+        load(path)
+    assert reason in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_malformed_sidecar_is_a_reason_not_a_crash(tmp_path):
+    (tmp_path / "a.txt").write_text("Squat with your weight on your heels, every session.\n")
+    (tmp_path / "a.txt.meta.json").write_text("{not json")
+    with pytest.raises(Unreadable, match="not valid JSON"):
+        load(tmp_path / "a.txt")
+
+
+def test_discover_skips_unsupported_hidden_readme_and_loops(tmp_path):
+    (tmp_path / "a.txt").write_text("Hip hinge.\n")
+    (tmp_path / "README.md").write_text("How to add documents.\n")
+    (tmp_path / "a.txt.meta.json").write_text("{}")
+    (tmp_path / "slides.docx").write_bytes(b"PK")
+    (tmp_path / ".hidden.txt").write_text("secret")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "b.md").write_text("Lunge.\n")
+    os.symlink(tmp_path, sub / "loop")  # a folder that contains itself
+    candidates, skipped = discover([tmp_path], tmp_path)
+    assert sorted(c.source for c in candidates) == ["a.txt", "sub/b.md"]
+    assert [(s.source, s.reason) for s in skipped] == [("slides.docx", "unsupported file type .docx")]
+
+
+def test_discover_rejects_a_missing_path(tmp_path):
+    with pytest.raises(InputError, match="no such file or folder"):
+        discover([tmp_path / "nope"], tmp_path)
+
+
+def make_pdf(text: str) -> bytes:
+    """A minimal one-page PDF with `text` in Helvetica (no text layer at all when text is empty)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode() if text else b""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
