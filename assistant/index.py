@@ -82,6 +82,7 @@ def open_client(*, path: Path | None = None, url: str | None = None):
     assert path is not None
     try:
         path.mkdir(parents=True, exist_ok=True)
+        _probe_sqlite(path / "chroma.sqlite3")
         return chromadb.PersistentClient(path=str(path), settings=settings)
     except Exception as error:
         raise _disk_error(path, error) from None
@@ -284,6 +285,19 @@ class ChunkIndex:
     def _read_error(self, error: Exception) -> str:
         where = self.location or "the index"
         return f"cannot read {where} ({_short(error)}): if it is damaged, run `stride ingest --rebuild`"
+
+
+def _probe_sqlite(database: Path, timeout: float = 3.0) -> None:
+    """Fail fast on a locked or damaged database file: Chroma itself would wait forever on a lock."""
+    import sqlite3
+
+    if not database.exists():
+        return
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=timeout)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        connection.close()
 
 
 def _disk_error(path: Path, error: Exception) -> IndexUnavailable:
