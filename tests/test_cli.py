@@ -118,8 +118,11 @@ def test_a_locked_index_is_one_line_not_a_hang(run, tmp_path, corpus_copy):
     lock.execute("BEGIN EXCLUSIVE")  # another process in the middle of a write
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "assistant", "search", "hip flexors"], capture_output=True, text=True,
-            cwd=ROOT, timeout=60,
+            [sys.executable, "-m", "assistant", "search", "hip flexors"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
             env={**os.environ, "STRIDE_DATA_DIR": str(tmp_path / "data"), "STRIDE_CORPUS_DIR": str(corpus_copy)},
         )
     finally:
@@ -140,8 +143,14 @@ def test_module_entry_point_and_instant_help():
     # Generous bound for a loaded CI machine; the benchmark measures the real figure.
     assert elapsed < 2.0
     heavy = subprocess.run(
-        [sys.executable, "-c", "import sys, assistant.cli; print(sorted(m for m in ('chromadb', 'onnxruntime', "
-         "'langchain_core', 'rank_bm25') if m in sys.modules))"],
-        capture_output=True, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-c",
+            "import sys, assistant.cli; print(sorted(m for m in ('chromadb', 'onnxruntime', "
+            "'langchain_core', 'rank_bm25') if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert heavy.stdout.strip() == "[]"

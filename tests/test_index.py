@@ -63,7 +63,7 @@ def test_an_empty_corpus_folder_is_an_error_and_leaves_the_index_alone(corpus_co
     before = chunk_ids(stride)
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(InputError, match="no readable documents.*left unchanged"):
+    with pytest.raises(InputError, match=r"no readable documents.*left unchanged"):
         index_corpus(stride, [empty])
     for path in corpus_copy.iterdir():
         path.unlink()

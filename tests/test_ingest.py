@@ -79,7 +79,9 @@ def test_ids_are_stable_and_change_only_with_the_text(tmp_path):
 
 
 def test_markdown_html_and_pdf_are_read(tmp_path):
-    (tmp_path / "notes.md").write_text("---\ntitle: My notes\nauthor: Coach K\n---\n# Hip hinge\n\nHinge from the hips.\n")
+    (tmp_path / "notes.md").write_text(
+        "---\ntitle: My notes\nauthor: Coach K\n---\n# Hip hinge\n\nHinge from the hips.\n"
+    )
     html = (
         "<html><head><title>Band walks</title><script>var x=1;</script></head><body><nav>Home | Blog</nav>"
         "<h2>Monster walks</h2><p>Put the band around your ankles and step sideways.</p>"

@@ -16,8 +16,13 @@ def question(*labels):
 
 def test_metrics_on_a_known_ranking():
     q = question("alpha", "beta")
-    ranked = [("a.txt", "nothing"), ("a.txt", "has Alpha in it"), ("b.txt", "beta but wrong source"),
-              ("a.txt", "and beta"), ("a.txt", "more")]
+    ranked = [
+        ("a.txt", "nothing"),
+        ("a.txt", "has Alpha in it"),
+        ("b.txt", "beta but wrong source"),
+        ("a.txt", "and beta"),
+        ("a.txt", "more"),
+    ]
     scores = score_ranking(q, ranked)
     assert scores["recall@1"] == 0 and scores["recall@5"] == 1.0 and scores["mrr"] == 0.5
     ideal = 1 + 1 / 1.5849625
