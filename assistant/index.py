@@ -100,12 +100,15 @@ class ChunkIndex:
         self.embeddings = embeddings
         self.name = name
         self.location = location
+        self._collection = None  # checked once, then kept: a search should not list collections each time
         self._finish_interrupted_rebuild()
 
     # -- reading -------------------------------------------------------------------------------------
 
     def collection(self, *, create: bool = False):
         """The collection, checked against the configured model; None if it doesn't exist and create=False."""
+        if self._collection is not None:
+            return self._collection
         try:
             if create:
                 collection = self.client.get_or_create_collection(
@@ -119,6 +122,7 @@ class ChunkIndex:
         except Exception as error:
             raise IndexDamaged(self._read_error(error)) from None
         self._check_compatible(collection)
+        self._collection = collection
         return collection
 
     def require_collection(self):
@@ -151,35 +155,17 @@ class ChunkIndex:
             for id_, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
-    def nearest(self, vector: list[float], n: int, *, kind: str = "chunk") -> list[str]:
-        """Ids of the chunks owning the n entries of `kind` ('chunk' or 'window') nearest to `vector`."""
-        collection = self.require_collection()
-        n = min(n, collection.count())
-        if n <= 0:
-            return []
-        try:
-            got = collection.query(query_embeddings=[vector], n_results=n, where={"kind": kind}, include=["metadatas"])
-        except Exception as error:
-            raise IndexDamaged(self._read_error(error)) from None
-        return list(dict.fromkeys(meta["chunk"] for meta in got["metadatas"][0]))
-
-    def vectors(self, chunk_ids: list[str]) -> dict[str, tuple[list, list]]:
-        """For each chunk id: (its own vector, the vectors of its windows)."""
-        if not chunk_ids:
-            return {}
+    def nearest(self, vector: list[float], n: int) -> list[tuple[str, str, float]]:
+        """(chunk id, kind, cosine similarity) of the n entries, chunks or windows, nearest to `vector`."""
         collection = self.require_collection()
         try:
-            got = collection.get(where={"chunk": {"$in": list(chunk_ids)}}, include=["embeddings", "metadatas"])
+            got = collection.query(query_embeddings=[vector], n_results=n, include=["metadatas", "distances"])
         except Exception as error:
             raise IndexDamaged(self._read_error(error)) from None
-        found: dict[str, tuple[list, list]] = {id_: ([], []) for id_ in chunk_ids}
-        for vector, meta in zip(got["embeddings"], got["metadatas"], strict=True):
-            own, windows = found[meta["chunk"]]
-            if meta["kind"] == "chunk":
-                own.extend(vector)
-            else:
-                windows.append(vector)
-        return found
+        return [
+            (meta["chunk"], meta["kind"], 1.0 - distance)
+            for meta, distance in zip(got["metadatas"][0], got["distances"][0], strict=True)
+        ]
 
     def sources(self) -> list[SourceInfo]:
         collection = self.collection()
@@ -256,6 +242,7 @@ class ChunkIndex:
         with contextlib.suppress(Exception):
             self.client.delete_collection(self.name)
         staging_collection.modify(name=self.name)
+        self._collection = None
 
     def _finish_interrupted_rebuild(self) -> None:
         """A rebuild killed between deleting the old collection and renaming the new one: finish it."""
