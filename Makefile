@@ -1,0 +1,40 @@
+# Stride: `make run` sets everything up and runs it; `make test` runs the tests (what CI runs).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run test lint format eval bench clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+# Index the corpus (only what changed), then a sample search. The chat UI will start here once it exists.
+run: $(INSTALLED)
+	$(BIN)/stride ingest
+	$(BIN)/stride search "Should I strengthen my hip flexors?" -k 3
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest -q
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+eval: $(INSTALLED)
+	$(BIN)/stride eval
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/bench.py --scale 10
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info bench/results
