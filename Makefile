@@ -14,10 +14,10 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-# Index the corpus (only what changed), then a sample search. The chat UI will start here once it exists.
+# Index the corpus (only what changed), then answer a sample question. The chat UI will start here once it exists.
 run: $(INSTALLED)
 	$(BIN)/stride ingest
-	$(BIN)/stride search "Should I strengthen my hip flexors?" -k 3
+	$(BIN)/stride ask "Should I strengthen my hip flexors?"
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -q

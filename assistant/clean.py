@@ -65,7 +65,7 @@ MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 # Sentence ends, except after abbreviations a runner's text uses ("Dr. Minard", "e.g. a band").
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"’)]?\s+(?=[“\"(A-Z0-9])")
-_ABBREVIATIONS = ("dr.", "mr.", "mrs.", "ms.", "st.", "vs.", "e.g.", "i.e.", "etc.", "approx.", "no.")
+ABBREVIATIONS = ("dr.", "mr.", "mrs.", "ms.", "st.", "vs.", "e.g.", "i.e.", "etc.", "approx.", "no.")
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         candidate = text[start : match.start() + 1].strip()
-        if candidate.lower().endswith(_ABBREVIATIONS):
+        if candidate.lower().endswith(ABBREVIATIONS):
             continue
         pieces.append(text[start : match.end()].strip())
         start = match.end()

@@ -170,5 +170,138 @@ def evaluate(stride, retrieval, dataset, as_json):
         click.echo(f"  label matches no passage: {broken}")
 
 
+def _backend_options(command):
+    command = click.option("--model", default=None, help="Model name (Ollama) or GGUF path/name (llama-cpp).")(command)
+    return click.option(
+        "--backend",
+        type=click.Choice(["auto", "ollama", "llama-cpp"]),
+        default=None,
+        help="Who writes the answer (default: STRIDE_BACKEND, else auto).",
+    )(command)
+
+
+@cli.command()
+@click.argument("question")
+@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 20), help="Passages to retrieve.")
+@_backend_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of streaming.")
+@click.pass_obj
+def ask(stride, question, k, backend, model, as_json):
+    """Answer QUESTION from the corpus, citing the passages it uses."""
+    stride = stride.with_settings(backend=backend, model=model)
+    answerer = stride.answerer
+    answerer.evidence = k
+    if as_json:
+        click.echo(json.dumps(answerer.ask(question).to_json(), indent=2, ensure_ascii=False))
+        return
+    _print_streamed(answerer.stream(question))
+
+
+def _print_streamed(events, history: list[str] | None = None):
+    from assistant.answer import Answer
+
+    shown = False
+    for event in events:
+        if isinstance(event, Answer):
+            _print_answer_tail(event, shown)
+            return event
+        click.echo(event.render() + " ", nl=False)
+        shown = True
+    return None
+
+
+def _print_answer_tail(answer, streamed: bool) -> None:
+    if answer.refused:
+        click.echo(answer.answer)
+        return
+    if streamed and answer.safety_note:
+        click.echo("\n\n" + answer.answer.split("\n\n", 1)[1])
+    else:
+        click.echo()
+    how = {
+        "generated": f"written by {answer.model} ({answer.backend}); every sentence checked against its source",
+        "extractive": "quoted from the sources (the model's own sentences did not pass the checks)"
+        if not answer.sources_differ
+        else "quoted from the sources, which differ",
+    }[answer.grounding]
+    click.echo(click.style(f"({how})", dim=True))
+    if answer.citations:
+        click.echo("\nSources:")
+    for citation in answer.citations:
+        where = f"{citation.title} — {citation.section}" if citation.section else citation.title
+        click.echo(f"[{citation.id}] {where} ({citation.source})")
+        click.echo(textwrap.fill(f"“{citation.quote}”", 100, initial_indent="    ", subsequent_indent="    "))
+
+
+@cli.command()
+@_backend_options
+@click.pass_obj
+def chat(stride, backend, model):
+    """Talk to Stride in the terminal; follow-ups ("and with a band?") build on the question before.
+
+    Type /clear to forget the conversation, /quit (or Ctrl-D) to leave.
+    """
+    import contextlib
+
+    from assistant.errors import InputError
+
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (arrow keys and history at the prompt)
+    answerer = stride.with_settings(backend=backend, model=model).answerer
+    click.echo(f"Stride ({answerer.model}, {answerer.backend}). Ask about strength training for runners.")
+    history: list[str] = []
+    while True:
+        try:
+            question = input("\nyou> ").strip()
+        except EOFError:
+            click.echo()
+            return
+        if question in ("/quit", "/exit"):
+            return
+        if question == "/clear":
+            history.clear()
+            click.echo("(conversation cleared)")
+            continue
+        if not question:
+            continue
+        try:
+            answer = _print_streamed(answerer.stream(question, history))
+        except InputError as error:
+            click.echo(f"Error: {error}", err=True)
+            continue
+        if answer is not None and not answer.refused:
+            history.append(answer.standalone_question)
+
+
+@cli.command()
+@_backend_options
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def doctor(stride, backend, model, as_json):
+    """Show which model, embeddings and index Stride would use, and why."""
+    from assistant.errors import StrideError
+
+    stride = stride.with_settings(backend=backend, model=model)
+    report: dict = {"corpus_dir": str(stride.settings.corpus_dir), "index": stride.index_location}
+    try:
+        choice = stride.backend_choice
+        report.update(backend=choice.backend, model=choice.model, backend_reason=choice.reason)
+    except StrideError as error:
+        report.update(backend=stride.settings.backend, model=None, backend_reason=str(error))
+    try:
+        report["embeddings"] = stride.embeddings.model_id
+        sources = stride.index.sources()
+        report.update(documents=len(sources), passages=sum(s.chunks for s in sources))
+    except StrideError as error:
+        report.update(documents=None, passages=None, index_problem=str(error))
+    corpus = stride.settings.corpus_dir
+    report["corpus_files"] = sum(1 for p in corpus.rglob("*") if p.is_file()) if corpus.is_dir() else 0
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    for key, value in report.items():
+        click.echo(f"{key:<15} {value}")
+
+
 def main() -> None:
     cli(prog_name="stride")

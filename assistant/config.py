@@ -42,6 +42,9 @@ class Settings(BaseSettings):
         default="auto",
         description="'auto' (Ollama when reachable with the model pulled, else embedded), 'ollama' or 'llama-cpp'.",
     )
+    model: str | None = Field(
+        default=None, description="Model for whichever backend is chosen (overrides STRIDE_OLLAMA_MODEL/STRIDE_GGUF)."
+    )
     ollama_model: str = Field(default="llama3.2:3b", description="Model the Ollama backend answers with.")
     gguf: str | None = Field(
         default=None,

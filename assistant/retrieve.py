@@ -46,7 +46,7 @@ VOCABULARY: list[tuple[str, ...]] = [
     ),
     ("glute max", "gluteus maximus", "biggest glute", "king of the glutes"),
     ("butt", "bum", "backside", "glutes", "gluteal muscles", "butt cheek"),
-    ("front of the hip", "front of my hip", "front of hip", "hip flexors", "hip flexor", "psoas", "iliopsoas"),
+    ("front of the hip", "front of my hip", "front of hip", "hip flexors", "hip flexor", "hip flexion", "psoas"),
     ("hamstrings", "hammies", "hamstring", "back of the thigh", "hip extensors", "hip extension"),
     ("quads", "quad", "quadriceps", "front of the thigh", "quad dominant"),
     ("single leg", "one leg", "single-leg", "one-legged", "balance on one leg"),
@@ -66,7 +66,8 @@ VOCABULARY: list[tuple[str, ...]] = [
 STOPWORDS = frozenset(
     "a an and are as at be but by can could do does doing for from had has have how i if in into is it "
     "its me my of on or should so than that the their them then there these they this to was we were what "
-    "when where which while who why will with would you your yours im i'm ive i've get got any some".split()
+    "when where which while who why will with would you your yours im i'm ive i've get got any some good best "
+    "better worth really actually just also".split()
 )
 
 
@@ -145,7 +146,9 @@ class HybridRetriever:
         expanded = expand_query(question)
         lexical = self._lexical(expanded) if mode != "dense" else {}
         dense = self._dense(expanded) if mode != "bm25" else {}
-        return _collapse_duplicates(self._rank(dense, lexical, mode), k)
+        ranked = self._rank(dense, lexical, mode)
+        hits = _collapse_duplicates(ranked, k)
+        return _keep_lexical_best(hits, ranked, lexical) if mode == "hybrid" else hits
 
     def refresh(self) -> None:
         """Forget the lexical index so the next search sees chunks added since it was built."""
@@ -212,6 +215,18 @@ class HybridRetriever:
                 fused = dict(lexical)
         ordered = sorted(ids, key=lambda i: (-fused[i], dense_rank.get(i, 10**6)))
         return [Hit(self._by_id[i], fused[i], dense_rank.get(i), bm25_rank.get(i), dense.get(i)) for i in ordered]
+
+
+def _keep_lexical_best(hits: list[Hit], ranked: list[Hit], lexical: dict[str, float]) -> list[Hit]:
+    """BM25's best passage always makes the top k, in last place if it must: an exact match on a rare word
+    ("clamshells") is evidence the dense side misses when the rest of the passage is about other things."""
+    if not lexical or not hits:
+        return hits
+    best = max(lexical, key=lexical.get)
+    if any(hit.chunk.id == best for hit in hits):
+        return hits
+    rescued = next(hit for hit in ranked if hit.chunk.id == best)
+    return [*hits[:-1], rescued]
 
 
 def _ranks(scores: dict[str, float]) -> dict[str, int]:

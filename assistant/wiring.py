@@ -13,10 +13,21 @@ from assistant.config import Settings
 
 
 class Stride:
-    def __init__(self, settings: Settings, *, embeddings=None, client=None) -> None:
+    def __init__(self, settings: Settings, *, embeddings=None, client=None, chat_model=None) -> None:
         self.settings = settings
         self._embeddings = embeddings
         self._client = client
+        self._chat_model = chat_model
+
+    def with_settings(self, **updates) -> "Stride":
+        """A Stride with some settings changed (e.g. --backend), keeping injected parts."""
+        changes = {key: value for key, value in updates.items() if value is not None}
+        return Stride(
+            self.settings.model_copy(update=changes),
+            embeddings=self._embeddings,
+            client=self._client,
+            chat_model=self._chat_model,
+        )
 
     def reset(self) -> None:
         """Forget the client, index and retriever (e.g. after the index folder was replaced)."""
@@ -55,3 +66,42 @@ class Stride:
         from assistant.retrieve import HybridRetriever
 
         return HybridRetriever(self.index, self.embeddings)
+
+    @cached_property
+    def backend_choice(self):
+        """Which model answers, and why (`auto` asks Ollama first, with a short timeout)."""
+        from assistant.models import choose_backend
+
+        settings = self.settings
+        return choose_backend(
+            settings.backend,
+            ollama_host=settings.ollama_host,
+            ollama_model=settings.ollama_model,
+            gguf=settings.gguf,
+            model=settings.model,
+        )
+
+    @cached_property
+    def chat_model(self):
+        if self._chat_model is not None:
+            return self._chat_model
+        from assistant.models import make_chat_model
+
+        settings = self.settings
+        return make_chat_model(
+            self.backend_choice,
+            temperature=settings.temperature,
+            seed=settings.seed,
+            max_tokens=settings.max_tokens,
+            ollama_host=settings.ollama_host,
+        )
+
+    @cached_property
+    def answerer(self):
+        from assistant.answer import Answerer
+
+        if self._chat_model is not None:
+            backend, model = "fake", type(self._chat_model).__name__
+        else:
+            backend, model = self.backend_choice.backend, self.backend_choice.model
+        return Answerer(self.retriever, self.embeddings, self.chat_model, backend=backend, model=model)

@@ -1,0 +1,226 @@
+"""Citation checking: every sentence of an answer must be supported by the passage it cites.
+
+A small local model writes fluent sentences that its passages do not say, repeats itself, and rarely writes
+citation markers at all. So the model's text is evidence of nothing until checked, sentence by sentence:
+- markers `[n]` are parsed; numbers that point at no passage are dropped;
+- repeated sentences, and sentences that loop on a few words, are dropped;
+- support of a sentence by a passage = its best matching passage sentence (or pair of neighbours), scored by
+  lexical recall (share of the sentence's content words the passage has) and embedding cosine; a match
+  whose negation differs ("should be strengthened" vs "does not recommend strengthening") is no support;
+- a sentence keeps the citation of the passage that supports it best (its own marker if that one does,
+  otherwise the best other passage: the marker is corrected) and is removed when none does.
+`find_disagreement` spots two documents taking opposite stances on one subject (e.g. clamshells).
+
+Leaves out: entailment models (none installs offline here), and what to do when nothing survives (the
+extractive fallback lives in `answer`).
+"""
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.clean import split_sentences
+from assistant.retrieve import VOCABULARY, tokens
+
+# Both bars must be cleared. Set on hand-checked pairs: vague or wrong sentences from SmolLM2 reached
+# cosine 0.60-0.69 with their nearest source sentence, faithful paraphrases 0.74-0.85 (README, "Answers").
+MIN_LEXICAL = 0.5  # share of the sentence's content words found in the supporting passage text
+MIN_COSINE = 0.7  # embedding similarity of the sentence and the supporting passage text
+MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+NEGATION = re.compile(r"\b(not|no|never|don'?t|doesn'?t|isn'?t|aren'?t|won'?t|can'?t|avoid|without|nor)\b|n't\b")
+POSITIVE_STANCE = re.compile(
+    r"\b(fine|great|favou?rite|good idea|i like|recommend(ed)?|helpful|beneficial|better approach|should be)\b"
+)
+NEGATIVE_STANCE = re.compile(
+    r"\b(not (very |necessarily )?(beneficial|recommend|helpful|train)|does not recommend|don'?t strengthen"
+    r"|not very|won'?t necessarily)\b"
+)
+
+
+@dataclass
+class Passage:
+    """A numbered passage as the model saw it: `text` is what it was shown (the quote)."""
+
+    number: int
+    source: str
+    title: str
+    section: str
+    text: str
+    score: float
+    sentences: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.sentences:
+            self.sentences = split_sentences(" ".join(self.text.split()))
+
+
+@dataclass
+class CheckedSentence:
+    text: str  # without markers
+    citations: list[int]
+    support: float  # 0..1, the combined score of its best support
+    supported: bool
+    reason: str = ""  # why it was removed
+
+
+def parse_markers(sentence: str, valid: set[int]) -> tuple[str, list[int]]:
+    """The sentence without `[n]` markers, and the valid numbers it cited (in order, once each)."""
+    cited: list[int] = []
+    for group in MARKER.findall(sentence):
+        for number in re.split(r"\s*[,;]\s*", group):
+            if int(number) in valid and int(number) not in cited:
+                cited.append(int(number))
+    return MARKER.sub("", sentence).strip(), cited
+
+
+def answer_sentences(text: str) -> list[str]:
+    """Sentences of a model's answer; list markers and line breaks count as sentence ends."""
+    pieces = []
+    for line in text.splitlines():
+        line = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", line).strip()
+        pieces.extend(split_sentences(line) if line else [])
+    return pieces
+
+
+def is_degenerate(sentence: str) -> bool:
+    """Loops ("no no no no"), lead-ins ("The answer is:") and fragments with nothing to say."""
+    words = tokens(sentence)
+    if len(words) < 3 or sentence.rstrip().endswith(":"):
+        return True
+    return len(set(words)) / len(words) < 0.5
+
+
+def evidence_units(text: str) -> list[str]:
+    """A passage's sentences, with a list and the line introducing it kept together as one unit.
+
+    "There are three specific functions of muscles:" means nothing without its three items.
+    """
+    units: list[str] = []
+    lead_in = False
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("- ") and lead_in:
+            units[-1] = f"{units[-1]} {line[2:].rstrip('.')};"
+            continue
+        if lead_in and units[-1].endswith(";"):
+            units[-1] = units[-1][:-1] + "."
+        lead_in = False
+        sentences = split_sentences(line.removeprefix("- "))
+        units.extend(sentences)
+        lead_in = bool(sentences) and sentences[-1].endswith(":")
+    if lead_in and units[-1].endswith(";"):
+        units[-1] = units[-1][:-1] + "."
+    return units
+
+
+class SupportChecker:
+    """Scores sentences against passages; `embeddings` embeds both (cached per text within one answer)."""
+
+    def __init__(self, embeddings) -> None:
+        self.embeddings = embeddings
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def check(self, sentences: list[str], passages: list[Passage]) -> list[CheckedSentence]:
+        valid = {p.number for p in passages}
+        units = [(p, unit) for p in passages for unit in _support_units(p.sentences)]
+        self._embed([u for _, u in units] + [parse_markers(s, valid)[0] for s in sentences])
+        checked: list[CheckedSentence] = []
+        seen: list[set[str]] = []
+        for raw in sentences:
+            text, cited = parse_markers(raw, valid)
+            words = set(tokens(text))
+            if is_degenerate(text):
+                checked.append(CheckedSentence(text, [], 0.0, False, "says nothing or repeats a word"))
+            elif any(len(words & other) / max(1, len(words | other)) >= 0.8 for other in seen):
+                checked.append(CheckedSentence(text, [], 0.0, False, "repeats an earlier sentence"))
+            else:
+                checked.append(self._check_one(text, cited, units))
+                seen.append(words)
+        return checked
+
+    def support(self, sentence: str, passage: Passage) -> float:
+        """Best support of `sentence` by one passage (0 when contradicted); used by the eval's judge too."""
+        units = [(passage, unit) for unit in _support_units(passage.sentences)]
+        self._embed([u for _, u in units] + [sentence])
+        scores = [self._score(sentence, unit) for _, unit in units]
+        return max(scores, default=0.0)
+
+    def _check_one(self, text: str, cited: list[int], units) -> CheckedSentence:
+        best_by_passage: dict[int, float] = {}
+        for passage, unit in units:
+            score = self._score(text, unit)
+            best_by_passage[passage.number] = max(score, best_by_passage.get(passage.number, 0.0))
+        supporting = {n: s for n, s in best_by_passage.items() if s > 0}
+        if not supporting:
+            return CheckedSentence(text, [], 0.0, False, "no passage supports it")
+        # Keep the model's own citations that hold; otherwise cite the passage that supports it best.
+        kept = [n for n in cited if n in supporting]
+        citations = kept or [max(supporting, key=supporting.get)]
+        return CheckedSentence(text, citations, max(supporting[n] for n in citations), True)
+
+    def _score(self, sentence: str, unit: str) -> float:
+        """Combined support in 0..1, or 0 when below either bar or when negation differs."""
+        words = set(tokens(sentence))
+        lexical = len(words & set(tokens(unit))) / len(words) if words else 0.0
+        cosine = float(self._vectors[sentence] @ self._vectors[unit])
+        if lexical < MIN_LEXICAL or cosine < MIN_COSINE:
+            return 0.0
+        if bool(NEGATION.search(_plain(sentence))) != bool(NEGATION.search(_plain(unit))):
+            return 0.0
+        return (lexical + cosine) / 2
+
+    def _embed(self, texts: list[str]) -> None:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            for text, vector in zip(missing, self.embeddings.embed_documents(missing), strict=True):
+                self._vectors[text] = np.asarray(vector, dtype=np.float32)
+
+
+def _plain(text: str) -> str:
+    """Lower case with straight apostrophes: the corpus writes "Don’t", models write "Don't"."""
+    return text.lower().replace("’", "'")
+
+
+def _support_units(sentences: list[str]) -> list[str]:
+    """Each sentence, and each pair of neighbours: a claim may join two adjacent source sentences."""
+    return sentences + [f"{a} {b}" for a, b in itertools.pairwise(sentences)]
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    subject: str
+    against: tuple[int, str]  # (passage number, sentence)
+    for_: tuple[int, str]
+
+
+# Subjects a disagreement can be about: the specific exercise and muscle groups of the vocabulary.
+DISAGREEMENT_SUBJECTS = {
+    group[0]: re.compile(r"\b(" + "|".join(re.escape(term) for term in group) + r")", re.IGNORECASE)
+    for group in VOCABULARY
+    if group[0] in ("clamshell", "front of the hip", "bridge")
+}
+
+
+def find_disagreement(passages: list[Passage]) -> Disagreement | None:
+    """Two passages from different documents, one for and one against the same subject, if any."""
+    stances: dict[str, dict[str, list[tuple[int, str, str]]]] = {}
+    for passage in passages:
+        for sentence in passage.sentences:
+            context = f"{passage.section} {sentence}"
+            lowered = _plain(sentence)
+            stance = "against" if NEGATIVE_STANCE.search(lowered) else "for" if POSITIVE_STANCE.search(lowered) else ""
+            if not stance:
+                continue
+            for subject, pattern in DISAGREEMENT_SUBJECTS.items():
+                if pattern.search(context):
+                    stances.setdefault(subject, {}).setdefault(stance, []).append(
+                        (passage.number, passage.source, sentence)
+                    )
+    for subject, sides in stances.items():
+        for against in sides.get("against", []):
+            for in_favour in sides.get("for", []):
+                if against[1] != in_favour[1]:
+                    return Disagreement(subject, (against[0], against[2]), (in_favour[0], in_favour[2]))
+    return None

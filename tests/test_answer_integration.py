@@ -1,0 +1,44 @@
+"""The real embedded model (SmolLM2-135M through llama.cpp) answering from the real corpus and index."""
+
+import pytest
+
+from assistant.answer import Answerer
+
+pytestmark = pytest.mark.integration
+
+CASES = [
+    ("Should I strengthen my hip flexors?", "learn2run-strength-training-glutes.txt", "lengthening"),
+    ("How do I make single-leg stands harder?", "learn2run-strength-training-glutes.txt", "dumbbell"),
+    ("How do I do the glute push-off?", "top-5-favorite-glute-exercises.txt", "staggered stance"),
+    ("What should I learn before I start squats and lunges?", "glute-training-basics.txt", "move from the hips"),
+    ("What are the three functions of muscles?", "learn2run-strength-training-glutes.txt", "lifting"),
+]
+
+
+@pytest.fixture(scope="module")
+def real_answerer(seed_stride):
+    from assistant.models import choose_backend, make_chat_model
+
+    choice = choose_backend("llama-cpp", ollama_host="http://127.0.0.1:9", ollama_model="unused", gguf=None)
+    chat = make_chat_model(choice, max_tokens=120)
+    return Answerer(seed_stride.retriever, seed_stride.embeddings, chat, backend=choice.backend, model=choice.model)
+
+
+@pytest.mark.parametrize(("question", "source", "phrase"), CASES)
+def test_answers_cite_the_right_document(real_answerer, question, source, phrase):
+    result = real_answerer.ask(question)
+    assert not result.refused and result.citations
+    assert result.citations[0].source == source or any(c.source == source for c in result.citations)
+    assert phrase in result.answer.lower(), (result.grounding, result.answer, result.removed)
+    assert result.backend == "llama-cpp" and result.model.endswith(".gguf")
+
+
+def test_off_topic_is_declined_by_the_real_pipeline(real_answerer):
+    result = real_answerer.ask("What pace should I run my first marathon at?")
+    assert result.refused and "can't answer" in result.answer
+
+
+def test_answers_are_repeatable_at_temperature_zero(real_answerer):
+    first = real_answerer.ask("Are bridges good for runners?")
+    second = real_answerer.ask("Are bridges good for runners?")
+    assert first.answer == second.answer and first.grounding == second.grounding
