@@ -29,6 +29,7 @@ from assistant.retrieve import VOCABULARY, tokens
 MIN_LEXICAL = 0.5  # share of the sentence's content words found in the supporting passage text
 MIN_COSINE = 0.7  # embedding similarity of the sentence and the supporting passage text
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+MARKER_AFTER_STOP = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)")
 NEGATION = re.compile(r"\b(not|no|never|don'?t|doesn'?t|isn'?t|aren'?t|won'?t|can'?t|avoid|without|nor)\b|n't\b")
 POSITIVE_STANCE = re.compile(
     r"\b(fine|great|favou?rite|good idea|i like|recommend(ed)?|helpful|beneficial|better approach|should be)\b"
@@ -77,9 +78,11 @@ def parse_markers(sentence: str, valid: set[int]) -> tuple[str, list[int]]:
 
 def answer_sentences(text: str) -> list[str]:
     """Sentences of a model's answer; list markers and line breaks count as sentence ends."""
-    pieces = []
+    pieces: list[str] = []
     for line in text.splitlines():
         line = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", line).strip()
+        # "one leg. [2] Then" -> "one leg [2]. Then": a marker after the full stop belongs to the sentence before.
+        line = MARKER_AFTER_STOP.sub(lambda m: f" {m.group(2).strip()}{m.group(1)} ", line).strip()
         pieces.extend(split_sentences(line) if line else [])
     return pieces
 

@@ -20,21 +20,22 @@ from assistant.clean import split_sentences
 OFF_TOPIC = {
     "race pacing": r"\bpac(e|es|ing)\b|\bsplits?\b|\bfinish time\b|\bpr\b|\bpersonal best\b"
     r"|\bmin(ute)?s? per (mile|km)",
-    "shoes and gear": r"\bshoes?\b|\bsneakers?\b|\btrainers\b|\binsoles?\b|\bgarmin\b|\bgps\b",
+    "shoes and gear": r"\bshoes?\b|\bsneakers?\b|\binsoles?\b|\bgarmin\b|\bgps\b",
     "nutrition": r"\beat(ing)?\b|\bfood\b|\bdiet\b|\bcarb(s|ohydrates?)?\b|\bprotein\b|\bnutrition\b|\bgels?\b"
     r"|\bhydrat(e|ion)\b|\bcaffeine\b|\bsupplements?\b|\bcalories\b|\bweight loss\b|\blose weight\b",
     "creative writing": r"\bpoem\b|\bhaiku\b|\bsong\b|\bstory\b|\bjoke\b|\blimerick\b",
     "training plans": r"\btraining plan\b|\bmarathon plan\b|\bweekly mileage\b|\bintervals?\b|\btempo run\b"
     r"|\blong run\b|\btaper(ing)?\b|\bvo2\b|\bheart rate\b|\bzone 2\b",
-    "other topics": r"\bweather\b|\bpython\b|\bcode\b|\bstock\b|\bbitcoin\b|\bsleep\b|\bbike\b|\bcycling\b|\bswim",
+    "other topics": r"\bweather\b|\bpython\b|\bcode\b|\bstock\b|\bbitcoin\b|\bsleep\b|\bsaddle\b|\bswim",
 }
 OFF_TOPIC_PATTERNS = {topic: re.compile(pattern, re.IGNORECASE) for topic, pattern in OFF_TOPIC.items()}
 
 # The corpus's own subjects. A question naming none of them needs a closer retrieval match to be answered.
 ON_TOPIC = re.compile(
     r"\b(glute?s?|gluteal|gluteus|hips?|butt|bum|hamstrings?|quads?|abduct\w*|flexors?|extensors?|squat\w*"
-    r"|lung(e|es|ing)|bridges?|clams?|clamshells?|bands?|theraband|hinge|push-?off|single[- ]leg|one leg|balance"
-    r"|strength\w*|muscles?|pelvis|farmer'?s?|carry|step[- ]?ups?|march\w*|core|exercises?|workouts?)\b",
+    r"|lung(e|es|ing)|bridges?|clams?|clamshells?|bands?|theraband|hinge|push-?off|single[- ]leg|one leg|balanc\w*"
+    r"|strength\w*|muscles?|pelvis|farmer'?s?|carry|step[- ]?ups?|march\w*|core|exercises?|workouts?|legs?"
+    r"|lift(ing|s)?|weights?|gym|routine|program(me)?s?|dumbbells?|kettlebells?)\b",
     re.IGNORECASE,
 )
 

@@ -66,8 +66,7 @@ VOCABULARY: list[tuple[str, ...]] = [
 STOPWORDS = frozenset(
     "a an and are as at be but by can could do does doing for from had has have how i if in into is it "
     "its me my of on or should so than that the their them then there these they this to was we were what "
-    "when where which while who why will with would you your yours im i'm ive i've get got any some good best "
-    "better worth really actually just also".split()
+    "when where which while who why will with would you your yours im i'm ive i've get got any some".split()
 )
 
 

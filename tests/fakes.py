@@ -9,7 +9,7 @@ class ScriptedChat(BaseChatModel):
     """Answers every prompt with the same text, streamed word by word, and remembers what it was asked."""
 
     reply: str = ""
-    prompts: list = []
+    prompts: list = []  # noqa: RUF012  (pydantic copies field defaults per instance)
 
     @property
     def _llm_type(self) -> str:
