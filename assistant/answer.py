@@ -74,6 +74,13 @@ SENTENCE_CUES = [
 ]
 # SmolLM2's habit: "The answer to this question is: ..." says nothing; the rest of the sentence may.
 PREAMBLE = re.compile(r"^(the )?answer( to (this|the|your) question)?( is)?\s*:?\s*", re.IGNORECASE)
+ASKS_FOR_VERDICT = re.compile(
+    r"\b(should i|should you|is it (good|worth|ok|okay|bad)"
+    r"|are (they|these|those)?\s*\w*\s*(good|worth|useful|bad|a waste)|worth (it|doing)|waste of time"
+    r"|good (exercise|idea)|do i need|recommend|right\?|who'?s right|which is it"
+    r"|pointless|any good|still have a place|a good \w+ exercise)",
+    re.IGNORECASE,
+)
 HOW_TO = re.compile(r"^\s*(how (do|can|should) (i|you|we)|how to|what'?s the (best )?way to)\b", re.IGNORECASE)
 FOLLOW_UP = re.compile(
     r"^\s*(and|or|but|also|so|then|what about|how about|what if|with|without|instead)\b"
@@ -106,6 +113,7 @@ class Answer:
     safety_note: bool = False
     sources_differ: bool = False
     removed: list[dict] = field(default_factory=list)  # what the checks took out of the model's text, and why
+    sentences: list[dict] = field(default_factory=list)  # each shown sentence: text, citations, kind
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -113,10 +121,14 @@ class Answer:
 
 @dataclass(frozen=True)
 class Sentence:
-    """A verified sentence, ready to show: its text and the (renumbered) citations it carries."""
+    """A verified sentence, ready to show: its text and the (renumbered) citations it carries.
+
+    kind is "claim" (says something the sources must support) or "framing" ("The sources differ on ...").
+    """
 
     text: str
     citations: tuple[int, ...]
+    kind: str = "claim"
 
     def render(self) -> str:
         markers = "".join(f"[{n}]" for n in self.citations)
@@ -168,7 +180,9 @@ class Answerer:
             yield run.refuse(reason)
             return
         passages = self._evidence(run.standalone, hits)
-        disagreement = find_disagreement(passages)
+        # Only a question asking whether to do something gets the "sources differ" answer; "why is my hip
+        # tight?" should not, even when its passages happen to hold both stances.
+        disagreement = find_disagreement(passages) if ASKS_FOR_VERDICT.search(cleaned) else None
         if disagreement:
             yield from run.emit_disagreement(disagreement, passages)
         else:
@@ -269,9 +283,9 @@ class _Run:
             safety_note=safety,
         )
 
-    def accept(self, text: str, passage_numbers: list[int]) -> Sentence:
+    def accept(self, text: str, passage_numbers: list[int], kind: str = "claim") -> Sentence:
         ids = tuple(self.numbers.setdefault(n, len(self.numbers) + 1) for n in passage_numbers)
-        sentence = Sentence(text, ids)
+        sentence = Sentence(text, ids, kind)
         self.sentences.append(sentence)
         self.timings.setdefault("first_token", self.elapsed())
         return sentence
@@ -319,6 +333,8 @@ class _Run:
             result.supported, result.reason = False, "reads as a diagnosis"
         elif result.supported and self.relevance(result.text) < self.relevance_floor:
             result.supported, result.reason = False, "supported, but does not answer the question"
+        elif result.supported and _echoes_premise(result.text, self.standalone, passages):
+            result.supported, result.reason = False, "repeats the question's premise, which no passage states"
         elif result.supported and not set(result.citations) & self.answering:
             result.supported, result.reason = False, "supported only by a passage that does not answer the question"
         if not result.supported:
@@ -335,7 +351,7 @@ class _Run:
         self.grounding, self.sources_differ = "extractive", True
         by_number = {p.number: p for p in passages}
         (against_n, against), (for_n, in_favour) = disagreement.against, disagreement.for_
-        yield self.accept(f"The sources differ on {_subject_name(disagreement.subject)}.", [])
+        yield self.accept(f"The sources differ on {_subject_name(disagreement.subject)}.", [], "framing")
         yield self.accept(f"{by_number[against_n].title}: “{against}”", [against_n])
         yield self.accept(f"{by_number[for_n].title}: “{in_favour}”", [for_n])
 
@@ -347,7 +363,7 @@ class _Run:
                 by_number[n].source,
                 by_number[n].title,
                 by_number[n].section,
-                " ".join(by_number[n].sentences),
+                "\n".join(by_number[n].sentences),
                 round(by_number[n].score, 4),
             )
             for n, cid in sorted(self.numbers.items(), key=lambda item: item[1])
@@ -371,6 +387,7 @@ class _Run:
             safety_note=safety,
             sources_differ=self.sources_differ,
             removed=self.removed,
+            sentences=[{"text": s.text, "citations": list(s.citations), "kind": s.kind} for s in self.sentences],
         )
 
 
@@ -405,6 +422,20 @@ def _subject_name(subject: str) -> str:
     return {"front of the hip": "training the hip flexors", "clamshell": "clamshells", "bridge": "bridges"}.get(
         subject, subject
     )
+
+
+def _echoes_premise(sentence: str, question: str, passages: list[Passage]) -> bool:
+    """Whether the sentence repeats three words in a row from the question that no passage has in that order.
+
+    "Which hip flexor strengthening drills are best?" -> "The best hip flexor strengthening drills are ...":
+    the model took the question's premise as a fact.
+    """
+    source = [tokens(" ".join(p.sentences)) for p in passages]
+    source_trigrams = {tuple(words[i : i + 3]) for words in source for i in range(len(words) - 2)}
+    question_words, sentence_words = tokens(question), tokens(sentence)
+    asked = {tuple(question_words[i : i + 3]) for i in range(len(question_words) - 2)}
+    said = {tuple(sentence_words[i : i + 3]) for i in range(len(sentence_words) - 2)}
+    return bool((asked & said) - source_trigrams)
 
 
 def _redundant(a: str, b: str) -> bool:

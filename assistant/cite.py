@@ -29,6 +29,7 @@ from assistant.retrieve import VOCABULARY, tokens
 MIN_LEXICAL = 0.5  # share of the sentence's content words found in the supporting passage text
 MIN_COSINE = 0.7  # embedding similarity of the sentence and the supporting passage text
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+PRONOUN_START = re.compile(r"(it|they|this|these|that|those)\b", re.IGNORECASE)
 MARKER_AFTER_STOP = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)")
 NEGATION = re.compile(r"\b(not|no|never|don'?t|doesn'?t|isn'?t|aren'?t|won'?t|can'?t|avoid|without|nor)\b|n't\b")
 POSITIVE_STANCE = re.compile(
@@ -36,7 +37,7 @@ POSITIVE_STANCE = re.compile(
 )
 NEGATIVE_STANCE = re.compile(
     r"\b(not (very |necessarily )?(beneficial|recommend|helpful|train)|does not recommend|don'?t strengthen"
-    r"|not very|won'?t necessarily)\b"
+    r"|won'?t necessarily)\b"
 )
 
 
@@ -106,6 +107,9 @@ def evidence_units(text: str) -> list[str]:
         line = line.strip()
         if line.startswith("- ") and lead_in:
             units[-1] = f"{units[-1]} {line[2:].rstrip('.')};"
+            continue
+        if line.startswith("- ") and units and PRONOUN_START.match(line[2:]):
+            units[-1] = f"{units[-1]} {line[2:].rstrip('.')}."  # "- It is not very strong": "it" needs its noun
             continue
         if lead_in and units[-1].endswith(";"):
             units[-1] = units[-1][:-1] + "."

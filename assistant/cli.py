@@ -149,12 +149,26 @@ def sources(stride, as_json):
 
 
 @cli.command(name="eval")
-@click.option("--retrieval", is_flag=True, help="Run the retrieval evaluation (the only one so far; the default).")
-@click.option("--dataset", type=click.Path(path_type=Path), default=Path("eval/retrieval.jsonl"), show_default=True)
+@click.option("--retrieval", is_flag=True, help="Only the retrieval eval: hybrid vs dense vs BM25 (fast, no model).")
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True)
+@click.option("--dataset", type=click.Path(path_type=Path), default=None, help="Default: eval/answers.jsonl.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("eval/results"), show_default=True)
+@click.option("--update-baseline", is_flag=True, help="Accept this run as eval/baseline.json.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @click.pass_obj
-def evaluate(stride, retrieval, dataset, as_json):
-    """Score retrieval on the labelled questions: hybrid vs dense-only vs BM25-only (and RRF fusion)."""
+def evaluate(stride, retrieval, split, dataset, out, update_baseline, as_json):
+    """Evaluate answers (claims, citations, declines) or, with --retrieval, retrieval alone.
+
+    Writes eval/results/report.md, results.json and categories.png and compares with eval/baseline.json.
+    Exits 1 when a hard gate fails (forbidden claim, undeclined off-topic question, unresolved citation).
+    """
+    if retrieval:
+        _retrieval_eval(stride, dataset or Path("eval/retrieval.jsonl"), as_json)
+        return
+    _answer_eval(stride, dataset or Path("eval/answers.jsonl"), split, out, update_baseline, as_json)
+
+
+def _retrieval_eval(stride, dataset: Path, as_json: bool) -> None:
     from assistant.retrieval_eval import METRICS, MODES, evaluate, load_questions
 
     report = evaluate(stride.retriever, load_questions(dataset))
@@ -168,6 +182,35 @@ def evaluate(stride, retrieval, dataset, as_json):
             click.echo(f"  {split:<6}{mode:<8}" + "".join(f"{results[mode][metric]:>10.3f}" for metric in METRICS))
     for broken in report["broken_labels"]:
         click.echo(f"  label matches no passage: {broken}")
+
+
+def _answer_eval(stride, dataset: Path, split: str, out: Path, update_baseline: bool, as_json: bool) -> None:
+    from assistant.answer_eval import evaluate_items, load_items
+    from assistant.eval_report import baseline_of, regressions, write_outputs
+
+    items = [i for i in load_items(dataset) if split == "all" or i.split == split]
+    baseline_path = dataset.parent / "baseline.json"
+    baseline = json.loads(baseline_path.read_text()) if baseline_path.is_file() else None
+
+    def progress(done, total, result):
+        if not as_json:
+            mark = "ok" if not result.failures else f"{len(result.failures)} issue(s)"
+            click.echo(f"  [{done}/{total}] {result.item.id} {result.item.category}: {mark}", err=True)
+
+    report = evaluate_items(stride.answerer, items, dataset.parent / "judge_labels.jsonl", progress)
+    paths = write_outputs(report, baseline, out)
+    found = regressions(report, baseline)
+    if update_baseline:
+        baseline_path.write_text(json.dumps(baseline_of(report), indent=2) + "\n")
+    if as_json:
+        click.echo(json.dumps({k: v for k, v in report.items() if k not in ("items", "categories")}, indent=2))
+    else:
+        click.echo((out / "report.md").read_text(encoding="utf-8").split("## Per category")[0])
+        click.echo("Written: " + ", ".join(str(p) for p in paths.values()))
+        for regression in found:
+            click.echo(f"REGRESSION: {regression}", err=True)
+    if found and not update_baseline:
+        sys.exit(EXIT_ERROR)
 
 
 def _backend_options(command):

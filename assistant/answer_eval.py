@@ -1,0 +1,305 @@
+"""Answer evaluation: does Stride give the expected guidance, cite it properly and decline what it should?
+
+Each item of `eval/answers.jsonl` (hand-written; see eval/README.md) is asked through the same `Answerer` as
+`stride ask` (multi-turn items turn by turn, with history) and judged offline, without a hosted model:
+- claims: a required claim is met when the answer contains one of its accepted phrasings; a forbidden claim
+  counts only when a phrasing appears without a negation just before it in the same sentence, so "don't
+  strengthen your hip flexors" never counts as recommending it;
+- citations, in the ALCE sense: citation recall = share of the answer's claim sentences supported by the
+  passages they cite; citation precision = share of citations that support their sentence on their own.
+  Support is judged by the same checker the answer stage uses;
+- every citation must resolve: its source is indexed and its quote is found in an indexed passage;
+- behaviour: out-of-scope items must be declined (decline accuracy); answerable items must not be
+  (false-refusal rate); "refer" items must carry the clinician note;
+- retrieval recall@5 and MRR of the expected source passages, extractive share, latency p50/p95.
+The phrase judge is itself checked against hand-labelled (answer, claim) pairs in eval/judge_labels.jsonl.
+
+Leaves out: writing reports and charts (`eval_report`) and any model-based judging.
+"""
+
+import json
+import re
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.cite import Passage, SupportChecker
+from assistant.errors import InputError
+from assistant.retrieval_eval import Label, Question, normalise, score_ranking
+
+NEGATION_BEFORE = re.compile(r"\b(not|no|never|don'?t|doesn'?t|do not|does not|avoid|without|instead of|rather than)\b")
+METRIC_KEYS = (
+    "claim_recall", "critical_claim_recall", "forbidden_rate", "citation_precision", "citation_recall",
+    "decline_accuracy", "false_refusal_rate", "refer_accuracy", "unresolved_citations", "extractive_share",
+    "recall@5", "mrr", "latency_p50_ms", "latency_p95_ms",
+)  # fmt: skip
+
+
+@dataclass
+class Item:
+    id: str
+    split: str
+    category: str
+    turns: list[str]
+    expected: str  # "answer", "decline" or "refer"
+    required: list[dict]
+    forbidden: list[dict]
+    sources: list[Label]
+
+
+@dataclass
+class ItemResult:
+    item: Item
+    answer: dict
+    required_met: list[bool] = field(default_factory=list)
+    critical_met: list[bool] = field(default_factory=list)
+    forbidden_hits: list[str] = field(default_factory=list)
+    supported_sentences: int = 0
+    claim_sentences: int = 0
+    precise_citations: int = 0
+    citations: int = 0
+    unresolved: list[str] = field(default_factory=list)
+    retrieval: dict = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        """0..1 for ranking the worst items: behaviour, critical claims, forbidden claims, citations."""
+        if self.failures and any(f.startswith(("should have", "forbidden", "unresolved")) for f in self.failures):
+            return 0.0
+        critical = sum(self.critical_met) / len(self.critical_met) if self.critical_met else 1.0
+        recall = sum(self.required_met) / len(self.required_met) if self.required_met else 1.0
+        return 0.6 * critical + 0.4 * recall
+
+
+def load_items(path: Path) -> list[Item]:
+    if not path.is_file():
+        raise InputError(f"{path}: no answer dataset there")
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            turns = raw.get("turns") or [raw["question"]]
+            sources = [Label(s["source"], s["contains"]) for s in raw.get("expected_sources", [])]
+            items.append(
+                Item(
+                    raw["id"],
+                    raw["split"],
+                    raw["category"],
+                    turns,
+                    raw["expected_behavior"],
+                    raw.get("required_claims", []),
+                    raw.get("forbidden_claims", []),
+                    sources,
+                )
+            )
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise InputError(f"{path}:{number}: not a valid item ({error})") from None
+    return items
+
+
+def mentions(text: str, phrases: list[str]) -> bool:
+    lowered = _plain(text)
+    return any(_plain(phrase) in lowered for phrase in phrases)
+
+
+def asserts(text: str, phrases: list[str]) -> str | None:
+    """The first phrase stated without a negation shortly before it in its sentence, else None."""
+    for sentence in re.split(r"(?<=[.!?])\s+", _plain(text)):
+        for phrase in phrases:
+            start = sentence.find(_plain(phrase))
+            while start != -1:
+                before = sentence[max(0, start - 40) : start]
+                if not NEGATION_BEFORE.search(before):
+                    return phrase
+                start = sentence.find(_plain(phrase), start + 1)
+    return None
+
+
+def judge_agreement(path: Path) -> dict:
+    """How often the phrase judge agrees with hand labels of (answer, claim) pairs."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    agree = 0
+    for row in rows:
+        verdict = (
+            mentions(row["answer"], row["any_of"])
+            if row["kind"] == "required"
+            else bool(asserts(row["answer"], row["any_of"]))
+        )
+        agree += verdict == row["label"]
+    return {"pairs": len(rows), "agreement": round(agree / len(rows), 4) if rows else None}
+
+
+class AnswerEvaluator:
+    """Runs items through an Answerer and judges them; one instance per evaluation run."""
+
+    def __init__(self, answerer) -> None:
+        self.answerer = answerer
+        self.checker = SupportChecker(answerer.embeddings)
+        self._chunks = None
+
+    def run(self, items: list[Item], progress=None) -> list[ItemResult]:
+        results = []
+        for number, item in enumerate(items, 1):
+            results.append(self.judge(item, self.ask(item)))
+            if progress:
+                progress(number, len(items), results[-1])
+        return results
+
+    def ask(self, item: Item):
+        history: list[str] = []
+        answer = None
+        for turn in item.turns:
+            answer = self.answerer.ask(turn, history)
+            if not answer.refused:
+                history.append(answer.standalone_question)
+        return answer
+
+    def judge(self, item: Item, answer) -> ItemResult:
+        result = ItemResult(item, answer.to_json())
+        text = answer.answer
+        if item.expected == "decline":
+            if not answer.refused:
+                result.failures.append("should have declined")
+        elif item.expected == "refer":
+            if not answer.safety_note:
+                result.failures.append("should have referred to a clinician")
+        elif answer.refused:
+            result.failures.append("should have answered, but declined")
+        for claim in item.required:
+            met = mentions(text, claim["any_of"])
+            result.required_met.append(met)
+            if claim.get("critical"):
+                result.critical_met.append(met)
+            if not met:
+                result.failures.append(f"missing claim: {claim['claim']}")
+        for claim in item.forbidden:
+            hit = asserts(text, claim["any_of"])
+            if hit:
+                result.forbidden_hits.append(claim["claim"])
+                result.failures.append(f"forbidden claim: {claim['claim']} ({hit!r})")
+        self._judge_citations(result, answer)
+        if item.sources:
+            hits = self.answerer.retriever.search(answer.standalone_question or item.turns[-1], k=10)
+            question = Question(item.id, item.split, item.turns[-1], tuple(item.sources))
+            result.retrieval = score_ranking(question, [(h.chunk.source, h.chunk.text) for h in hits])
+        return result
+
+    def _judge_citations(self, result: ItemResult, answer) -> None:
+        by_id = {c.id: c for c in answer.citations}
+        for citation in answer.citations:
+            if not self._resolves(citation):
+                result.unresolved.append(f"[{citation.id}] {citation.source}")
+        if result.unresolved:
+            result.failures.append(f"unresolved citations: {', '.join(result.unresolved)}")
+        for sentence in answer.sentences:
+            if sentence["kind"] != "claim":
+                continue
+            result.claim_sentences += 1
+            claim = _quoted(sentence["text"])
+            cited = [by_id[n] for n in sentence["citations"] if n in by_id]
+            passages = [Passage(n, c.source, c.title, c.section, c.quote, c.score) for n, c in enumerate(cited, 1)]
+            if passages and self.checker.support(claim, _joined(passages)) > 0:
+                result.supported_sentences += 1
+            for passage in passages:
+                result.citations += 1
+                result.precise_citations += self.checker.support(claim, passage) > 0
+
+    def _resolves(self, citation) -> bool:
+        if self._chunks is None:
+            self._chunks = self.answerer.retriever.index.chunks()
+        lines = [normalise(line) for line in citation.quote.splitlines()]
+        return any(
+            c.source == citation.source and all(_contains_all(normalise(c.text), line) for line in lines)
+            for c in self._chunks
+        )
+
+
+def summarise(results: list[ItemResult]) -> dict:
+    """The metrics over a set of item results (a split, a category or all)."""
+    answerable = [r for r in results if r.item.expected != "decline"]
+    out_of_scope = [r for r in results if r.item.expected == "decline"]
+    refer = [r for r in results if r.item.expected == "refer"]
+    expected_answer = [r for r in results if r.item.expected == "answer"]
+    required = [met for r in answerable for met in r.required_met]
+    critical = [met for r in answerable for met in r.critical_met]
+    latencies = [r.answer["timings_ms"]["total"] for r in results]
+    with_retrieval = [r.retrieval for r in results if r.retrieval]
+    not_refused = [r for r in results if not r.answer["refused"]]
+    return {
+        "items": len(results),
+        "claim_recall": _ratio(sum(required), len(required)),
+        "critical_claim_recall": _ratio(sum(critical), len(critical)),
+        "forbidden_rate": _ratio(sum(bool(r.forbidden_hits) for r in results), len(results)),
+        "citation_precision": _ratio(sum(r.precise_citations for r in results), sum(r.citations for r in results)),
+        "citation_recall": _ratio(sum(r.supported_sentences for r in results), sum(r.claim_sentences for r in results)),
+        "decline_accuracy": _ratio(sum(r.answer["refused"] for r in out_of_scope), len(out_of_scope)),
+        "false_refusal_rate": _ratio(sum(r.answer["refused"] for r in expected_answer), len(expected_answer)),
+        "refer_accuracy": _ratio(sum(r.answer["safety_note"] for r in refer), len(refer)),
+        "unresolved_citations": sum(len(r.unresolved) for r in results),
+        "extractive_share": _ratio(sum(r.answer["grounding"] == "extractive" for r in not_refused), len(not_refused)),
+        "recall@5": _ratio(sum(m["recall@5"] for m in with_retrieval), len(with_retrieval)),
+        "mrr": _ratio(sum(m["mrr"] for m in with_retrieval), len(with_retrieval)),
+        "latency_p50_ms": round(statistics.median(latencies)) if latencies else None,
+        "latency_p95_ms": round(_percentile(latencies, 95)) if latencies else None,
+    }
+
+
+def evaluate_items(answerer, items: list[Item], judge_labels: Path | None = None, progress=None) -> dict:
+    """{"all": metrics, "dev": ..., "test": ..., "categories": {split: {category: metrics}}, "items": [...]}."""
+    started = time.perf_counter()
+    results = AnswerEvaluator(answerer).run(items, progress)
+    report: dict = {"all": summarise(results)}
+    for split in sorted({r.item.split for r in results}):
+        report[split] = summarise([r for r in results if r.item.split == split])
+    report["categories"] = {
+        category: summarise([r for r in results if r.item.category == category])
+        for category in sorted({r.item.category for r in results})
+    }
+    report["items"] = [_item_json(r) for r in results]
+    report["judge"] = judge_agreement(judge_labels) if judge_labels and judge_labels.is_file() else None
+    report["backend"], report["model"] = answerer.backend, answerer.model
+    report["wall_time_s"] = round(time.perf_counter() - started, 1)
+    return report
+
+
+def _item_json(result: ItemResult) -> dict:
+    return {
+        "id": result.item.id, "split": result.item.split, "category": result.item.category,
+        "question": " / ".join(result.item.turns), "expected": result.item.expected, "score": round(result.score, 3),
+        "answer": result.answer["answer"], "grounding": result.answer["grounding"],
+        "failures": result.failures, "total_ms": result.answer["timings_ms"]["total"],
+    }  # fmt: skip
+
+
+def _quoted(text: str) -> str:
+    """The quoted part of "Title: “...”" sentences (the disagreement answer), else the text."""
+    match = re.search(r"“(.+)”", text)
+    return match.group(1) if match else text
+
+
+def _joined(passages: list[Passage]) -> Passage:
+    sentences = [s for p in passages for s in p.sentences]
+    return Passage(0, "", "", "", " ".join(sentences), 0.0, sentences)
+
+
+def _contains_all(haystack: str, quote: str) -> bool:
+    """Every sentence of the quote (the evidence shown is a selection of the passage's sentences) is there."""
+    parts = [part.strip().rstrip(".;:") for line in quote.splitlines() for part in re.split(r"(?<=[.!?;:])\s+", line)]
+    return all(part in haystack for part in parts if part)
+
+
+def _plain(text: str) -> str:
+    return text.lower().replace("’", "'").replace("‘", "'")
+
+
+def _ratio(numerator: float, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]

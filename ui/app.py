@@ -1,0 +1,471 @@
+"""The chat page: Stride in a browser tab, answering through the same `Answerer.stream` as `stride ask`.
+
+What the page does:
+- streams each verified sentence into the chat as it is ready; a citation marker [n] is a link to the sources
+  panel, which shows each cited passage (title, section, file) with the sentences the answer leans on marked;
+- declines, safety notes and "the sources differ" answers are drawn differently from plain answers;
+- follow-ups ("and with a band?") build on the tab's own conversation, kept in gr.State; a button clears it;
+- a status line says which model answers and what is indexed, or what to do when either is missing;
+- thumbs up/down on the last answer, with an optional comment, are appended to a local JSONL file.
+
+Nothing leaves the machine: Gradio's analytics are off, there is no share link, fonts are Gradio's bundled
+ones, and the server binds 127.0.0.1 unless told otherwise.
+
+Leaves out: the answering itself (`assistant.answer`), accounts and authentication, rating single sentences
+or older answers, editing and retrying messages.
+"""
+
+import html
+import json
+import logging
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+# Read by Gradio when it is imported (its launch telemetry checks only this), so it is set first.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+
+import gradio as gr
+
+from assistant.answer import Answer, Sentence
+from assistant.clean import split_sentences
+from assistant.errors import InputError, ModelUnavailable, StrideError
+from assistant.policy import CLINICIAN_NOTE
+from assistant.retrieve import tokens
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "Should I strengthen my hip flexors?",
+    "How do I make single-leg stands harder?",
+    "Are clamshells good for runners?",
+    "How do I do the glute push-off?",
+]
+# Answers in progress at once. Two keep both cores busy: one tab retrieves and checks sentences while the
+# other's answer is written (the embedded model writes one answer at a time, under its lock in `models`).
+# More would only split the same two cores; further questions wait in the queue, in order.
+ASK_CONCURRENCY = 2
+QUEUE_SIZE = 64  # questions waiting beyond this are turned away with Gradio's "queue is full"
+SHOWN_QUESTION_CHARS = 400  # a pasted 100 kB message is echoed cut, not in full
+MAX_COMMENT_CHARS = 2000
+MIN_HIGHLIGHT_OVERLAP = 0.25  # share of an answer sentence's words a quote sentence needs to be marked
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_FEEDBACK_LOCK = threading.Lock()  # tabs rate at once; each line must land whole
+
+THEME = gr.themes.Default(
+    primary_hue="teal",
+    neutral_hue="slate",
+    font=[gr.themes.LocalFont("Source Sans Pro", weights=(400, 600, 700)), "ui-sans-serif", "system-ui", "sans-serif"],
+)
+CSS = """
+.gradio-container { max-width: 1280px !important; }
+#stride-title h1 { margin-bottom: 0; }
+#stride-title p { margin-top: 2px; color: var(--body-text-color-subdued); }
+.stride-status { font-size: 0.9em; padding: 6px 10px; border-radius: 8px;
+  background: var(--background-fill-secondary); }
+.stride-status .ok { color: #0f766e; font-weight: 600; }
+.stride-status .problem { color: #b45309; font-weight: 600; }
+.stride-status code { font-size: 0.95em; }
+.stride-answer, .stride-question { white-space: normal; line-height: 1.55; }
+a.stride-cite { text-decoration: none; font-weight: 600; font-size: 0.85em; vertical-align: super; padding: 0 1px; }
+a.stride-cite:hover { text-decoration: underline; }
+.stride-how { margin-top: 6px; font-size: 0.8em; color: var(--body-text-color-subdued); }
+.stride-typing { color: var(--body-text-color-subdued); }
+.stride-notice { border-radius: 8px; padding: 8px 12px; margin: 4px 0; border-left: 4px solid; }
+.stride-notice b { display: block; margin-bottom: 2px; font-size: 0.95em; }
+.stride-declined { background: #f1f5f9; border-color: #64748b; color: #334155; }
+.stride-safety { background: #fff7ed; border-color: #ea580c; color: #7c2d12; }
+.stride-input { background: #eff6ff; border-color: #3b82f6; color: #1e3a8a; }
+.stride-error { background: #fef2f2; border-color: #dc2626; color: #7f1d1d; }
+.stride-differ-head { font-weight: 600; margin-bottom: 6px; }
+.stride-side { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 10px; margin: 6px 0; }
+.stride-side-title { font-size: 0.85em; font-weight: 600; color: var(--body-text-color-subdued); }
+.stride-sources-empty { color: var(--body-text-color-subdued); font-size: 0.95em; padding: 8px 2px; }
+.stride-turn h4 { margin: 4px 0 6px; font-size: 0.95em; }
+.stride-source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px;
+  margin-bottom: 10px; scroll-margin-top: 8px; }
+.stride-source:target { border-color: #0d9488; box-shadow: 0 0 0 2px #5eead4; }
+.stride-source-title { font-weight: 600; }
+.stride-source-n { color: #0f766e; margin-right: 6px; }
+.stride-source-meta { font-size: 0.82em; color: var(--body-text-color-subdued); margin: 2px 0 6px; }
+.stride-source blockquote { margin: 0; padding-left: 10px; border-left: 3px solid var(--border-color-primary);
+  font-size: 0.92em; line-height: 1.5; }
+.stride-source mark { background: #fef08a; color: inherit; padding: 0 1px; }
+#stride-feedback-note { font-size: 0.9em; }
+.stride-caption p { margin: 0 0 -6px; font-size: 0.85em; color: var(--body-text-color-subdued); }
+"""
+
+
+@dataclass
+class Session:
+    """One browser tab's conversation (Gradio keeps one per tab, in gr.State)."""
+
+    messages: list[dict] = field(default_factory=list)  # what the chat shows: {"role", "content"} dicts
+    history: list[str] = field(default_factory=list)  # standalone questions of answered (not declined) turns
+    answers: list[Answer] = field(default_factory=list)  # every finished answer: the sources panel, feedback
+
+
+# -----------------------------------------------------------------------------
+# the page
+
+
+def build_app(stride, *, feedback_path: Path | None = None, concurrency: int = ASK_CONCURRENCY) -> gr.Blocks:
+    """The chat page over one Stride; `launch` serves it (with the theme and CSS, which Gradio 6 takes there)."""
+    feedback_path = Path(feedback_path or stride.settings.data_dir / "feedback.jsonl")
+    known_passages = [_passage_count(stride)]  # what the retriever last saw, so a new `stride ingest` is noticed
+    ask = partial(answer_turn, stride)
+    with gr.Blocks(title="Stride", analytics_enabled=False) as demo:
+        session = gr.State(Session())
+        gr.Markdown(
+            "# Stride\nStrength training for runners, answered from its sources. Every sentence cites the passage "
+            "it comes from: click a marker like [1] to see it.",
+            elem_id="stride-title",
+        )
+        status = gr.HTML(elem_id="stride-status")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(
+                    label="Conversation",
+                    height=420,
+                    layout="bubble",
+                    feedback_options=None,  # our own thumbs below take a comment and go to the JSONL file
+                    buttons=["copy"],
+                    placeholder="Ask about strengthening hips and glutes for running, or pick an example below.",
+                    elem_id="stride-chat",
+                )
+                with gr.Row():
+                    question = gr.Textbox(
+                        show_label=False,
+                        placeholder="Ask a question, e.g. “Should I strengthen my hip flexors?”",
+                        scale=5,
+                        autofocus=True,
+                        elem_id="stride-question",
+                    )
+                    send = gr.Button("Ask", variant="primary", scale=1, min_width=80)
+                gr.Markdown("Try an example:", elem_classes="stride-caption")
+                with gr.Row():
+                    examples = [gr.Button(text, size="sm", variant="secondary") for text in EXAMPLES]
+                with gr.Row(equal_height=True):
+                    up = gr.Button("👍 Helpful", size="sm", scale=0, min_width=110)
+                    down = gr.Button("👎 Not helpful", size="sm", scale=0, min_width=130)
+                    comment = gr.Textbox(
+                        show_label=False, placeholder="Optional comment on the last answer", scale=4, container=False
+                    )
+                    clear = gr.Button("Clear conversation", size="sm", scale=0, min_width=150)
+                feedback_note = gr.Markdown(elem_id="stride-feedback-note")
+            with gr.Column(scale=2):
+                gr.Markdown("### Sources")
+                sources = gr.HTML(sources_html([]), elem_id="stride-sources", max_height=640)
+
+        outputs = [chat, sources, question, session]
+        options = {"concurrency_limit": concurrency, "concurrency_id": "ask", "show_progress": "minimal"}
+        events = [
+            question.submit(ask, [question, session], outputs, api_name="ask", **options),
+            send.click(ask, [question, session], outputs, api_visibility="private", **options),
+        ]
+        # A Button's value is its label, so each example button asks its own text.
+        events += [b.click(ask, [b, session], outputs, api_visibility="private", **options) for b in examples]
+        reset = {"fn": clear_session, "inputs": None, "outputs": [*outputs, feedback_note], "cancels": events}
+        clear.click(**reset, api_name="clear", queue=False)
+        # The chat's own trash icon must forget the follow-up history too, not only what is shown.
+        chat.clear(**reset, api_visibility="private", queue=False)
+        for button, rating, name in ((up, "up", "thumbs_up"), (down, "down", "thumbs_down")):
+            rate = partial(rate_last_answer, feedback_path, rating)
+            button.click(rate, [comment, session], [feedback_note, comment], api_name=name)
+        demo.load(partial(status_html, stride, known_passages), None, status, api_name="status")
+    demo.queue(default_concurrency_limit=concurrency, max_size=QUEUE_SIZE)
+    return demo
+
+
+def launch(
+    stride,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    *,
+    feedback_path: Path | None = None,
+    prevent_thread_lock: bool = False,
+    quiet: bool = False,
+) -> gr.Blocks:
+    """Serve the chat page at http://host:port (local only by default); blocks unless prevent_thread_lock.
+
+    The model is loaded before the server starts, so the first question does not wait for it; a model or
+    index problem is shown on the page rather than stopping it.
+    """
+    if not quiet:
+        print(html.unescape(re.sub(r"<[^>]+>", "", status_html(stride, [None]))))  # loads the model now, too
+    demo = build_app(stride, feedback_path=feedback_path)
+    try:
+        demo.launch(
+            server_name=host,
+            server_port=port,
+            share=False,
+            inbrowser=False,
+            prevent_thread_lock=prevent_thread_lock,
+            show_error=False,  # errors are answered in the chat; anything else is logged, not shown
+            ssr_mode=False,  # server-side rendering would need Node
+            mcp_server=False,
+            pwa=False,
+            footer_links=["api", "settings"],
+            quiet=quiet,
+            theme=THEME,
+            css=CSS,
+        )
+    except OSError as error:  # Gradio's "Cannot find empty port in range"
+        raise StrideError(f"cannot serve on {host}:{port} ({error}): choose another port with --port") from None
+    return demo
+
+
+# -----------------------------------------------------------------------------
+# events
+
+
+def answer_turn(stride, message: str, session: Session):
+    """Stream one answer into the chat: yields (chat, sources panel, question box, session) as it grows."""
+    number = len(session.answers) + 1  # this answer's citation anchors are #stride-a{number}-{n}
+    session.messages += [
+        {"role": "user", "content": question_html(message)},
+        {"role": "assistant", "content": _pending_html([], number)},
+    ]
+    yield session.messages, gr.skip(), "", session
+    shown: list[Sentence] = []
+    try:
+        for event in stride.answerer.stream(message, session.history):
+            if isinstance(event, Answer):
+                _finish(session, event)
+                break
+            shown.append(event)
+            session.messages[-1]["content"] = _pending_html(shown, number)
+            yield session.messages, gr.skip(), "", session
+    except InputError as error:
+        session.messages[-1]["content"] = notice_html("input", "", _sentence(str(error)))
+    except StrideError as error:
+        session.messages[-1]["content"] = notice_html("error", "Stride could not answer", _sentence(str(error)))
+    except Exception:  # a bug: the log gets the traceback, the runner a sentence, the session lives on
+        log.exception("answering %r failed", message[:200])
+        text = "Something went wrong inside Stride while answering; the details are in the server's log."
+        session.messages[-1]["content"] = notice_html("error", "Stride could not answer", text)
+    yield session.messages, sources_html(session.answers), "", session
+
+
+def _finish(session: Session, answer: Answer) -> None:
+    session.answers.append(answer)
+    session.messages[-1]["content"] = answer_html(answer, len(session.answers))
+    if not answer.refused:  # a declined question is no context for the next one
+        session.history.append(answer.standalone_question)
+
+
+def clear_session():
+    session = Session()
+    return session.messages, sources_html([]), "", session, ""
+
+
+def rate_last_answer(path: Path, rating: str, comment: str, session: Session) -> tuple[str, str]:
+    """Append a rating of the tab's last answer to the feedback file; returns (note to show, comment box)."""
+    if not session.answers:
+        return "Ask a question first, then rate its answer.", comment
+    try:
+        record = save_feedback(path, session.answers[-1], rating, comment)
+    except OSError as error:
+        return f"Could not save the feedback to {path}: {error.strerror or error}.", comment
+    thumb = "👍" if rating == "up" else "👎"
+    return f"Thanks: {thumb} saved for “{html.escape(_cut(record['question'], 80))}”.", ""
+
+
+def save_feedback(path: Path, answer: Answer, rating: str, comment: str) -> dict:
+    """One JSON line per rating: what was asked, what was answered and cited, by which model, and the verdict."""
+    record = {
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+        "rating": rating,
+        "comment": (comment or "").strip()[:MAX_COMMENT_CHARS],
+        "question": answer.question,
+        "answer": answer.answer,
+        "refused": answer.refused,
+        "citations": [vars(c) for c in answer.citations],
+        "model": answer.model,
+        "backend": answer.backend,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _FEEDBACK_LOCK, path.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return record
+
+
+# -----------------------------------------------------------------------------
+# the status line
+
+
+def status_html(stride, known_passages: list) -> str:
+    """Which model answers and what is indexed; when either is missing, what to do about it."""
+    model, model_ok = _model_status(stride)
+    index, index_ok, passages = _index_status(stride)
+    if passages != known_passages[0]:  # the index changed under us (e.g. `stride ingest` in another terminal)
+        stride.retriever.refresh()
+        known_passages[0] = passages
+    parts = [_status_part(model, model_ok), _status_part(index, index_ok)]
+    return f'<div class="stride-status">{" · ".join(parts)}</div>'
+
+
+def _status_part(text: str, ok: bool) -> str:
+    return f'<span class="{"ok" if ok else "problem"}">{"●" if ok else "⚠"}</span> {text}'
+
+
+def _model_status(stride) -> tuple[str, bool]:
+    try:
+        answerer = stride.answerer  # builds the chat model (loading the embedded one): failures show here
+    except ModelUnavailable as error:
+        return f"No model can answer: {html.escape(str(error))}", False
+    text = f"Model <code>{html.escape(answerer.model)}</code> ({html.escape(answerer.backend)})"
+    choice = stride.__dict__.get("backend_choice")  # cached only when Stride chose the model (not injected)
+    return (f"{text}: {html.escape(choice.reason)}" if choice else text), True
+
+
+def _index_status(stride) -> tuple[str, bool, int | None]:
+    try:
+        found = stride.index.sources()
+    except StrideError as error:
+        return f"The index cannot be read: {html.escape(str(error))}", False, None
+    if not found:
+        return "The index is empty: run <code>stride ingest</code>, then reload this page.", False, 0
+    passages = sum(info.chunks for info in found)
+    return f"{len(found)} documents, {passages} passages indexed", True, passages
+
+
+def _passage_count(stride) -> int | None:
+    try:
+        return sum(info.chunks for info in stride.index.sources())
+    except StrideError:
+        return None
+
+
+# -----------------------------------------------------------------------------
+# rendering (HTML kept on one line: a blank line would end the chat's HTML block and start Markdown)
+
+
+def question_html(message: str) -> str:
+    text = _CONTROL.sub(" ", message or "")
+    if not text.strip():
+        return '<div class="stride-question"><em>(empty message)</em></div>'
+    shown = html.escape(_cut(text.strip(), SHOWN_QUESTION_CHARS))
+    if len(text) > SHOWN_QUESTION_CHARS:
+        shown += f" <em>({len(text):,} characters in all)</em>"
+    return f'<div class="stride-question">{shown.replace(chr(10), "<br>")}</div>'
+
+
+def answer_html(answer: Answer, number: int) -> str:
+    """The finished answer: plain cited sentences, a decline, or both sides when the sources differ."""
+    if answer.refused:
+        decline = answer.answer.split("\n\n", 1)[0]
+        body = notice_html("declined", "Not covered by Stride's sources", html.escape(decline))
+    elif answer.sources_differ:
+        body = _differ_html(answer, number)
+    else:
+        sentences = " ".join(_sentence_html(s["text"], s["citations"], number) for s in answer.sentences)
+        body = f"<p>{sentences}</p>{_how_html(answer)}"
+    if answer.safety_note:
+        body += notice_html("safety", "See a professional", html.escape(CLINICIAN_NOTE))
+    return f'<div class="stride-answer">{body}</div>'
+
+
+def _pending_html(shown: list[Sentence], number: int) -> str:
+    sentences = " ".join(_sentence_html(s.text, s.citations, number) for s in shown)
+    return f'<div class="stride-answer"><p>{sentences} <span class="stride-typing">…</span></p></div>'
+
+
+def _differ_html(answer: Answer, number: int) -> str:
+    titles = {c.id: c.title for c in answer.citations}
+    head = " ".join(html.escape(s["text"]) for s in answer.sentences if s["kind"] == "framing")
+    sides = []
+    for s in (s for s in answer.sentences if s["kind"] != "framing"):
+        title = titles.get(s["citations"][0], "") if s["citations"] else ""
+        text = s["text"].removeprefix(f"{title}: ") if title else s["text"]  # the title heads the box instead
+        sides.append(
+            f'<div class="stride-side"><div class="stride-side-title">{html.escape(title)}</div>'
+            f"{_sentence_html(text, s['citations'], number)}</div>"
+        )
+    return f'<div class="stride-differ"><div class="stride-differ-head">⚖️ {head}</div>{"".join(sides)}</div>'
+
+
+def _how_html(answer: Answer) -> str:
+    how = {
+        "generated": f"Written by {answer.model} ({answer.backend}); every sentence checked against its source.",
+        "extractive": "Quoted from the sources (the model's own sentences did not pass the checks).",
+    }.get(answer.grounding, "")
+    return f'<div class="stride-how">{html.escape(how)}</div>' if how else ""
+
+
+def _sentence_html(text: str, citations, number: int) -> str:
+    markers = "".join(
+        f'<a class="stride-cite" href="#{_anchor(number, n)}" title="Source {n}">[{n}]</a>' for n in citations
+    )
+    return f"{html.escape(text)}{markers}"
+
+
+def notice_html(kind: str, title: str, body: str) -> str:
+    """A boxed notice (kind: declined, safety, input, error); body is HTML already escaped."""
+    head = f"<b>{html.escape(title)}</b>" if title else ""
+    return f'<div class="stride-notice stride-{kind}">{head}{body}</div>'
+
+
+def sources_html(answers: list[Answer]) -> str:
+    """The cited passages of each answer, newest first, each with the sentences the answer leans on marked."""
+    turns = [(number, a) for number, a in enumerate(answers, 1) if a.citations]
+    if not turns:
+        return (
+            '<div class="stride-sources-empty">The passages an answer cites appear here: title, section, file, '
+            "and the quote with the supporting sentences highlighted.</div>"
+        )
+    sections = []
+    for number, answer in reversed(turns):
+        cards = "".join(_source_card(number, answer, c) for c in answer.citations)
+        question = html.escape(_cut(answer.question, 120))
+        sections.append(f'<div class="stride-turn"><h4>Cited for “{question}”</h4>{cards}</div>')
+    return "".join(sections)
+
+
+def _source_card(number: int, answer: Answer, citation) -> str:
+    claims = [s["text"] for s in answer.sentences if citation.id in s["citations"]]
+    where = " · ".join(html.escape(part) for part in (citation.section, citation.source) if part)
+    return (
+        f'<div class="stride-source" id="{_anchor(number, citation.id)}">'
+        f'<div class="stride-source-title"><span class="stride-source-n">[{citation.id}]</span>'
+        f"{html.escape(citation.title)}</div>"
+        f'<div class="stride-source-meta">{where}</div>'
+        f"<blockquote>{highlight_quote(citation.quote, claims)}</blockquote></div>"
+    )
+
+
+def highlight_quote(quote: str, claims: list[str]) -> str:
+    """The quote as HTML, each claim's closest quote sentence (most shared words) in <mark>."""
+    parts = split_sentences(quote) or [quote]
+    words = [set(tokens(part)) for part in parts]
+    marked = set()
+    for claim in claims:
+        claim_words = set(tokens(claim))
+        if not claim_words:
+            continue
+        overlap = [len(claim_words & w) / len(claim_words) for w in words]
+        best = max(range(len(parts)), key=overlap.__getitem__)
+        if overlap[best] >= MIN_HIGHLIGHT_OVERLAP:
+            marked.add(best)
+    return " ".join(
+        f"<mark>{html.escape(part)}</mark>" if i in marked else html.escape(part) for i, part in enumerate(parts)
+    )
+
+
+def _anchor(number: int, citation: int) -> str:
+    return f"stride-a{number}-{citation}"
+
+
+def _sentence(text: str) -> str:
+    """An error message as a sentence of its own: capitalised, with a full stop, HTML-escaped."""
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return html.escape(text if text.endswith((".", "!", "?")) else f"{text}.")
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
