@@ -48,3 +48,19 @@ def seed_stride(tmp_path_factory, embeddings):
     stride = Stride(Settings(corpus_dir=CORPUS, data_dir=data), embeddings=embeddings)
     index_corpus(stride, [])
     return stride
+
+
+@pytest.fixture(scope="session")
+def embedded_answerer(seed_stride):
+    """The real embedded model (SmolLM2-135M through llama.cpp) answering over the seed index."""
+    from assistant.answer import Answerer
+    from assistant.models import choose_backend, make_chat_model
+
+    choice = choose_backend("llama-cpp", ollama_host="http://127.0.0.1:9", ollama_model="unused", gguf=None)
+    return Answerer(
+        seed_stride.retriever,
+        seed_stride.embeddings,
+        make_chat_model(choice),
+        backend=choice.backend,
+        model=choice.model,
+    )

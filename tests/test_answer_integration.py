@@ -2,8 +2,6 @@
 
 import pytest
 
-from assistant.answer import Answerer
-
 pytestmark = pytest.mark.integration
 
 CASES = [
@@ -15,13 +13,9 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def real_answerer(seed_stride):
-    from assistant.models import choose_backend, make_chat_model
-
-    choice = choose_backend("llama-cpp", ollama_host="http://127.0.0.1:9", ollama_model="unused", gguf=None)
-    chat = make_chat_model(choice, max_tokens=120)
-    return Answerer(seed_stride.retriever, seed_stride.embeddings, chat, backend=choice.backend, model=choice.model)
+@pytest.fixture
+def real_answerer(embedded_answerer):
+    return embedded_answerer
 
 
 @pytest.mark.parametrize(("question", "source", "phrase"), CASES)

@@ -107,6 +107,7 @@ class Session:
     messages: list[dict] = field(default_factory=list)  # what the chat shows: {"role", "content"} dicts
     history: list[str] = field(default_factory=list)  # standalone questions of answered (not declined) turns
     answers: list[Answer] = field(default_factory=list)  # every finished answer: the sources panel, feedback
+    busy: bool = False  # an answer is streaming into this tab
 
 
 # -----------------------------------------------------------------------------
@@ -225,6 +226,18 @@ def launch(
 
 def answer_turn(stride, message: str, session: Session):
     """Stream one answer into the chat: yields (chat, sources panel, question box, session) as it grows."""
+    if session.busy:  # an example clicked mid-answer: two answers would interleave in one chat
+        gr.Warning("One question at a time: wait for the answer in progress.")
+        yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return
+    session.busy = True
+    try:
+        yield from _stream_answer(stride, message, session)
+    finally:  # also when the answer is cancelled (Clear) or the tab goes away
+        session.busy = False
+
+
+def _stream_answer(stride, message: str, session: Session):
     number = len(session.answers) + 1  # this answer's citation anchors are #stride-a{number}-{n}
     session.messages += [
         {"role": "user", "content": question_html(message)},
@@ -272,7 +285,7 @@ def rate_last_answer(path: Path, rating: str, comment: str, session: Session) ->
     except OSError as error:
         return f"Could not save the feedback to {path}: {error.strerror or error}.", comment
     thumb = "👍" if rating == "up" else "👎"
-    return f"Thanks: {thumb} saved for “{html.escape(_cut(record['question'], 80))}”.", ""
+    return f"Thanks: {thumb} saved for “{_escape(_cut(record['question'], 80))}”.", ""
 
 
 def save_feedback(path: Path, answer: Answer, rating: str, comment: str) -> dict:
@@ -317,17 +330,17 @@ def _model_status(stride) -> tuple[str, bool]:
     try:
         answerer = stride.answerer  # builds the chat model (loading the embedded one): failures show here
     except ModelUnavailable as error:
-        return f"No model can answer: {html.escape(str(error))}", False
-    text = f"Model <code>{html.escape(answerer.model)}</code> ({html.escape(answerer.backend)})"
+        return f"No model can answer: {_escape(str(error))}", False
+    text = f"Model <code>{_escape(answerer.model)}</code> ({_escape(answerer.backend)})"
     choice = stride.__dict__.get("backend_choice")  # cached only when Stride chose the model (not injected)
-    return (f"{text}: {html.escape(choice.reason)}" if choice else text), True
+    return (f"{text}: {_escape(choice.reason)}" if choice else text), True
 
 
 def _index_status(stride) -> tuple[str, bool, int | None]:
     try:
         found = stride.index.sources()
     except StrideError as error:
-        return f"The index cannot be read: {html.escape(str(error))}", False, None
+        return f"The index cannot be read: {_escape(str(error))}", False, None
     if not found:
         return "The index is empty: run <code>stride ingest</code>, then reload this page.", False, 0
     passages = sum(info.chunks for info in found)
@@ -349,7 +362,7 @@ def question_html(message: str) -> str:
     text = _CONTROL.sub(" ", message or "")
     if not text.strip():
         return '<div class="stride-question"><em>(empty message)</em></div>'
-    shown = html.escape(_cut(text.strip(), SHOWN_QUESTION_CHARS))
+    shown = _escape(_cut(text.strip(), SHOWN_QUESTION_CHARS))
     if len(text) > SHOWN_QUESTION_CHARS:
         shown += f" <em>({len(text):,} characters in all)</em>"
     return f'<div class="stride-question">{shown.replace(chr(10), "<br>")}</div>'
@@ -359,14 +372,14 @@ def answer_html(answer: Answer, number: int) -> str:
     """The finished answer: plain cited sentences, a decline, or both sides when the sources differ."""
     if answer.refused:
         decline = answer.answer.split("\n\n", 1)[0]
-        body = notice_html("declined", "Not covered by Stride's sources", html.escape(decline))
+        body = notice_html("declined", "Not covered by Stride's sources", _escape(decline))
     elif answer.sources_differ:
         body = _differ_html(answer, number)
     else:
         sentences = " ".join(_sentence_html(s["text"], s["citations"], number) for s in answer.sentences)
         body = f"<p>{sentences}</p>{_how_html(answer)}"
     if answer.safety_note:
-        body += notice_html("safety", "See a professional", html.escape(CLINICIAN_NOTE))
+        body += notice_html("safety", "See a professional", _escape(CLINICIAN_NOTE))
     return f'<div class="stride-answer">{body}</div>'
 
 
@@ -377,13 +390,13 @@ def _pending_html(shown: list[Sentence], number: int) -> str:
 
 def _differ_html(answer: Answer, number: int) -> str:
     titles = {c.id: c.title for c in answer.citations}
-    head = " ".join(html.escape(s["text"]) for s in answer.sentences if s["kind"] == "framing")
+    head = " ".join(_escape(s["text"]) for s in answer.sentences if s["kind"] == "framing")
     sides = []
     for s in (s for s in answer.sentences if s["kind"] != "framing"):
         title = titles.get(s["citations"][0], "") if s["citations"] else ""
         text = s["text"].removeprefix(f"{title}: ") if title else s["text"]  # the title heads the box instead
         sides.append(
-            f'<div class="stride-side"><div class="stride-side-title">{html.escape(title)}</div>'
+            f'<div class="stride-side"><div class="stride-side-title">{_escape(title)}</div>'
             f"{_sentence_html(text, s['citations'], number)}</div>"
         )
     return f'<div class="stride-differ"><div class="stride-differ-head">⚖️ {head}</div>{"".join(sides)}</div>'
@@ -394,19 +407,19 @@ def _how_html(answer: Answer) -> str:
         "generated": f"Written by {answer.model} ({answer.backend}); every sentence checked against its source.",
         "extractive": "Quoted from the sources (the model's own sentences did not pass the checks).",
     }.get(answer.grounding, "")
-    return f'<div class="stride-how">{html.escape(how)}</div>' if how else ""
+    return f'<div class="stride-how">{_escape(how)}</div>' if how else ""
 
 
 def _sentence_html(text: str, citations, number: int) -> str:
     markers = "".join(
         f'<a class="stride-cite" href="#{_anchor(number, n)}" title="Source {n}">[{n}]</a>' for n in citations
     )
-    return f"{html.escape(text)}{markers}"
+    return f"{_escape(text)}{markers}"
 
 
 def notice_html(kind: str, title: str, body: str) -> str:
     """A boxed notice (kind: declined, safety, input, error); body is HTML already escaped."""
-    head = f"<b>{html.escape(title)}</b>" if title else ""
+    head = f"<b>{_escape(title)}</b>" if title else ""
     return f'<div class="stride-notice stride-{kind}">{head}{body}</div>'
 
 
@@ -421,18 +434,18 @@ def sources_html(answers: list[Answer]) -> str:
     sections = []
     for number, answer in reversed(turns):
         cards = "".join(_source_card(number, answer, c) for c in answer.citations)
-        question = html.escape(_cut(answer.question, 120))
+        question = _escape(_cut(answer.question, 120))
         sections.append(f'<div class="stride-turn"><h4>Cited for “{question}”</h4>{cards}</div>')
     return "".join(sections)
 
 
 def _source_card(number: int, answer: Answer, citation) -> str:
     claims = [s["text"] for s in answer.sentences if citation.id in s["citations"]]
-    where = " · ".join(html.escape(part) for part in (citation.section, citation.source) if part)
+    where = " · ".join(_escape(part) for part in (citation.section, citation.source) if part)
     return (
         f'<div class="stride-source" id="{_anchor(number, citation.id)}">'
         f'<div class="stride-source-title"><span class="stride-source-n">[{citation.id}]</span>'
-        f"{html.escape(citation.title)}</div>"
+        f"{_escape(citation.title)}</div>"
         f'<div class="stride-source-meta">{where}</div>'
         f"<blockquote>{highlight_quote(citation.quote, claims)}</blockquote></div>"
     )
@@ -451,9 +464,13 @@ def highlight_quote(quote: str, claims: list[str]) -> str:
         best = max(range(len(parts)), key=overlap.__getitem__)
         if overlap[best] >= MIN_HIGHLIGHT_OVERLAP:
             marked.add(best)
-    return " ".join(
-        f"<mark>{html.escape(part)}</mark>" if i in marked else html.escape(part) for i, part in enumerate(parts)
-    )
+    return " ".join(f"<mark>{_escape(part)}</mark>" if i in marked else _escape(part) for i, part in enumerate(parts))
+
+
+def _escape(text: str) -> str:
+    # Text between tags only (nothing from a runner or a document goes into an attribute), so quotes stay
+    # readable: "can't", not "can&#x27;t".
+    return html.escape(text, quote=False)
 
 
 def _anchor(number: int, citation: int) -> str:
@@ -464,7 +481,8 @@ def _sentence(text: str) -> str:
     """An error message as a sentence of its own: capitalised, with a full stop, HTML-escaped."""
     text = text.strip()
     text = text[:1].upper() + text[1:]
-    return html.escape(text if text.endswith((".", "!", "?")) else f"{text}.")
+    finished = text.rstrip("'\"”’)").endswith((".", "!", "?"))  # "... e.g. 'Should I ...?'" is finished
+    return _escape(text if finished else f"{text}.")
 
 
 def _cut(text: str, limit: int) -> str:
