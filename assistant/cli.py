@@ -263,7 +263,7 @@ def _print_answer_tail(answer, streamed: bool) -> None:
         click.echo()
     how = {
         "generated": f"written by {answer.model} ({answer.backend}); every sentence checked against its source",
-        "extractive": "quoted from the sources (the model's own sentences did not pass the checks)"
+        "extractive": "quoted from the sources: the model's own sentences did not pass the checks"
         if not answer.sources_differ
         else "quoted from the sources, which differ",
     }[answer.grounding]

@@ -76,7 +76,8 @@ def test_question_answer_sources_and_screenshot(browser, page_url):
     answer = page.locator("#stride-chat .stride-answer").last
     answer.locator("a.stride-cite").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
     answer.locator(".stride-how, .stride-notice").first.wait_for(timeout=ANSWER_TIMEOUT_MS)  # finished
-    assert "lengthening" in answer.inner_text().lower()
+    assert "hip flexors" in answer.inner_text().lower()
+    assert "Hip flexors" in page.locator("#stride-sources").inner_text()  # the section of the cited passage
     assert page.locator("#stride-sources .stride-source mark").count() >= 1
 
     marker = answer.locator("a.stride-cite").first
