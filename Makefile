@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint format eval bench clean
+.PHONY: install run ui test lint format eval bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,10 +14,13 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-# Index the corpus (only what changed), then answer a sample question. The chat UI will start here once it exists.
+# Index the corpus (only what changed), then serve the chat page at http://127.0.0.1:7860 (Ctrl-C stops it).
 run: $(INSTALLED)
 	$(BIN)/stride ingest
-	$(BIN)/stride ask "Should I strengthen my hip flexors?"
+	$(BIN)/stride ui
+
+ui: $(INSTALLED)
+	$(BIN)/stride ui
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -q

@@ -84,7 +84,7 @@ ASKS_FOR_VERDICT = re.compile(
 HOW_TO = re.compile(r"^\s*(how (do|can|should) (i|you|we)|how to|what'?s the (best )?way to)\b", re.IGNORECASE)
 FOLLOW_UP = re.compile(
     r"^\s*(and|or|but|also|so|then|what about|how about|what if|with|without|instead)\b"
-    r"|\b(it|that|this|those|these|them|one)\b",
+    r"|\b(it|that|this|those|these|them)\b",
     re.IGNORECASE,
 )
 
@@ -139,7 +139,9 @@ def standalone_question(history: list[str], question: str) -> str:
     """A follow-up joined to the previous question, so retrieval knows what "it" or "with a band" is about."""
     if not history:
         return question
-    short = len(question.split()) <= 6
+    # A short question naming nothing the corpus is about ("how many reps?") leans on the one before;
+    # "Are clamshells good for runners?" is short too, but stands alone.
+    short = len(question.split()) <= 6 and not policy.mentions_corpus_subject(question)
     if short or FOLLOW_UP.search(question):
         return f"{history[-1]} {question}"
     return question
@@ -413,7 +415,7 @@ def _split_complete(text: str) -> tuple[list[str], str]:
     """Sentences finished so far (an end mark followed by space, or a line break), and the unfinished rest."""
     cut = 0
     for boundary in _BOUNDARY.finditer(text):
-        if not text[: boundary.start() + 1].lower().endswith(ABBREVIATIONS):  # "Dr. Minard" goes on
+        if not text[: boundary.start()].lower().endswith(ABBREVIATIONS):  # "Dr. Minard" goes on
             cut = boundary.end()
     return answer_sentences(text[:cut]), text[cut:]
 

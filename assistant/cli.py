@@ -346,5 +346,26 @@ def doctor(stride, backend, model, as_json):
         click.echo(f"{key:<15} {value}")
 
 
+@cli.command(name="ui")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to serve on (0.0.0.0: your whole network)."
+)
+@click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535), help="Port to serve on.")
+@click.option(
+    "--feedback",
+    "feedback_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="JSONL file that thumbs up/down are appended to [default: STRIDE_DATA_DIR/feedback.jsonl].",
+)
+@_backend_options
+@click.pass_obj
+def serve_ui(stride, host, port, feedback_path, backend, model):
+    """Serve the chat page at http://HOST:PORT; open it in a browser. Ctrl-C stops it."""
+    from ui.app import launch
+
+    launch(stride.with_settings(backend=backend, model=model), host=host, port=port, feedback_path=feedback_path)
+
+
 def main() -> None:
     cli(prog_name="stride")

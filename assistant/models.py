@@ -291,9 +291,18 @@ def load_llama(path: Path, n_ctx: int = 2048) -> tuple[Any, threading.Lock]:
             from llama_cpp import Llama
 
             threads = default_threads()
+            # Decoding leaves one core free: with every core, llama.cpp's spinning threads collapse to seconds
+            # per token as soon as anything else runs (the embedder, a second tab, another process); measured
+            # here, one thread of two costs ~15% of idle decode speed (151 -> 134 tokens/s). Reading the prompt
+            # (batch) uses them all.
             try:
                 llm = Llama(
-                    model_path=key[0], n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, seed=42, verbose=False
+                    model_path=key[0],
+                    n_ctx=n_ctx,
+                    n_threads=max(1, threads - 1),
+                    n_threads_batch=threads,
+                    seed=42,
+                    verbose=False,
                 )
             except ValueError as exc:  # llama.cpp's "Failed to load model from file"
                 raise ModelUnavailable(

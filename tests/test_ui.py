@@ -1,8 +1,8 @@
 """The chat page as a client sees it: the real Gradio server on 127.0.0.1, driven through gradio_client.
 
-Most tests answer with a scripted chat model over the session's real index (fast, and the checks, retrieval
-and rendering are all real); one answers with the real embedded model, and one starts the page with neither
-a model nor an index. Every call is bounded by a timeout.
+The rendering is checked directly first. The server tests answer with a scripted chat model over the
+session's real index (fast, and the checks, retrieval and rendering are all real); one answers with the real
+embedded model, and one starts the page with neither a model nor an index. Every call is bounded by a timeout.
 """
 
 import json
@@ -17,9 +17,8 @@ from assistant.config import Settings
 from assistant.wiring import Stride
 from tests.fakes import ScriptedChat
 
-pytestmark = pytest.mark.integration
-
 gradio_client = pytest.importorskip("gradio_client", reason="gradio is not installed")
+integration = pytest.mark.integration  # the tests that start the server (and load the models)
 
 TIMEOUT = 30  # seconds for one scripted answer (usually 1-3 s)
 REAL_TIMEOUT = 120  # seconds for one answer by the embedded 135M model on two cores (usually 10-25 s)
@@ -72,6 +71,33 @@ def last_reply(outputs) -> str:
     return chat[-1]["content"][0]["text"]
 
 
+@integration
+def test_quotes_mark_the_sentences_the_answer_rests_on():
+    from ui.app import highlight_quote
+
+    quote = "Tightness limits hip extension. As such, the best exercise for the hip flexors is lengthening. Run tall."
+    marked = highlight_quote(quote, ["The best exercise for the hip flexors is lengthening."])
+    assert marked == (
+        "Tightness limits hip extension. <mark>As such, the best exercise for the hip flexors is lengthening.</mark>"
+        " Run tall."
+    )
+    assert "<mark>" not in highlight_quote(quote, ["Squats need a hinge."])  # nothing in common: nothing marked
+
+
+def test_runner_and_document_text_is_escaped():
+    from assistant.answer import Answer, Citation
+    from ui.app import answer_html, question_html, sources_html
+
+    assert "<script>" not in question_html("<script>alert(1)</script> and my hip?")
+    assert "(100,000 characters in all)" in question_html("x" * 100_000)
+    citation = Citation(1, "a<b>.txt", "T<i>", "S", "Quote <img src=x>.", 1.0)
+    answer = Answer("q<b>?", "A <b>bold</b> claim. [1]", False, "extractive", [citation], "fake", "m", {})
+    answer.sentences = [{"text": "A <b>bold</b> claim.", "citations": [1], "kind": "claim"}]
+    rendered = answer_html(answer, 1) + sources_html([answer])
+    assert "<b>bold</b>" not in rendered and "<img" not in rendered and "<i>" not in rendered
+    assert 'href="#stride-a1-1"' in rendered and 'id="stride-a1-1"' in rendered
+
+
 def test_a_question_streams_a_cited_answer_and_its_sources(scripted):
     outputs = ask(connect(scripted.url), "Should I strengthen my hip flexors?")
     replies = [chat[-1]["content"][0]["text"] for chat, *_ in outputs]
@@ -89,6 +115,7 @@ def test_a_question_streams_a_cited_answer_and_its_sources(scripted):
     assert question_box == ""
 
 
+@integration
 def test_an_off_topic_question_is_declined_in_a_notice(scripted):
     outputs = ask(connect(scripted.url), "What pace should I run my first marathon at?")
     reply = last_reply(outputs)
@@ -96,6 +123,7 @@ def test_an_off_topic_question_is_declined_in_a_notice(scripted):
     assert "stride-cite" not in reply and "stride-source" not in outputs[-1][1].replace("stride-sources", "")
 
 
+@integration
 @pytest.mark.parametrize(
     ("message", "expected"),
     [
@@ -115,11 +143,13 @@ def test_odd_messages_get_a_friendly_reply(scripted, message, expected):
     assert len(chat[-2]["content"][0]["text"]) < 1000  # the question is echoed, cut if it is long
 
 
+@integration
 def test_control_characters_inside_a_real_question_are_ignored(scripted):
     reply = last_reply(ask(connect(scripted.url), "Should I\x00 strengthen my hip flexors?\x07"))
     assert "stride-cite" in reply and "lengthening" in reply
 
 
+@integration
 def test_follow_ups_build_on_the_tab_s_own_conversation_until_cleared(scripted):
     prompts = scripted.chat.prompts
     tab, other_tab = connect(scripted.url), connect(scripted.url)
@@ -136,6 +166,7 @@ def test_follow_ups_build_on_the_tab_s_own_conversation_until_cleared(scripted):
     assert all("single-leg" not in p[-1].content for p in prompts[before:])
 
 
+@integration
 def test_tabs_asking_at_once_each_get_their_own_answer(scripted):
     questions = {
         "How do I do the glute push-off?": "Glute Push-off",
@@ -157,6 +188,7 @@ def test_tabs_asking_at_once_each_get_their_own_answer(scripted):
         assert section in sources and "stride-cite" in last_reply(results[question])
 
 
+@integration
 def test_feedback_is_appended_to_the_jsonl_file(scripted):
     tab = connect(scripted.url)
     note, _ = tab.submit("", api_name="/thumbs_up").result(timeout=TIMEOUT)
@@ -175,6 +207,7 @@ def test_feedback_is_appended_to_the_jsonl_file(scripted):
     assert datetime.fromisoformat(record["timestamp"]).tzinfo is not None
 
 
+@integration
 def test_the_real_embedded_model_answers_through_the_page(seed_stride, tmp_path):
     stride = seed_stride.with_settings(backend="llama-cpp")  # nothing injected but the embeddings
     demo, url = serve(stride, tmp_path / "feedback.jsonl")
@@ -193,6 +226,7 @@ def test_the_real_embedded_model_answers_through_the_page(seed_stride, tmp_path)
         demo.close()
 
 
+@integration
 def test_the_page_loads_and_says_what_to_do_without_a_model_or_an_index(embeddings, tmp_path):
     import httpx
 

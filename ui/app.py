@@ -52,7 +52,8 @@ ASK_CONCURRENCY = 2
 QUEUE_SIZE = 64  # questions waiting beyond this are turned away with Gradio's "queue is full"
 SHOWN_QUESTION_CHARS = 400  # a pasted 100 kB message is echoed cut, not in full
 MAX_COMMENT_CHARS = 2000
-MIN_HIGHLIGHT_OVERLAP = 0.25  # share of an answer sentence's words a quote sentence needs to be marked
+MIN_HIGHLIGHT_OVERLAP = 0.25  # share of an answer sentence's words its closest quote sentence needs to be marked
+REPEATED = 0.8  # share of a quote sentence's words an answer sentence must contain to count as repeating it
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _FEEDBACK_LOCK = threading.Lock()  # tabs rate at once; each line must land whole
 
@@ -198,6 +199,8 @@ def launch(
     """
     if not quiet:
         print(html.unescape(re.sub(r"<[^>]+>", "", status_html(stride, [None]))))  # loads the model now, too
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            print(f"Serving on {host}: anyone who can reach this machine can use the page and read the sources.")
     demo = build_app(stride, feedback_path=feedback_path)
     try:
         demo.launch(
@@ -331,6 +334,8 @@ def _model_status(stride) -> tuple[str, bool]:
         answerer = stride.answerer  # builds the chat model (loading the embedded one): failures show here
     except ModelUnavailable as error:
         return f"No model can answer: {_escape(str(error))}", False
+    except StrideError as error:  # the embeddings or the index the answerer is built on
+        return f"Stride cannot answer yet: {_escape(str(error))}", False
     text = f"Model <code>{_escape(answerer.model)}</code> ({_escape(answerer.backend)})"
     choice = stride.__dict__.get("backend_choice")  # cached only when Stride chose the model (not injected)
     return (f"{text}: {_escape(choice.reason)}" if choice else text), True
@@ -452,7 +457,11 @@ def _source_card(number: int, answer: Answer, citation) -> str:
 
 
 def highlight_quote(quote: str, claims: list[str]) -> str:
-    """The quote as HTML, each claim's closest quote sentence (most shared words) in <mark>."""
+    """The quote as HTML, with the sentences the claims rest on in <mark>.
+
+    For each claim, the quote sentence sharing most of its words; and any quote sentence the claim repeats
+    almost whole (a claim may join two of them, or quote one side of a disagreement with its title).
+    """
     parts = split_sentences(quote) or [quote]
     words = [set(tokens(part)) for part in parts]
     marked = set()
@@ -464,6 +473,7 @@ def highlight_quote(quote: str, claims: list[str]) -> str:
         best = max(range(len(parts)), key=overlap.__getitem__)
         if overlap[best] >= MIN_HIGHLIGHT_OVERLAP:
             marked.add(best)
+        marked.update(i for i, w in enumerate(words) if len(w) >= 2 and len(claim_words & w) >= REPEATED * len(w))
     return " ".join(f"<mark>{_escape(part)}</mark>" if i in marked else _escape(part) for i, part in enumerate(parts))
 
 
