@@ -1,0 +1,49 @@
+"""The plain LangChain baseline Stride is measured against: dense-only Chroma retrieval of whole passages, the
+top k stuffed into one prompt, the model's text returned as the answer with every passage as its citation, and
+no checks of any kind. It answers through the same `Answer` type so the same judge scores both.
+
+Leaves out: everything Stride adds (vocabulary, BM25, windows, evidence selection, checks, declines, fallback).
+"""
+
+import time
+
+from langchain_chroma import Chroma
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+
+from assistant.answer import Answer, Citation
+from assistant.cite import answer_sentences
+
+PROMPT = ChatPromptTemplate.from_messages(
+    [
+        ("system", "Answer the runner's question using the context."),
+        ("human", "Context:\n{context}\n\nQuestion: {question}"),
+    ]
+)
+
+
+class StuffedBaseline:
+    def __init__(self, stride, chat_model, *, k: int = 4, backend: str = "llama-cpp", model: str = "") -> None:
+        self.retriever = stride.retriever  # the evaluator reads the index through it
+        self.embeddings = stride.embeddings
+        self.store = Chroma(client=stride.client, collection_name=stride.settings.collection,
+                            embedding_function=stride.embeddings)  # fmt: skip
+        self.chain = PROMPT | chat_model | StrOutputParser()
+        self.k, self.backend, self.model = k, backend, model
+
+    def ask(self, question: str, history: list[str] | None = None) -> Answer:
+        started = time.perf_counter()
+        documents = self.store.similarity_search(question, k=self.k, filter={"kind": "chunk"})
+        retrieved = (time.perf_counter() - started) * 1000
+        context = "\n\n".join(d.page_content for d in documents)
+        text = self.chain.invoke({"context": context, "question": question})
+        citations = [
+            Citation(n, d.metadata["source"], d.metadata["title"], d.metadata.get("section", ""), d.page_content, 0.0)
+            for n, d in enumerate(documents, 1)
+        ]
+        ids = [c.id for c in citations]
+        sentences = [{"text": s, "citations": ids, "kind": "claim"} for s in answer_sentences(text)]
+        total = (time.perf_counter() - started) * 1000
+        return Answer(question, text, False, "generated", citations, self.backend, self.model,
+                      {"retrieve": retrieved, "first_token": total, "total": total},
+                      standalone_question=question, sentences=sentences)  # fmt: skip

@@ -1,0 +1,105 @@
+"""Reliability: an ingest killed with SIGKILL, and 20 questions at once through the chat page.
+
+Each test is bounded in time and reports what it held (printed with -s, and summarised in the README).
+"""
+
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from assistant.config import Settings
+from assistant.index_corpus import index_corpus
+from assistant.wiring import Stride
+from tests.conftest import ROOT
+from tests.fakes import ScriptedChat
+
+pytestmark = pytest.mark.integration
+
+
+def test_an_ingest_killed_mid_way_leaves_the_index_answering_and_the_next_run_completes(
+    tmp_path, corpus_copy, embeddings
+):
+    settings = Settings(corpus_dir=corpus_copy, data_dir=tmp_path / "data")
+    index_corpus(Stride(settings, embeddings=embeddings), [])
+    for copy in range(10):  # enough new documents that embedding them takes ~20 s
+        for path in list(corpus_copy.glob("[lgt]*.txt"))[:3]:
+            text = path.read_text(encoding="utf-8").replace("runners", f"runners (copy {copy})")
+            (corpus_copy / f"copy-{copy:02d}-{path.name}").write_text(text, encoding="utf-8")
+    env = {**os.environ, "STRIDE_DATA_DIR": str(tmp_path / "data"), "STRIDE_CORPUS_DIR": str(corpus_copy)}
+    ingest = subprocess.Popen([sys.executable, "-m", "assistant", "ingest"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    time.sleep(6)  # past start-up (about 2 s), well inside the ~20 s of embedding
+    ingest.send_signal(signal.SIGKILL)
+    ingest.wait(timeout=10)
+
+    after_kill = Stride(Settings(corpus_dir=corpus_copy, data_dir=tmp_path / "data"), embeddings=embeddings)
+    hits = after_kill.retriever.search("should I strengthen my hip flexors?", k=3)
+    assert hits and hits[0].chunk.section == "Hip flexors"
+    partial = len(after_kill.index.sources())
+    report = index_corpus(after_kill, [])
+    print(f"\nkilled after 6 s with {partial} of 33 documents indexed; the next run added {len(report.sync.added)}")
+    assert report.documents_total == 33
+    assert index_corpus(after_kill, []).sync.chunks_embedded == 0
+
+
+def test_twenty_questions_at_once_through_the_chat_page(seed_stride, tmp_path):
+    import socket
+
+    import gradio_client
+
+    from ui.app import launch
+
+    chat = ScriptedChat(reply="To challenge the muscles, hold a dumbbell in your opposite hand.", prompts=[])
+    stride = Stride(seed_stride.settings, embeddings=seed_stride.embeddings, client=seed_stride.client,
+                    chat_model=chat)  # fmt: skip
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    demo = launch(stride, port=port, feedback_path=tmp_path / "feedback.jsonl", prevent_thread_lock=True, quiet=True)
+    url = f"http://127.0.0.1:{port}/"
+    questions = ["How do I make single-leg stands harder?", "What's a good marathon pace?",
+                 "Should I strengthen my hip flexors?", "How do I do the glute push-off?"] * 5  # fmt: skip
+    answers, latencies, errors = {}, [], []
+
+    def tab(number: int, question: str) -> None:
+        try:
+            client = gradio_client.Client(url, verbose=False, analytics_enabled=False)
+            started = time.perf_counter()
+            chat_history = client.submit(question, api_name="/ask").result(timeout=120)[0]
+            latencies.append(time.perf_counter() - started)
+            answers[number] = chat_history[-1]["content"][0]["text"]
+        except Exception as error:  # collected, so one failure doesn't hide the others
+            errors.append(f"{number}: {type(error).__name__}: {error}")
+
+    try:
+        threads = [threading.Thread(target=tab, args=(n, q)) for n, q in enumerate(questions)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=180)
+    finally:
+        demo.close()
+    assert errors == [] and len(answers) == 20
+    assert all(answers[n] for n in answers)
+    assert all("can't answer" in answers[n] for n in range(1, 20, 4))  # the off-topic one, declined each time
+    p95 = sorted(latencies)[int(0.95 * (len(latencies) - 1))]
+    print(f"\n20 concurrent questions: all answered; p50 {statistics.median(latencies):.2f} s, p95 {p95:.2f} s")
+
+
+def test_a_symlink_loop_and_a_huge_file_in_the_corpus(tmp_path, corpus_copy, embeddings):
+    os.symlink(corpus_copy, corpus_copy / "loop")
+    (corpus_copy / "huge.txt").write_bytes(b"squat " * (4 * 1024 * 1024))  # 24 MiB of text
+    shutil.copy(corpus_copy / "glute-training-basics.txt", corpus_copy / "copy.md")
+    report = index_corpus(Stride(Settings(corpus_dir=corpus_copy, data_dir=tmp_path / "d"), embeddings=embeddings), [])
+    assert sorted(report.sync.added) == sorted(
+        ["copy.md", "glute-training-basics.txt", "learn2run-strength-training-glutes.txt",
+         "top-5-favorite-glute-exercises.txt"]
+    )  # fmt: skip
+    assert [(s.source, s.reason.split(" (")[0]) for s in report.skipped] == [("huge.txt", "too large")]
