@@ -1,10 +1,12 @@
-"""Retrieval: a runner's question -> the best passages, by BM25 and dense similarity fused with RRF.
+"""Retrieval: a runner's question -> the best passages, by dense similarity and BM25 combined.
 
-The lexical side (BM25 over every chunk, held in memory) catches exact terms like "clamshells" or "hex bar";
-the dense side (Chroma nearest neighbours of the question's embedding) catches paraphrases. Reciprocal rank
-fusion combines the two rankings without having to calibrate their scores against each other. Runners rarely
-use the corpus's anatomy words, so the lexical query is expanded with a small vocabulary ("glute med" ->
-gluteus medius, hip abductors, side of the hip). Near-duplicate passages are collapsed so the top k says k
+The dense side (Chroma nearest neighbours of the question's embedding, over whole passages and their
+two-sentence windows) catches paraphrases; the lexical side (BM25 over every passage, held in memory) catches
+exact terms like "clamshells" or "hex bar". They are combined as dense score + 0.1 x BM25 score (divided by the
+query's best): reciprocal rank fusion was measured too and lost to dense alone on MRR, so it is kept only as
+the `rrf` mode for comparison (README, "Retrieval quality"). BM25's best passage always makes the top k.
+Runners rarely use the corpus's anatomy words, so the query is expanded with a small vocabulary ("glute med"
+-> gluteus medius, hip abductors, side of the hip). Near-duplicate passages are collapsed so the top k says k
 different things. Every hit carries the fused score and each retriever's rank, for debugging and the eval.
 
 Leaves out: deciding whether anything retrieved is relevant enough to answer from (that belongs to the
