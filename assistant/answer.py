@@ -181,7 +181,9 @@ class Answerer:
         if reason:
             yield run.refuse(reason)
             return
-        passages = self._evidence(run.standalone, hits)
+        # One scorer for the whole answer: evidence, checks and the fallback score the same sentences.
+        run.relevance = _Relevance(self.embeddings, run.standalone)
+        passages = self._evidence(hits, run.relevance)
         # Only a question asking whether to do something gets the "sources differ" answer; "why is my hip
         # tight?" should not, even when its passages happen to hold both stances.
         disagreement = find_disagreement(passages) if ASKS_FOR_VERDICT.search(cleaned) else None
@@ -190,35 +192,40 @@ class Answerer:
         else:
             yield from run.emit_generated(passages[:PASSAGES])
             if not run.sentences:
-                yield from run.emit_extractive(passages, self._extractive(run.standalone, passages))
+                yield from run.emit_extractive(passages, self._extractive(run.standalone, passages, run.relevance))
         yield run.finish(passages)
 
-    def _evidence(self, question: str, hits) -> list[Passage]:
+    def _evidence(self, hits, relevance: "_Relevance") -> list[Passage]:
         """The best passages, each cut to its units that best match the question, in the source's order."""
+        question = relevance.question
         # A passage naming the exercise asked about stays even when its vector is far ("clamshells and
         # bridges ... are fine" sits in a paragraph about something else): it may be the other side.
         subjects = [pattern for pattern in DISAGREEMENT_SUBJECTS.values() if pattern.search(question)]
         relevant = [h for h in hits[: self.evidence] if (h.dense_similarity or 0) >= MIN_RELEVANCE]
         naming = [h for h in hits if h not in relevant and any(p.search(h.chunk.text) for p in subjects)]
         chosen = (relevant + naming)[: self.evidence + SUBJECT_EXTRA] or hits[:1]
-        relevance = _Relevance(self.embeddings, question)
+        units_of = {
+            hit.chunk.id: [u for u in evidence_units(hit.chunk.text) if not policy.INJECTION.search(u)]
+            for hit in chosen
+        }
+        relevance.prime([(u, hit.chunk.section) for hit in chosen for u in units_of[hit.chunk.id]])
         passages = []
         for number, hit in enumerate(chosen, 1):
             chunk = hit.chunk
-            units = [u for u in evidence_units(chunk.text) if not policy.INJECTION.search(u)]
+            units = units_of[chunk.id]
             ranked = sorted(units, key=lambda u: -relevance(u, chunk.section))
             shown = [u for u in units if u in ranked[:PROMPT_SENTENCES]]  # in the source's order
             kept = [u for u in units if u in ranked[:EVIDENCE_SENTENCES]]
             passages.append(Passage(number, chunk.source, chunk.title, chunk.section, " ".join(shown), hit.score, kept))
         return passages
 
-    def _extractive(self, question: str, passages: list[Passage]) -> list[tuple[int, str]]:
+    def _extractive(self, question: str, passages: list[Passage], relevance: "_Relevance") -> list[tuple[int, str]]:
         """The source sentences that best answer the question, as (passage number, sentence).
 
         Mostly from one passage, in its order (steps of an exercise stay in sequence), plus a sentence from
         another passage when it is nearly as relevant and says something new.
         """
-        relevance = _Relevance(self.embeddings, question)
+        how_to = bool(HOW_TO.match(question))
         scored = [
             (relevance(sentence, p.section), p, sentence)
             for p in passages
@@ -228,15 +235,15 @@ class Answerer:
         if not scored:
             return []
         best_score, best_passage, _ = max(scored, key=lambda item: item[0])
-        limit = EXTRACTIVE_SENTENCES + (1 if HOW_TO.match(question) else 0)
+        limit = EXTRACTIVE_SENTENCES + (1 if how_to else 0)
         close = [item for item in scored if item[1] is best_passage and item[0] >= best_score - SAME_PASSAGE_MARGIN]
         chosen = {sentence for _, _, sentence in sorted(close, key=lambda item: -item[0])[:limit]}
-        if HOW_TO.match(question):  # instructions go on after the sentence that names the exercise
+        if how_to:  # instructions go on after the sentence that names the exercise
             top = max(close, key=lambda item: item[0])[2]
             at = best_passage.sentences.index(top)
             chosen.update(best_passage.sentences[at : at + PROCEDURE_SENTENCES])
         picked = [(best_passage.number, s) for s in best_passage.sentences if s in chosen]  # in source order
-        if HOW_TO.match(question):
+        if how_to:
             return picked  # steps of one exercise; another passage's sentence would be another exercise
         for score, passage, sentence in sorted(scored, key=lambda item: -item[0]):
             close = passage is not best_passage and score >= best_score - OTHER_PASSAGE_MARGIN
@@ -260,6 +267,7 @@ class _Run:
         self.numbers: dict[int, int] = {}  # passage number -> citation id shown to the user
         self.grounding = "generated"
         self.sources_differ = False
+        self.relevance: _Relevance | None = None  # set once the question is known to be answerable
 
     def elapsed(self) -> float:
         return round((time.perf_counter() - self.started) * 1000, 1)
@@ -298,11 +306,11 @@ class _Run:
         from assistant.models import stream_text
 
         checker = SupportChecker(self.answerer.embeddings)
-        relevance = _Relevance(self.answerer.embeddings, self.standalone)
+        relevance = self.relevance
+        relevance.prime([(u, "") for p in passages for u in p.sentences])
         # A supported sentence must also answer this question, not merely repeat some passage: its
         # relevance to the question may trail the most relevant evidence sentence only by a margin.
         self.relevance_floor = max(relevance(u) for p in passages for u in p.sentences) - OFF_QUESTION_MARGIN
-        self.relevance = relevance
         # ...and its support must come from a passage that answers the question about as well as the best one
         # (a 135M model happily paraphrases the wrong passage: "stand on one foot" for the glute push-off).
         best_by_passage = {p.number: max(relevance(u, p.section) for u in p.sentences) for p in passages}
@@ -448,16 +456,31 @@ def _redundant(a: str, b: str) -> bool:
 class _Relevance:
     """How well a passage sentence answers the question: cosine of the question and the sentence read under
     its section heading (so "Stand with a staggered stance." counts for "glute push-off"), plus a little
-    word overlap. Vectors are cached for the life of one answer."""
+    word overlap. One per answer: evidence selection, the checks and the fallback score the same sentences,
+    so vectors are cached, and `prime` embeds a batch of them in one call."""
 
     def __init__(self, embeddings, question: str) -> None:
         self.embeddings = embeddings
+        self.question = question
         expanded = " ".join([expand_query(question), *(words for cue, words in SENTENCE_CUES if cue.search(question))])
         self.question_words = set(tokens(expanded))
         self.question_vector = np.asarray(embeddings.embed_query(expanded), dtype=np.float32)
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def prime(self, sentences: list[tuple[str, str]]) -> None:
+        """Embed, in one batch, the (sentence, section) pairs that will be scored."""
+        missing = list(dict.fromkeys(t for t in (_scored_text(*pair) for pair in sentences) if t not in self._vectors))
+        if missing:
+            for text, vector in zip(missing, self.embeddings.embed_documents(missing), strict=True):
+                self._vectors[text] = np.asarray(vector, dtype=np.float32)
 
     def __call__(self, sentence: str, section: str = "") -> float:
-        text = f"{section}: {sentence}" if section else sentence
-        vector = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+        text = _scored_text(sentence, section)
+        if text not in self._vectors:
+            self._vectors[text] = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
         overlap = len(self.question_words & set(tokens(text))) / max(1, len(self.question_words))
-        return float(self.question_vector @ vector) + 0.2 * overlap
+        return float(self.question_vector @ self._vectors[text]) + 0.2 * overlap
+
+
+def _scored_text(sentence: str, section: str) -> str:
+    return f"{section}: {sentence}" if section else sentence
