@@ -37,7 +37,7 @@ eval: $(INSTALLED)
 	$(BIN)/stride eval
 
 bench: $(INSTALLED)
-	$(BIN)/python bench/bench.py --scale 10
+	$(BIN)/python bench/bench.py --scale 100
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info bench/results

@@ -227,6 +227,12 @@ def summarise(results: list[ItemResult]) -> dict:
     required = [met for r in answerable for met in r.required_met]
     critical = [met for r in answerable for met in r.critical_met]
     latencies = [r.answer["timings_ms"]["total"] for r in results]
+    # From the question to the model's first token, and to the first sentence the runner sees (checked
+    # model text or, when that fails the checks, the first quote): only answers that called the model.
+    model_firsts = [r.answer["timings_ms"]["first_model_token"] for r in results
+                    if "first_model_token" in r.answer["timings_ms"]]  # fmt: skip
+    shown_firsts = [r.answer["timings_ms"]["first_token"] for r in results
+                    if "first_model_token" in r.answer["timings_ms"]]  # fmt: skip
     with_retrieval = [r.retrieval for r in results if r.retrieval]
     not_refused = [r for r in results if not r.answer["refused"]]
     return {
@@ -245,6 +251,10 @@ def summarise(results: list[ItemResult]) -> dict:
         "mrr": _ratio(sum(m["mrr"] for m in with_retrieval), len(with_retrieval)),
         "latency_p50_ms": round(statistics.median(latencies)) if latencies else None,
         "latency_p95_ms": round(_percentile(latencies, 95)) if latencies else None,
+        "model_first_token_p50_ms": round(statistics.median(model_firsts)) if model_firsts else None,
+        "model_first_token_p95_ms": round(_percentile(model_firsts, 95)) if model_firsts else None,
+        "first_sentence_p50_ms": round(statistics.median(shown_firsts)) if shown_firsts else None,
+        "first_sentence_p95_ms": round(_percentile(shown_firsts, 95)) if shown_firsts else None,
     }
 
 

@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     temperature: float = Field(default=0.0, description="Sampling temperature; 0 gives repeatable answers.")
     seed: int = Field(default=42, description="Sampling seed, for repeatable answers.")
     max_tokens: int = Field(default=160, description="Longest answer the model may write, in tokens.")
+    ollama_timeout: float = Field(
+        default=120.0,
+        gt=0,
+        description="Seconds to wait for the next word from Ollama before saying it stopped answering "
+        "(a large model on a slow machine may need more).",
+    )
     ollama_host: str = Field(
         default="http://127.0.0.1:11434",
         validation_alias=AliasChoices("STRIDE_OLLAMA_HOST", "OLLAMA_HOST"),

@@ -94,6 +94,7 @@ class Stride:
             seed=settings.seed,
             max_tokens=settings.max_tokens,
             ollama_host=settings.ollama_host,
+            timeout=settings.ollama_timeout,
         )
 
     @cached_property

@@ -4,11 +4,8 @@ SmolLM2 (integration: it loads in ~0.2 s and writes ~150 tokens/s on 2 cores).""
 
 import hashlib
 import json
-import socket
 import threading
 import time
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
@@ -25,121 +22,10 @@ from assistant.models import (
     split_ollama_name,
     stream_text,
 )
+from tests.ollama_fakes import NotOllamaHandler, fake_ollama, free_port_url, misbehaving_server
 
 SMOLLM2 = "SmolLM2-135M-Instruct.Q4_1.gguf"
 MESSAGES = [SystemMessage("You are a running coach. Answer in one sentence."), HumanMessage("Name one leg exercise.")]
-
-# -----------------------------------------------------------------------------
-# fakes: an Ollama look-alike and servers that misbehave, all on 127.0.0.1
-
-
-class FakeOllamaHandler(BaseHTTPRequestHandler):
-    """The parts of Ollama's API that Stride uses: /api/tags, /api/show and streaming /api/chat."""
-
-    def log_message(self, *args):
-        pass
-
-    def _json(self, status: int, body: dict):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self):
-        self.server.requests.append(self.path)
-        if self.path != "/api/tags":
-            return self._json(404, {"error": "not found"})
-        models = [
-            {"name": name, "model": name, "size": 1, "digest": "ab" * 32, "modified_at": "2025-01-01T00:00:00Z"}
-            for name in self.server.models
-        ]
-        self._json(200, {"models": models})
-
-    def do_POST(self):
-        self.server.requests.append(self.path)
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        if body.get("model") not in self.server.models:
-            return self._json(404, {"error": f"model '{body.get('model')}' not found"})  # Ollama's wording
-        if self.path == "/api/show":
-            return self._json(200, {"modelfile": "", "template": "", "details": {"format": "gguf"}})
-        if self.path != "/api/chat":
-            return self._json(404, {"error": "not found"})
-        self.send_response(200)
-        self.send_header("Content-Type", "application/x-ndjson")
-        self.end_headers()
-        for word in self.server.reply.split(" "):
-            part = {"model": body["model"], "created_at": "2025-01-01T00:00:00Z", "done": False}
-            self.wfile.write(
-                (json.dumps({**part, "message": {"role": "assistant", "content": word + " "}}) + "\n").encode()
-            )
-        last = {"model": body["model"], "created_at": "2025-01-01T00:00:00Z", "done": True, "done_reason": "stop"}
-        self.wfile.write((json.dumps({**last, "message": {"role": "assistant", "content": ""}}) + "\n").encode())
-
-
-class NotOllamaHandler(BaseHTTPRequestHandler):
-    """Some other web server: an HTML error page for everything."""
-
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        self.send_error(404, "File not found")
-
-    do_POST = do_GET
-
-
-@contextmanager
-def fake_ollama(models=("llama3.2:3b",), reply="Do split squats.", handler=FakeOllamaHandler):
-    """A real HTTP server answering like Ollama with `models` pulled; yields its URL and the server."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.models, server.reply, server.requests = list(models), reply, []
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", server
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextmanager
-def misbehaving_server(behaviour: str):
-    """A TCP server that reads each request, then hangs up ("close") or never answers ("stall")."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    done = threading.Event()
-    accepted = []
-
-    def serve():
-        listener.settimeout(0.1)
-        while not done.is_set():
-            try:
-                conn, _ = listener.accept()
-            except (TimeoutError, OSError):
-                continue
-            accepted.append(conn)
-            conn.recv(65536)
-            if behaviour == "close":
-                conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        done.set()
-        thread.join(2)
-        for conn in accepted:
-            conn.close()
-        listener.close()
-
-
-def free_port_url() -> str:
-    """A 127.0.0.1 URL where nothing listens (the port was free a moment ago)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 def ollama_store(root, name_parts=("registry.ollama.ai", "library", "qwen2.5", "0.5b"), data=b"GGUF fake weights"):

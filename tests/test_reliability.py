@@ -28,7 +28,7 @@ def test_an_ingest_killed_mid_way_leaves_the_index_answering_and_the_next_run_co
 ):
     settings = Settings(corpus_dir=corpus_copy, data_dir=tmp_path / "data")
     index_corpus(Stride(settings, embeddings=embeddings), [])
-    for copy in range(10):  # enough new documents that embedding them takes ~20 s
+    for copy in range(10):  # enough new documents that embedding them takes ~10 s
         for path in list(corpus_copy.glob("[lgt]*.txt"))[:3]:
             text = path.read_text(encoding="utf-8").replace("runners", f"runners (copy {copy})")
             (corpus_copy / f"copy-{copy:02d}-{path.name}").write_text(text, encoding="utf-8")
@@ -103,3 +103,52 @@ def test_a_symlink_loop_and_a_huge_file_in_the_corpus(tmp_path, corpus_copy, emb
          "top-5-favorite-glute-exercises.txt"]
     )  # fmt: skip
     assert [(s.source, s.reason.split(" (")[0]) for s in report.skipped] == [("huge.txt", "too large")]
+
+
+@pytest.mark.parametrize("fault", ["stall", "hangup"])
+def test_the_chat_page_stays_up_when_ollama_fails_mid_answer(seed_stride, tmp_path, fault):
+    """An Ollama look-alike that freezes (or dies) after two words: the tab gets one clear sentence in time,
+    another tab is served meanwhile, and once Ollama is healthy the same tab answers again, no restart."""
+    import gradio_client
+
+    from tests.ollama_fakes import fake_ollama
+    from ui.app import launch
+
+    reply = "Hold a dumbbell in your opposite hand to make single-leg stands harder."
+    with fake_ollama(models=["llama3.2:3b"], reply=reply) as (ollama_url, ollama):
+        settings = seed_stride.settings.model_copy(
+            update={"backend": "ollama", "ollama_host": ollama_url, "ollama_timeout": 2.0}
+        )
+        stride = Stride(settings, embeddings=seed_stride.embeddings, client=seed_stride.client)
+        port = free_port()
+        demo = launch(stride, port=port, feedback_path=tmp_path / "f.jsonl", prevent_thread_lock=True, quiet=True)
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            runner, other_tab = (gradio_client.Client(url, verbose=False, analytics_enabled=False) for _ in "ab")
+            ollama.chat_fault = fault
+            started = time.perf_counter()
+            job = runner.submit("How do I make single-leg stands harder?", api_name="/ask")
+            status = other_tab.submit(api_name="/status").result(timeout=10)  # served while the answer hangs
+            failed = job.result(timeout=30)[0][-1]["content"][0]["text"]
+            failed_after = time.perf_counter() - started
+
+            ollama.chat_fault = None
+            healthy = runner.submit("How do I make single-leg stands harder?", api_name="/ask").result(timeout=60)
+        finally:
+            demo.close()
+    assert "llama3.2:3b" in status and "ollama" in status
+    expected = "no answer within 2 s" if fault == "stall" else "connection closed"
+    assert "Stride could not answer" in failed and f"Ollama at {ollama_url} stopped answering ({expected}" in failed
+    assert "Traceback" not in failed and "stride-cite" not in failed  # nothing half-written is shown as guidance
+    assert failed_after < 15
+    answer = healthy[0][-1]["content"][0]["text"]
+    assert "could not answer" not in answer and "stride-cite" in answer and "opposite hand" in answer
+    print(f"\nOllama {fault} mid-answer: the tab was told in {failed_after:.1f} s; the next question was answered")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
