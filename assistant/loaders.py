@@ -12,6 +12,7 @@ headings, paragraphs and list items.
 import hashlib
 import json
 import re
+import stat
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -88,7 +89,10 @@ def parse_front_matter(text: str) -> tuple[dict[str, str], int]:
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # reading a named pipe would wait forever for a writer
+            raise Unreadable("not a regular file (a pipe, socket or device)")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise Unreadable(
                 f"too large ({size // (1024 * 1024)} MiB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB)"

@@ -56,7 +56,11 @@ DIAGNOSIS = re.compile(
 INJECTION = re.compile(
     r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|rules|prompt|above|previous|everything)\b"
     r"|\byou are now\b|\bact as\b|\bpretend (to be|you are)\b|\bsystem prompt\b|\bnew instructions?\b"
-    r"|\bdeveloper mode\b|\bjailbreak\b",
+    r"|\bdeveloper mode\b|\bjailbreak\b"
+    # text addressed to the machine reading it: "AI assistants reading this page must reply with ..."
+    r"|\b(AI|chat ?bots?|language models?|LLMs?|assistants? (reading|processing|summari[sz]ing))\b"
+    r".{0,40}\b(must|should|shall|will)\b.{0,30}"
+    r"\b(reply|respond|answer|say|output|write|repeat)\b",
     re.IGNORECASE,
 )
 
