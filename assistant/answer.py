@@ -56,6 +56,10 @@ PROCEDURE_SENTENCES = 3  # for "how do I": the best sentence and the ones after 
 SAME_PASSAGE_MARGIN = 0.12  # a sentence of the best passage joins when this close to the best sentence
 OTHER_PASSAGE_MARGIN = 0.06  # a sentence of another passage joins when this close and not redundant
 MAX_REMOVED = 4  # stop the model once this many of its sentences failed the checks: it is rambling
+# ...or this many before any passed: it is not using the passages, so quote them now instead of waiting for it
+# to finish. Dev split: quality unchanged, answer p95 1.75 -> 1.32 s; 1 was faster still (1.14 s) but would cut
+# off a stronger model after one framing sentence.
+MAX_REMOVED_BEFORE_ANY = 2
 OFF_QUESTION_MARGIN = 0.2
 ANSWERING_MARGIN = 0.1
 
@@ -326,7 +330,7 @@ class _Run:
             complete, pending = _split_complete(pending)
             for sentence in complete:
                 yield from self._verify(checker, sentence, passages, checked_so_far)
-            if len(self.removed) >= MAX_REMOVED:
+            if len(self.removed) >= (MAX_REMOVED if self.sentences else MAX_REMOVED_BEFORE_ANY):
                 break
         else:
             for sentence in answer_sentences(pending):

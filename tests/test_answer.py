@@ -169,3 +169,16 @@ def test_stream_yields_sentences_before_the_answer(seed_stride):
     events = list(answerer(seed_stride, DUMBBELL).stream("How do I make single-leg stands harder?"))
     assert isinstance(events[-1], Answer) and len(events) >= 2
     assert events[0].render().endswith("[1]")
+
+
+def test_a_model_whose_first_two_sentences_fail_is_stopped_and_the_sources_quoted(seed_stride):
+    reply = f"Bananas are yellow. The moon is very far away. {DUMBBELL} Eat more kale. Drink water."
+    result = answerer(seed_stride, reply).ask("How do I make single-leg stands harder?")
+    assert result.grounding == "extractive" and len(result.removed) == 2  # the model was not read further
+    assert "dumbbell" in result.answer.lower() and result.citations
+
+
+def test_a_model_that_has_passed_a_sentence_gets_more_rope(seed_stride):
+    reply = f"{DUMBBELL} Bananas are yellow. The moon is very far away. {DUMBBELL.replace('To challenge', 'Also')}"
+    result = answerer(seed_stride, reply).ask("How do I make single-leg stands harder?")
+    assert result.grounding == "generated" and len(result.removed) == 3  # read to the end: the repeat fails too
