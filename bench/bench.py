@@ -66,7 +66,7 @@ def timed(function):
 
 @dataclass
 class Measured:
-    """One process run to its end: wall time, its own peak RSS (from wait4), exit status and output."""
+    """One process run to its end: its own wall time and peak RSS (from the launcher), exit status and output."""
 
     wall_ms: float
     peak_rss_mb: float
@@ -77,20 +77,17 @@ class Measured:
 # A child's ru_maxrss starts at its parent's peak (Linux carries the old memory map's high-water mark
 # across exec), so a child of this bench, which holds two models, would report at least the bench's
 # size. The launcher is a small Python process that starts the real command and reports that
-# grandchild's own peak, which starts from the launcher's few MB. It passes Ctrl-C/TERM on.
+# grandchild's own peak, which starts from the launcher's few MB, and its wall time (so the launcher's
+# own start-up, ~20 ms, is not counted). It passes Ctrl-C/TERM on.
 LAUNCHER = """
-import os, signal, subprocess, sys
+import os, signal, subprocess, sys, time
+started = time.perf_counter()
 child = subprocess.Popen(sys.argv[2:])
 for sig in (signal.SIGINT, signal.SIGTERM):
     signal.signal(sig, lambda number, frame: child.send_signal(number))
-while True:
-    try:
-        _, status, usage = os.wait4(child.pid, 0)
-        break
-    except InterruptedError:
-        continue
+_, status, usage = os.wait4(child.pid, 0)  # retried by Python when a passed-on signal interrupts it
 with open(sys.argv[1], "w") as out:
-    out.write(str(usage.ru_maxrss))
+    out.write(f"{usage.ru_maxrss} {(time.perf_counter() - started) * 1000}")
 sys.exit(os.waitstatus_to_exitcode(status))
 """
 
@@ -106,28 +103,25 @@ def stride_process(args: list[str], env: dict) -> subprocess.Popen:
     return process
 
 
-def reap(process: subprocess.Popen, started: float) -> Measured:
-    """Wait for the process; its peak RSS is the one the launcher wrote (ru_maxrss, KiB on Linux)."""
+def reap(process: subprocess.Popen) -> Measured:
+    """Wait for the process; its peak RSS (ru_maxrss, KiB on Linux) and wall time are what the launcher wrote."""
     process.wait()
-    wall_ms = (time.perf_counter() - started) * 1000
     try:
-        peak_kib = int(process.rss_file.read_text())
+        peak_kib, wall_ms = (float(field) for field in process.rss_file.read_text().split())
         process.rss_file.unlink()
     except (OSError, ValueError):
-        peak_kib = float("nan")  # the launcher was killed before it could write
+        peak_kib = wall_ms = float("nan")  # the launcher was killed before it could write
     with process.output_file as out:
         out.seek(0)
         return Measured(wall_ms, peak_kib / 1024, process.returncode, out.read())
 
 
 def run_stride(args: list[str], env: dict) -> Measured:
-    started = time.perf_counter()
-    return reap(stride_process(args, env), started)
+    return reap(stride_process(args, env))
 
 
-def stride_env(corpus: Path, data_dir: Path, **extra) -> dict:
-    return {"STRIDE_CORPUS_DIR": str(corpus), "STRIDE_DATA_DIR": str(data_dir), "STRIDE_BACKEND": "llama-cpp",
-            **extra}  # fmt: skip
+def stride_env(corpus: Path, data_dir: Path) -> dict:
+    return {"STRIDE_CORPUS_DIR": str(corpus), "STRIDE_DATA_DIR": str(data_dir), "STRIDE_BACKEND": "llama-cpp"}
 
 
 def bench_ingest(env: dict) -> dict:
@@ -182,15 +176,10 @@ def bench_retrieval(stride, questions, rounds: int) -> dict:
 
 
 def bench_cli() -> dict:
-    runs = []
-    for _ in range(5):
-        _, ms = timed(
-            lambda: subprocess.run(
-                [sys.executable, "-m", "assistant", "--help"], capture_output=True, check=True, cwd=ROOT
-            )
-        )
-        runs.append(ms)
-    return {"help_ms_median": round(statistics.median(runs))}
+    runs = [run_stride(["--help"], {}) for _ in range(5)]
+    if any(run.returncode for run in runs):
+        raise SystemExit("stride --help failed")
+    return {"help_ms_median": round(statistics.median(run.wall_ms for run in runs))}
 
 
 def bench_model(choice) -> dict:
@@ -250,7 +239,7 @@ def bench_ui(env: dict, questions: list[str]) -> dict:
     started = time.perf_counter()
     server = stride_process(["ui", "--port", str(port)], env)
     try:
-        client = connect(f"http://127.0.0.1:{port}/", server)
+        client = connect(f"http://127.0.0.1:{port}/")
         ready_ms = (time.perf_counter() - started) * 1000
         latencies = []
         for question in questions:
@@ -259,13 +248,13 @@ def bench_ui(env: dict, questions: list[str]) -> dict:
             latencies.append(ms)
     finally:
         server.send_signal(signal.SIGINT)  # what Ctrl-C does; Gradio closes its server and exits
-        measured = reap_within(server, started, timeout_s=20)
+        measured = reap_within(server, timeout_s=20)
     return {"ui_ready_ms": round(ready_ms), "ui_answer_p50_ms": round(statistics.median(latencies)),
             "ui_answer_p95_ms": round(percentile(latencies, 95)), "ui_questions": len(latencies),
             "ui_process_peak_rss_mb": round(measured.peak_rss_mb)}  # fmt: skip
 
 
-def connect(url: str, server: subprocess.Popen, timeout_s: float = 120):
+def connect(url: str, timeout_s: float = 120):
     """A gradio_client.Client once the page answers (the server imports Gradio and loads its parts first)."""
     import gradio_client
 
@@ -279,12 +268,12 @@ def connect(url: str, server: subprocess.Popen, timeout_s: float = 120):
             time.sleep(0.5)
 
 
-def reap_within(process: subprocess.Popen, started: float, timeout_s: float) -> Measured:
+def reap_within(process: subprocess.Popen, timeout_s: float) -> Measured:
     try:
         process.wait(timeout=timeout_s)
     except subprocess.TimeoutExpired:
         process.send_signal(signal.SIGTERM)  # the launcher passes it on and still reports the peak
-    return reap(process, started)
+    return reap(process)
 
 
 def bench_eval(env: dict, out: Path) -> dict:
@@ -324,7 +313,7 @@ def bench_against_baseline(stride, choice) -> dict:
             "first_sentence_p50_ms",
             "first_sentence_p95_ms",
         )
-        results[name] = {key: report["all"].get(key) for key in keep} | {"eval_wall_s": round(ms / 1000, 1)}
+        results[name] = {key: report["all"][key] for key in keep} | {"eval_wall_s": round(ms / 1000, 1)}
     results["ratios_stride_over_baseline"] = {
         key: round(results["stride"][key] / results["langchain_baseline"][key], 2)
         for key in ("claim_recall", "critical_claim_recall", "citation_precision", "latency_p50_ms")
