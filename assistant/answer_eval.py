@@ -17,7 +17,6 @@ The phrase judge is itself checked against hand-labelled (answer, claim) pairs i
 Leaves out: writing reports and charts (`eval_report`) and any model-based judging.
 """
 
-import json
 import re
 import statistics
 import time
@@ -25,8 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.cite import Passage, SupportChecker
-from assistant.errors import InputError
-from assistant.retrieval_eval import Label, Question, normalise, score_ranking
+from assistant.retrieval_eval import Label, Question, normalise, read_dataset, score_ranking
 
 NEGATION_BEFORE = re.compile(r"\b(not|no|never|don'?t|doesn'?t|do not|does not|avoid|without|instead of|rather than)\b")
 METRIC_KEYS = (
@@ -74,31 +72,20 @@ class ItemResult:
 
 
 def load_items(path: Path) -> list[Item]:
-    if not path.is_file():
-        raise InputError(f"{path}: no answer dataset there")
-    items = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-            turns = raw.get("turns") or [raw["question"]]
-            sources = [Label(s["source"], s["contains"]) for s in raw.get("expected_sources", [])]
-            items.append(
-                Item(
-                    raw["id"],
-                    raw["split"],
-                    raw["category"],
-                    turns,
-                    raw["expected_behavior"],
-                    raw.get("required_claims", []),
-                    raw.get("forbidden_claims", []),
-                    sources,
-                )
-            )
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
-            raise InputError(f"{path}:{number}: not a valid item ({error})") from None
-    return items
+    return read_dataset(path, "answer", _item)
+
+
+def _item(raw: dict) -> Item:
+    return Item(
+        raw["id"],
+        raw["split"],
+        raw["category"],
+        raw.get("turns") or [raw["question"]],
+        raw["expected_behavior"],
+        raw.get("required_claims", []),
+        raw.get("forbidden_claims", []),
+        [Label(s["source"], s["contains"]) for s in raw.get("expected_sources", [])],
+    )
 
 
 def mentions(text: str, phrases: list[str]) -> bool:
@@ -121,7 +108,7 @@ def asserts(text: str, phrases: list[str]) -> str | None:
 
 def judge_agreement(path: Path) -> dict:
     """How often the phrase judge agrees with hand labels of (answer, claim) pairs."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = read_dataset(path, "judge label", dict)
     agree = 0
     for row in rows:
         verdict = (
@@ -229,10 +216,9 @@ def summarise(results: list[ItemResult]) -> dict:
     latencies = [r.answer["timings_ms"]["total"] for r in results]
     # From the question to the model's first token, and to the first sentence the runner sees (checked
     # model text or, when that fails the checks, the first quote): only answers that called the model.
-    model_firsts = [r.answer["timings_ms"]["first_model_token"] for r in results
-                    if "first_model_token" in r.answer["timings_ms"]]  # fmt: skip
-    shown_firsts = [r.answer["timings_ms"]["first_token"] for r in results
-                    if "first_model_token" in r.answer["timings_ms"]]  # fmt: skip
+    called_model = [r.answer["timings_ms"] for r in results if "first_model_token" in r.answer["timings_ms"]]
+    model_firsts = [timings["first_model_token"] for timings in called_model]
+    shown_firsts = [timings["first_token"] for timings in called_model]
     with_retrieval = [r.retrieval for r in results if r.retrieval]
     not_refused = [r for r in results if not r.answer["refused"]]
     return {
@@ -249,13 +235,21 @@ def summarise(results: list[ItemResult]) -> dict:
         "extractive_share": _ratio(sum(r.answer["grounding"] == "extractive" for r in not_refused), len(not_refused)),
         "recall@5": _ratio(sum(m["recall@5"] for m in with_retrieval), len(with_retrieval)),
         "mrr": _ratio(sum(m["mrr"] for m in with_retrieval), len(with_retrieval)),
-        "latency_p50_ms": round(statistics.median(latencies)) if latencies else None,
-        "latency_p95_ms": round(_percentile(latencies, 95)) if latencies else None,
-        "model_first_token_p50_ms": round(statistics.median(model_firsts)) if model_firsts else None,
-        "model_first_token_p95_ms": round(_percentile(model_firsts, 95)) if model_firsts else None,
-        "first_sentence_p50_ms": round(statistics.median(shown_firsts)) if shown_firsts else None,
-        "first_sentence_p95_ms": round(_percentile(shown_firsts, 95)) if shown_firsts else None,
+        "latency_p50_ms": _p50(latencies),
+        "latency_p95_ms": _p95(latencies),
+        "model_first_token_p50_ms": _p50(model_firsts),
+        "model_first_token_p95_ms": _p95(model_firsts),
+        "first_sentence_p50_ms": _p50(shown_firsts),
+        "first_sentence_p95_ms": _p95(shown_firsts),
     }
+
+
+def _p50(values: list[float]) -> int | None:
+    return round(statistics.median(values)) if values else None
+
+
+def _p95(values: list[float]) -> int | None:
+    return round(_percentile(values, 95)) if values else None
 
 
 def evaluate_items(answerer, items: list[Item], judge_labels: Path | None = None, progress=None) -> dict:

@@ -15,11 +15,15 @@ Leaves out: answer quality (claims, citations, abstention): that is the answer e
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from assistant.errors import InputError
 from assistant.retrieve import MODES, HybridRetriever
+
+T = TypeVar("T")
 
 METRICS = ("recall@1", "recall@5", "mrr", "ndcg@5")
 DEPTH = 10
@@ -39,22 +43,31 @@ class Question:
     relevant: tuple[Label, ...]
 
 
-def load_questions(path: Path) -> list[Question]:
+def read_dataset(path: Path, kind: str, build: Callable[[dict], T]) -> list[T]:
+    """One item per non-blank line of a JSONL file, made by `build`; a bad line is an InputError naming it."""
     if not path.is_file():
-        raise InputError(f"{path}: no retrieval dataset there")
-    questions = []
+        raise InputError(f"{path}: no {kind} dataset there")
+    items = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
-            labels = tuple(Label(r["source"], r["contains"]) for r in item["relevant"])
-            questions.append(Question(item["id"], item.get("split", "dev"), item["question"], labels))
+            items.append(build(json.loads(line)))
         except (json.JSONDecodeError, KeyError, TypeError) as error:
             raise InputError(f"{path}:{number}: not a valid item ({error})") from None
+    return items
+
+
+def load_questions(path: Path) -> list[Question]:
+    questions = read_dataset(path, "retrieval", _question)
     if not questions:
         raise InputError(f"{path}: no questions in it")
     return questions
+
+
+def _question(item: dict) -> Question:
+    labels = tuple(Label(r["source"], r["contains"]) for r in item["relevant"])
+    return Question(item["id"], item.get("split", "dev"), item["question"], labels)
 
 
 def normalise(text: str) -> str:
