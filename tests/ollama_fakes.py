@@ -10,6 +10,8 @@ import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.conftest import free_port
+
 
 class FakeOllamaHandler(BaseHTTPRequestHandler):
     """The parts of Ollama's API that Stride uses: /api/tags, /api/show and streaming /api/chat."""
@@ -137,7 +139,4 @@ def misbehaving_server(behaviour: str):
 
 def free_port_url() -> str:
     """A 127.0.0.1 URL where nothing listens (the port was free a moment ago)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{free_port()}"

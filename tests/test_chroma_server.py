@@ -13,14 +13,9 @@ from assistant.config import Settings
 from assistant.errors import IndexUnavailable
 from assistant.index_corpus import index_corpus
 from assistant.wiring import Stride
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.integration
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import pytest
 from assistant.config import Settings
 from assistant.index_corpus import index_corpus
 from assistant.wiring import Stride
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 from tests.fakes import ScriptedChat
 
 pytestmark = pytest.mark.integration
@@ -50,8 +50,6 @@ def test_an_ingest_killed_mid_way_leaves_the_index_answering_and_the_next_run_co
 
 
 def test_twenty_questions_at_once_through_the_chat_page(seed_stride, tmp_path):
-    import socket
-
     import gradio_client
 
     from ui.app import launch
@@ -59,9 +57,7 @@ def test_twenty_questions_at_once_through_the_chat_page(seed_stride, tmp_path):
     chat = ScriptedChat(reply="To challenge the muscles, hold a dumbbell in your opposite hand.", prompts=[])
     stride = Stride(seed_stride.settings, embeddings=seed_stride.embeddings, client=seed_stride.client,
                     chat_model=chat)  # fmt: skip
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     demo = launch(stride, port=port, feedback_path=tmp_path / "feedback.jsonl", prevent_thread_lock=True, quiet=True)
     url = f"http://127.0.0.1:{port}/"
     questions = ["How do I make single-leg stands harder?", "What's a good marathon pace?",
@@ -144,14 +140,6 @@ def test_the_chat_page_stays_up_when_ollama_fails_mid_answer(seed_stride, tmp_pa
     answer = healthy[0][-1]["content"][0]["text"]
     assert "could not answer" not in answer and "stride-cite" in answer and "opposite hand" in answer
     print(f"\nOllama {fault} mid-answer: the tab was told in {failed_after:.1f} s; the next question was answered")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 INJECTED_DOCUMENT = """---

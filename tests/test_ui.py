@@ -6,7 +6,6 @@ embedded model, and one starts the page with neither a model nor an index. Every
 """
 
 import json
-import socket
 from datetime import datetime
 from threading import Thread
 from types import SimpleNamespace
@@ -15,6 +14,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.wiring import Stride
+from tests.conftest import free_port
 from tests.fakes import ScriptedChat
 
 gradio_client = pytest.importorskip("gradio_client", reason="gradio is not installed")
@@ -28,12 +28,6 @@ REPLY = (
     "The best exercise for the front muscles of the hip is lengthening, not strengthening [1]. "
     "Tightness of the hip flexors can limit hip extension [1]."
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve(stride, feedback_path):
