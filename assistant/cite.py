@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.clean import split_sentences
-from assistant.retrieve import VOCABULARY, tokens
+from assistant.retrieve import VOCABULARY
+from assistant.text import is_negated, jaccard, normalise, recall, split_sentences, tokens
 
 # Both bars must be cleared. Set on hand-checked pairs: vague or wrong sentences from SmolLM2 reached
 # cosine 0.60-0.69 with their nearest source sentence, faithful paraphrases 0.74-0.85 (README, "Answers").
@@ -30,8 +30,6 @@ MIN_LEXICAL = 0.5  # share of the sentence's content words found in the supporti
 MIN_COSINE = 0.7  # embedding similarity of the sentence and the supporting passage text
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 PRONOUN_START = re.compile(r"(it|they|this|these|that|those)\b", re.IGNORECASE)
-MARKER_AFTER_STOP = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)")
-NEGATION = re.compile(r"\b(not|no|never|don'?t|doesn'?t|isn'?t|aren'?t|won'?t|can'?t|avoid|without|nor)\b|n't\b")
 POSITIVE_STANCE = re.compile(
     r"\b(fine|great|favou?rite|good idea|i like|recommend(ed)?|helpful|beneficial|better approach|should be)\b"
 )
@@ -65,6 +63,8 @@ class CheckedSentence:
     support: float  # 0..1, the combined score of its best support
     supported: bool
     reason: str = ""  # why it was removed
+    # passage number -> the passage sentence (or pair of neighbours) that supports it: what a reader is shown
+    evidence: dict[int, str] = field(default_factory=dict)
 
 
 def parse_markers(sentence: str, valid: set[int]) -> tuple[str, list[int]]:
@@ -75,17 +75,6 @@ def parse_markers(sentence: str, valid: set[int]) -> tuple[str, list[int]]:
             if int(number) in valid and int(number) not in cited:
                 cited.append(int(number))
     return MARKER.sub("", sentence).strip(), cited
-
-
-def answer_sentences(text: str) -> list[str]:
-    """Sentences of a model's answer; list markers and line breaks count as sentence ends."""
-    pieces: list[str] = []
-    for line in text.splitlines():
-        line = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", line).strip()
-        # "one leg. [2] Then" -> "one leg [2]. Then": a marker after the full stop belongs to the sentence before.
-        line = MARKER_AFTER_STOP.sub(lambda m: f" {m.group(2).strip()}{m.group(1)} ", line).strip()
-        pieces.extend(split_sentences(line) if line else [])
-    return pieces
 
 
 def is_degenerate(sentence: str) -> bool:
@@ -140,7 +129,7 @@ class SupportChecker:
             words = set(tokens(text))
             if is_degenerate(text):
                 checked.append(CheckedSentence(text, [], 0.0, False, "says nothing or repeats a word"))
-            elif any(len(words & other) / max(1, len(words | other)) >= 0.8 for other in seen):
+            elif any(jaccard(words, other) >= 0.8 for other in seen):
                 checked.append(CheckedSentence(text, [], 0.0, False, "repeats an earlier sentence"))
             else:
                 checked.append(self._check_one(text, cited, units))
@@ -155,26 +144,27 @@ class SupportChecker:
         return max(scores, default=0.0)
 
     def _check_one(self, text: str, cited: list[int], units) -> CheckedSentence:
-        best_by_passage: dict[int, float] = {}
+        best_by_passage: dict[int, tuple[float, str]] = {}
         for passage, unit in units:
             score = self._score(text, unit)
-            best_by_passage[passage.number] = max(score, best_by_passage.get(passage.number, 0.0))
-        supporting = {n: s for n, s in best_by_passage.items() if s > 0}
+            if score > best_by_passage.get(passage.number, (0.0, ""))[0]:
+                best_by_passage[passage.number] = (score, unit)
+        supporting = {n: s for n, (s, _) in best_by_passage.items()}
         if not supporting:
             return CheckedSentence(text, [], 0.0, False, "no passage supports it")
         # Keep the model's own citations that hold; otherwise cite the passage that supports it best.
         kept = [n for n in cited if n in supporting]
         citations = kept or [max(supporting, key=supporting.get)]
-        return CheckedSentence(text, citations, max(supporting[n] for n in citations), True)
+        evidence = {n: best_by_passage[n][1] for n in citations}
+        return CheckedSentence(text, citations, max(supporting[n] for n in citations), True, evidence=evidence)
 
     def _score(self, sentence: str, unit: str) -> float:
         """Combined support in 0..1, or 0 when below either bar or when negation differs."""
-        words = set(tokens(sentence))
-        lexical = len(words & set(tokens(unit))) / len(words) if words else 0.0
+        lexical = recall(set(tokens(sentence)), set(tokens(unit)))
         cosine = float(self._vectors[sentence] @ self._vectors[unit])
         if lexical < MIN_LEXICAL or cosine < MIN_COSINE:
             return 0.0
-        if bool(NEGATION.search(_plain(sentence))) != bool(NEGATION.search(_plain(unit))):
+        if is_negated(sentence) != is_negated(unit):
             return 0.0
         return (lexical + cosine) / 2
 
@@ -183,11 +173,6 @@ class SupportChecker:
         if missing:
             for text, vector in zip(missing, self.embeddings.embed_documents(missing), strict=True):
                 self._vectors[text] = np.asarray(vector, dtype=np.float32)
-
-
-def _plain(text: str) -> str:
-    """Lower case with straight apostrophes: the corpus writes "Don’t", models write "Don't"."""
-    return text.lower().replace("’", "'")
 
 
 def _support_units(sentences: list[str]) -> list[str]:
@@ -216,7 +201,7 @@ def find_disagreement(passages: list[Passage]) -> Disagreement | None:
     for passage in passages:
         for sentence in passage.sentences:
             context = f"{passage.section} {sentence}"
-            lowered = _plain(sentence)
+            lowered = normalise(sentence)
             stance = "against" if NEGATIVE_STANCE.search(lowered) else "for" if POSITIVE_STANCE.search(lowered) else ""
             if not stance:
                 continue

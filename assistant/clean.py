@@ -15,6 +15,8 @@ glued-on embed tokens ("glutealGlute-Exercises-Pinterest") are cut.
 import re
 from dataclasses import dataclass, field
 
+from assistant.text import split_sentences
+
 # Whole-line residue: (rule name, pattern matched against the stripped line, case-insensitive).
 LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
     (name, re.compile(pattern, re.IGNORECASE))
@@ -63,9 +65,6 @@ BULLET = re.compile(r"^\s*(?:[•*·▪‣◦]|-(?=\s)|\d{1,2}[.)](?=\s))\s*")
 MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
-# Sentence ends, except after abbreviations a runner's text uses ("Dr. Minard", "e.g. a band").
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"’)]?\s+(?=[“\"(A-Z0-9])")
-ABBREVIATIONS = ("dr.", "mr.", "mrs.", "ms.", "st.", "vs.", "e.g.", "i.e.", "etc.", "approx.", "no.")
 
 
 @dataclass(frozen=True)
@@ -91,22 +90,6 @@ class Dropped:
 class CleanText:
     blocks: list[Block] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split on sentence ends, without splitting after 'Dr.' and similar abbreviations."""
-    pieces: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        candidate = text[start : match.start() + 1].strip()
-        if candidate.lower().endswith(ABBREVIATIONS):
-            continue
-        pieces.append(text[start : match.end()].strip())
-        start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        pieces.append(tail)
-    return pieces
 
 
 def clean(text: str, *, start: int = 0, title: str = "") -> CleanText:

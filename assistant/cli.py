@@ -243,24 +243,19 @@ def ask(stride, question, k, backend, model, as_json):
 def _print_streamed(events, history: list[str] | None = None):
     from assistant.answer import Answer
 
-    shown = False
     for event in events:
         if isinstance(event, Answer):
-            _print_answer_tail(event, shown)
+            _print_answer_tail(event)
             return event
         click.echo(event.render() + " ", nl=False)
-        shown = True
     return None
 
 
-def _print_answer_tail(answer, streamed: bool) -> None:
+def _print_answer_tail(answer) -> None:
     if answer.refused:
-        click.echo(answer.answer)
+        click.echo("\n\n".join(part for part in (answer.decline, answer.note) if part))
         return
-    if streamed and answer.safety_note:
-        click.echo("\n\n" + answer.answer.split("\n\n", 1)[1])
-    else:
-        click.echo()
+    click.echo(f"\n\n{answer.note}" if answer.note else "")
     how = {
         "generated": f"written by {answer.model} ({answer.backend}); every sentence checked against its source",
         "extractive": "quoted from the sources: the model's own sentences did not pass the checks"

@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.clean import Dropped, clean, split_sentences
+from assistant.clean import Dropped, clean
 from assistant.errors import InputError
 from assistant.loaders import SIDECAR_SUFFIX, SUPPORTED_SUFFIXES, Unreadable, load
+from assistant.text import split_sentences
 
 # Bump when cleaning or splitting changes what chunks contain: every document is then re-chunked.
 CHUNKER_VERSION = "1"

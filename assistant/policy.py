@@ -14,7 +14,7 @@ classification.
 
 import re
 
-from assistant.clean import split_sentences
+from assistant.text import split_sentences
 
 # Subjects the corpus does not cover: a question that asks about one of them is declined.
 OFF_TOPIC = {

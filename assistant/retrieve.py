@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from assistant.errors import InputError
 from assistant.index import ChunkIndex, StoredChunk
+from assistant.text import jaccard, tokens
 
 MAX_QUESTION_CHARS = 2000
 CANDIDATES = 20  # how deep the lexical list goes before fusion
@@ -65,12 +66,6 @@ VOCABULARY: list[tuple[str, ...]] = [
     ("lengthen", "lengthening", "stretch", "stretching", "tight", "tightness"),
 ]
 
-STOPWORDS = frozenset(
-    "a an and are as at be but by can could do does doing for from had has have how i if in into is it "
-    "its me my of on or should so than that the their them then there these they this to was we were what "
-    "when where which while who why will with would you your yours im i'm ive i've get got any some".split()
-)
-
 
 @dataclass(frozen=True)
 class Hit:
@@ -81,25 +76,6 @@ class Hit:
     dense_rank: int | None
     bm25_rank: int | None
     dense_similarity: float | None
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-cased, stop-worded, lightly stemmed words, shared by the index side and the query side."""
-    words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "'").replace("'", ""))
-    return [_stem(word) for word in words if word not in STOPWORDS]
-
-
-def _stem(word: str) -> str:
-    """A light suffix stripper: enough that squats/squatting/squat and lunge/lunges/lunging meet."""
-    if len(word) <= 3:
-        return word
-    for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith(("ss", "us", "is")):
-            word = word[: -len(suffix)] + replacement
-            break
-    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "lsz":
-        word = word[:-1]  # squatt -> squat
-    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
 def expand_query(question: str) -> str:
@@ -239,14 +215,10 @@ def _collapse_duplicates(hits: list[Hit], k: int) -> list[Hit]:
     kept_words: list[set[str]] = []
     for hit in hits:
         words = set(tokens(hit.chunk.text))
-        if any(_overlap(words, other) >= DUPLICATE_OVERLAP for other in kept_words):
+        if any(jaccard(words, other) >= DUPLICATE_OVERLAP for other in kept_words):
             continue
         kept.append(hit)
         kept_words.append(words)
         if len(kept) == k:
             break
     return kept
-
-
-def _overlap(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0

@@ -11,8 +11,8 @@ from langchain_chroma import Chroma
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
-from assistant.answer import Answer, Citation
-from assistant.cite import answer_sentences
+from assistant.answer import Answer, Citation, Sentence
+from assistant.text import answer_sentences
 
 PROMPT = ChatPromptTemplate.from_messages(
     [
@@ -42,7 +42,7 @@ class StuffedBaseline:
             for n, d in enumerate(documents, 1)
         ]
         ids = [c.id for c in citations]
-        sentences = [{"text": s, "citations": ids, "kind": "claim"} for s in answer_sentences(text)]
+        sentences = [Sentence(s, tuple(ids)) for s in answer_sentences(text)]
         total = (time.perf_counter() - started) * 1000
         return Answer(question, text, False, "generated", citations, self.backend, self.model,
                       {"retrieve": retrieved, "first_token": total, "total": total},

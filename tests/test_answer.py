@@ -5,6 +5,7 @@ corrected, repeats and unsupported sentences removed, the extractive fallback, d
 injected instructions ignored, disagreements shown. The real model runs in test_answer_integration.py.
 """
 
+import itertools
 import json
 
 import pytest
@@ -143,6 +144,40 @@ def test_disagreeing_sources_are_both_shown(seed_stride, question, subject):
     result = answerer(seed_stride, chat=ExplodingChat(prompts=[])).ask(question)
     assert result.sources_differ and f"The sources differ on {subject}" in result.answer
     assert len({c.source for c in result.citations}) == 2
+    # The sides are data: a bare verbatim quote, its document's title and its citation, never text to parse.
+    titles = {c.id: c.title for c in result.citations}
+    quotes = {c.id: c.quote for c in result.citations}
+    assert len(result.sides) == 2
+    for side in result.sides:
+        (cid,) = side.citations
+        assert side.title == titles[cid] and side.text in quotes[cid].splitlines()
+        assert not side.text.startswith(side.title) and "“" not in side.text
+        assert f"{side.title}: “{side.text}” [{cid}]" in result.answer
+
+
+def test_every_shown_sentence_carries_the_source_text_that_supports_it(seed_stride):
+    for reply, question in (
+        (f"{DUMBBELL} [2]", "How do I make single-leg stands harder?"),  # generated
+        ("The moon is far away. Bananas are yellow.", "Should I strengthen my hip flexors?"),  # extractive
+    ):
+        result = answerer(seed_stride, reply).ask(question)
+        quotes = {c.id: c.quote.splitlines() for c in result.citations}
+        assert result.sentences
+        for sentence in result.sentences:
+            assert [s.citation for s in sentence.support] == list(sentence.citations)
+            for support in sentence.support:  # one line of the cited quote, or two neighbouring lines
+                lines = quotes[support.citation]
+                pairs = [f"{a} {b}" for a, b in itertools.pairwise(lines)]
+                assert support.text in lines + pairs, support.text
+
+
+def test_the_clinician_note_and_the_decline_are_fields_not_text_to_split(seed_stride):
+    sore = answerer(seed_stride, DUMBBELL).ask("My hip hurts when I run, how do I make single-leg stands harder?")
+    assert sore.safety_note and sore.note and sore.answer.endswith(sore.note)
+    assert all(sore.note not in s.text for s in sore.sentences) and sore.decline is None
+    declined = answerer(seed_stride, chat=ExplodingChat(prompts=[])).ask("Write me a poem about my sore calf")
+    assert declined.refused and declined.decline and declined.note and declined.sentences == []
+    assert declined.answer == f"{declined.decline}\n\n{declined.note}"
 
 
 def test_follow_ups_are_made_standalone(seed_stride):
@@ -163,6 +198,9 @@ def test_json_has_the_documented_shape(seed_stride):
     assert data["grounding"] in ("generated", "extractive", "refused")
     assert {"id", "source", "title", "section", "quote", "score"} <= set(data["citations"][0])
     assert {"retrieve", "first_token", "total"} <= set(data["timings_ms"])
+    assert {"note", "decline", "sentences"} <= set(data)
+    assert set(data["sentences"][0]) == {"text", "citations", "kind", "support"}
+    assert data["sentences"][0]["support"][0] == {"citation": 1, "text": DUMBBELL}
 
 
 def test_stream_yields_sentences_before_the_answer(seed_stride):

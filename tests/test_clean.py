@@ -2,8 +2,9 @@
 
 import pytest
 
-from assistant.clean import clean, split_sentences
+from assistant.clean import clean
 from assistant.ingest import Candidate, load_document
+from assistant.text import split_sentences
 from tests.conftest import CORPUS
 
 RESIDUE = [

@@ -4,7 +4,8 @@ import pytest
 
 from assistant.errors import InputError
 from assistant.index import StoredChunk
-from assistant.retrieve import Hit, _collapse_duplicates, expand_query, tokens, validate_question
+from assistant.retrieve import Hit, _collapse_duplicates, expand_query, validate_question
+from assistant.text import tokens
 
 
 def test_stems_meet_across_word_forms():

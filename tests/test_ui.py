@@ -69,24 +69,29 @@ def last_reply(outputs) -> str:
 def test_quotes_mark_the_sentences_the_answer_rests_on():
     from ui.app import highlight_quote
 
-    quote = "Tightness limits hip extension. As such, the best exercise for the hip flexors is lengthening. Run tall."
-    marked = highlight_quote(quote, ["The best exercise for the hip flexors is lengthening."])
+    # The answer stage hands over the passage text that supports each sentence: one line of the quote, or two
+    # neighbouring lines joined; the page marks exactly those lines and matches no words of its own.
+    quote = "Tightness limits hip extension.\nAs such, the best exercise for the hip flexors is lengthening.\nRun tall."
+    marked = highlight_quote(quote, ["As such, the best exercise for the hip flexors is lengthening."])
     assert marked == (
         "Tightness limits hip extension. <mark>As such, the best exercise for the hip flexors is lengthening.</mark>"
         " Run tall."
     )
-    assert "<mark>" not in highlight_quote(quote, ["Squats need a hinge."])  # nothing in common: nothing marked
+    joined = "Tightness limits hip extension. As such, the best exercise for the hip flexors is lengthening."
+    pair = highlight_quote(quote, [joined])
+    assert pair.count("<mark>") == 2 and "<mark>Run tall.</mark>" not in pair
+    assert "<mark>" not in highlight_quote(quote, ["the best exercise"])  # a fragment of a line supports nothing
 
 
 def test_runner_and_document_text_is_escaped():
-    from assistant.answer import Answer, Citation
+    from assistant.answer import Answer, Citation, Sentence, Support
     from ui.app import answer_html, question_html, sources_html
 
     assert "<script>" not in question_html("<script>alert(1)</script> and my hip?")
     assert "(100,000 characters in all)" in question_html("x" * 100_000)
     citation = Citation(1, "a<b>.txt", "T<i>", "S", "Quote <img src=x>.", 1.0)
     answer = Answer("q<b>?", "A <b>bold</b> claim. [1]", False, "extractive", [citation], "fake", "m", {})
-    answer.sentences = [{"text": "A <b>bold</b> claim.", "citations": [1], "kind": "claim"}]
+    answer.sentences = [Sentence("A <b>bold</b> claim.", (1,), support=(Support(1, "Quote <img src=x>."),))]
     rendered = answer_html(answer, 1) + sources_html([answer])
     assert "<b>bold</b>" not in rendered and "<img" not in rendered and "<i>" not in rendered
     assert 'href="#stride-a1-1"' in rendered and 'id="stride-a1-1"' in rendered

@@ -32,10 +32,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 import gradio as gr
 
 from assistant.answer import Answer, Sentence
-from assistant.clean import split_sentences
 from assistant.errors import InputError, ModelUnavailable, StrideError
-from assistant.policy import CLINICIAN_NOTE
-from assistant.retrieve import tokens
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +49,6 @@ ASK_CONCURRENCY = 2
 QUEUE_SIZE = 64  # questions waiting beyond this are turned away with Gradio's "queue is full"
 SHOWN_QUESTION_CHARS = 400  # a pasted 100 kB message is echoed cut, not in full
 MAX_COMMENT_CHARS = 2000
-MIN_HIGHLIGHT_OVERLAP = 0.25  # share of an answer sentence's words its closest quote sentence needs to be marked
-REPEATED = 0.8  # share of a quote sentence's words an answer sentence must contain to count as repeating it
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _FEEDBACK_LOCK = threading.Lock()  # tabs rate at once; each line must land whole
 
@@ -376,15 +371,14 @@ def question_html(message: str) -> str:
 def answer_html(answer: Answer, number: int) -> str:
     """The finished answer: plain cited sentences, a decline, or both sides when the sources differ."""
     if answer.refused:
-        decline = answer.answer.split("\n\n", 1)[0]
-        body = notice_html("declined", "Not covered by Stride's sources", _escape(decline))
+        body = notice_html("declined", "Not covered by Stride's sources", _escape(answer.decline or ""))
     elif answer.sources_differ:
         body = _differ_html(answer, number)
     else:
-        sentences = " ".join(_sentence_html(s["text"], s["citations"], number) for s in answer.sentences)
+        sentences = " ".join(_sentence_html(s.text, s.citations, number) for s in answer.sentences)
         body = f"<p>{sentences}</p>{_how_html(answer)}"
-    if answer.safety_note:
-        body += notice_html("safety", "See a professional", _escape(CLINICIAN_NOTE))
+    if answer.note:
+        body += notice_html("safety", "See a professional", _escape(answer.note))
     return f'<div class="stride-answer">{body}</div>'
 
 
@@ -394,15 +388,12 @@ def _pending_html(shown: list[Sentence], number: int) -> str:
 
 
 def _differ_html(answer: Answer, number: int) -> str:
-    titles = {c.id: c.title for c in answer.citations}
-    head = " ".join(_escape(s["text"]) for s in answer.sentences if s["kind"] == "framing")
+    head = " ".join(_escape(s.text) for s in answer.sentences if s.kind == "framing")
     sides = []
-    for s in (s for s in answer.sentences if s["kind"] != "framing"):
-        title = titles.get(s["citations"][0], "") if s["citations"] else ""
-        text = s["text"].removeprefix(f"{title}: ") if title else s["text"]  # the title heads the box instead
+    for side in answer.sides:  # the document's title heads each box, the quote fills it
         sides.append(
-            f'<div class="stride-side"><div class="stride-side-title">{_escape(title)}</div>'
-            f"{_sentence_html(text, s['citations'], number)}</div>"
+            f'<div class="stride-side"><div class="stride-side-title">{_escape(side.title)}</div>'
+            f"{_sentence_html(f'“{side.text}”', side.citations, number)}</div>"
         )
     return f'<div class="stride-differ"><div class="stride-differ-head">⚖️ {head}</div>{"".join(sides)}</div>'
 
@@ -445,36 +436,29 @@ def sources_html(answers: list[Answer]) -> str:
 
 
 def _source_card(number: int, answer: Answer, citation) -> str:
-    claims = [s["text"] for s in answer.sentences if citation.id in s["citations"]]
+    support = [s.text for sentence in answer.sentences for s in sentence.support if s.citation == citation.id]
     where = " · ".join(_escape(part) for part in (citation.section, citation.source) if part)
     return (
         f'<div class="stride-source" id="{_anchor(number, citation.id)}">'
         f'<div class="stride-source-title"><span class="stride-source-n">[{citation.id}]</span>'
         f"{_escape(citation.title)}</div>"
         f'<div class="stride-source-meta">{where}</div>'
-        f"<blockquote>{highlight_quote(citation.quote, claims)}</blockquote></div>"
+        f"<blockquote>{highlight_quote(citation.quote, support)}</blockquote></div>"
     )
 
 
-def highlight_quote(quote: str, claims: list[str]) -> str:
-    """The quote as HTML, with the sentences the claims rest on in <mark>.
+def highlight_quote(quote: str, support: list[str]) -> str:
+    """The quote as HTML, its sentences one per line, with those the answer rests on in <mark>.
 
-    For each claim, the quote sentence sharing most of its words; and any quote sentence the claim repeats
-    almost whole (a claim may join two of them, or quote one side of a disagreement with its title).
+    `support` is what the answer stage found supporting each sentence: a line of the quote, or two
+    neighbouring lines joined, so a line is marked when it is part of one.
     """
-    parts = split_sentences(quote) or [quote]
-    words = [set(tokens(part)) for part in parts]
-    marked = set()
-    for claim in claims:
-        claim_words = set(tokens(claim))
-        if not claim_words:
-            continue
-        overlap = [len(claim_words & w) / len(claim_words) for w in words]
-        best = max(range(len(parts)), key=overlap.__getitem__)
-        if overlap[best] >= MIN_HIGHLIGHT_OVERLAP:
-            marked.add(best)
-        marked.update(i for i, w in enumerate(words) if len(w) >= 2 and len(claim_words & w) >= REPEATED * len(w))
-    return " ".join(f"<mark>{_escape(part)}</mark>" if i in marked else _escape(part) for i, part in enumerate(parts))
+    lines = quote.splitlines() or [quote]
+    return " ".join(f"<mark>{_escape(line)}</mark>" if _supports(line, support) else _escape(line) for line in lines)
+
+
+def _supports(line: str, support: list[str]) -> bool:
+    return any(text == line or text.startswith(f"{line} ") or text.endswith(f" {line}") for text in support)
 
 
 def _escape(text: str) -> str:

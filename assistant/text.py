@@ -1,0 +1,117 @@
+"""The text toolkit every stage shares: sentences, normalised text, content words, overlap and negation.
+
+One definition of each, so the cleaner, the retriever, the checks, the answer stage, the eval and the chat
+page agree on what a sentence is, when two quotes are the same, and what "not" looks like:
+- `split_sentences`: sentence ends, but not after "Dr." and other abbreviations a runner's text uses, and
+  not before a citation marker ("one leg. [2] Then" keeps "[2]" with the sentence it ends);
+- `answer_sentences`: the same for a model's text, where list markers and line breaks end sentences too;
+- `normalise`: straight quotes, one space, lower case: for comparing a quote with its source;
+- `tokens`: stop-worded, lightly stemmed content words: squats/squatting/squat meet;
+- `jaccard` and `recall`: word-set overlap, symmetric and one-sided;
+- `NEGATION` and `is_negated`: the one list of negation words.
+
+Leaves out: any language but English, and real stemming or lemmatising (the light stripper below is
+enough for the corpus's words). A sentence-splitting library (pysbd) was not tried.
+"""
+
+import re
+
+# Sentence ends, except after abbreviations ("Dr. Minard", "e.g. a band"). The next sentence must start
+# like one (capital, digit, quote or bracket), so "[2]" after a full stop stays with its sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"’)]?\s+(?=[“\"(A-Z0-9])")
+ABBREVIATIONS = ("dr.", "mr.", "mrs.", "ms.", "st.", "vs.", "e.g.", "i.e.", "etc.", "approx.", "no.")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_MARKER_AFTER_STOP = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)")
+
+STOPWORDS = frozenset(
+    "a an and are as at be but by can could do does doing for from had has have how i if in into is it "
+    "its me my of on or should so than that the their them then there these they this to was we were what "
+    "when where which while who why will with would you your yours im i'm ive i've get got any some".split()
+)
+
+# Words that turn a statement around. "instead of" and "rather than" too: "lengthen rather than
+# strengthen" must not read as "strengthen".
+NEGATION = re.compile(
+    r"\b(not|no|never|nor|avoid|without|instead of|rather than"
+    r"|don'?t|doesn'?t|isn'?t|aren'?t|won'?t|can'?t|shouldn'?t|wouldn'?t)\b|n't\b"
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split on sentence ends, without splitting after 'Dr.' and similar abbreviations."""
+    pieces: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        candidate = text[start : match.start() + 1].strip()
+        if candidate.lower().endswith(ABBREVIATIONS):
+            continue
+        pieces.append(text[start : match.end()].strip())
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        pieces.append(tail)
+    return pieces
+
+
+def answer_sentences(text: str) -> list[str]:
+    """Sentences of a model's answer; list markers and line breaks count as sentence ends."""
+    pieces: list[str] = []
+    for line in text.splitlines():
+        line = _LIST_MARKER.sub("", line).strip()
+        # "one leg. [2] Then" -> "one leg [2]. Then": a marker after the full stop belongs to the sentence before.
+        line = _MARKER_AFTER_STOP.sub(lambda m: f" {m.group(2).strip()}{m.group(1)} ", line).strip()
+        pieces.extend(split_sentences(line) if line else [])
+    return pieces
+
+
+def complete_sentences(text: str) -> tuple[list[str], str]:
+    """For streamed text: the sentences finished so far, and the unfinished rest.
+
+    A sentence is finished once the next one has begun (or a line break follows it): until then a marker
+    such as "[2]" may still be on its way.
+    """
+    cut = start = text.rfind("\n") + 1
+    for match in _SENTENCE_END.finditer(text, cut):
+        if not text[start : match.start() + 1].strip().lower().endswith(ABBREVIATIONS):
+            cut = start = match.end()
+    # The rest is returned as it is, spaces included: the next piece of the stream continues it.
+    return answer_sentences(text[:cut]), text[cut:]
+
+
+def normalise(text: str) -> str:
+    """Straight quotes, single spaces, lower case: two copies of one quote compare equal."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased, stop-worded, lightly stemmed words, shared by the index side and the query side."""
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "'").replace("'", ""))
+    return [_stem(word) for word in words if word not in STOPWORDS]
+
+
+def _stem(word: str) -> str:
+    """A light suffix stripper: enough that squats/squatting/squat and lunge/lunges/lunging meet."""
+    if len(word) <= 3:
+        return word
+    for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith(("ss", "us", "is")):
+            word = word[: -len(suffix)] + replacement
+            break
+    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "lsz":
+        word = word[:-1]  # squatt -> squat
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    """Shared words over all words of the two: how far two texts say the same thing."""
+    return len(a & b) / max(1, len(a | b))
+
+
+def recall(of: set[str], within: set[str]) -> float:
+    """Share of `of`'s words found in `within` (0 when `of` is empty)."""
+    return len(of & within) / len(of) if of else 0.0
+
+
+def is_negated(text: str) -> bool:
+    return bool(NEGATION.search(normalise(text)))

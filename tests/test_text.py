@@ -1,0 +1,55 @@
+"""The shared text toolkit: sentence ends, streamed sentences, normalising, content words, overlap, negation."""
+
+from assistant.text import (
+    answer_sentences,
+    complete_sentences,
+    is_negated,
+    jaccard,
+    normalise,
+    recall,
+    split_sentences,
+    tokens,
+)
+
+
+def test_sentences_do_not_end_after_abbreviations_or_before_a_marker():
+    text = "Dr. Minard likes bridges, e.g. with a band. Squat low [2]. Then stand."
+    assert split_sentences(text) == ["Dr. Minard likes bridges, e.g. with a band.", "Squat low [2].", "Then stand."]
+    assert len(split_sentences("Squat low. [2] Then stand.")) == 1  # answer_sentences moves such a marker
+
+
+def test_answer_sentences_end_at_list_markers_and_line_breaks_and_keep_late_markers():
+    text = "Try these:\n- Squats [1]\n2) Lunges\nStand on one leg. [3] Then hold."
+    assert answer_sentences(text) == ["Try these:", "Squats [1]", "Lunges", "Stand on one leg [3].", "Then hold."]
+
+
+def test_streamed_text_releases_a_sentence_only_once_the_next_has_begun():
+    assert complete_sentences("Squat low.") == ([], "Squat low.")
+    assert complete_sentences("Squat low. ") == ([], "Squat low. ")  # a marker may still follow
+    pending = complete_sentences("Squat low. ")[1] + "[1] Then stand. A"
+    assert complete_sentences(pending) == (["Squat low [1].", "Then stand."], "A")
+    assert complete_sentences("Squat low [1]. Th") == (["Squat low [1]."], "Th")
+    assert complete_sentences("Ask Dr. Minard. Then") == (["Ask Dr. Minard."], "Then")
+    assert complete_sentences("One.\nTwo") == (["One."], "Two")
+
+
+def test_normalise_makes_copies_of_one_quote_equal():
+    assert normalise("Don’t  “strengthen”\n the\tHIP") == normalise('don\'t "strengthen" the hip')
+
+
+def test_tokens_meet_across_word_forms_and_skip_stopwords():
+    assert tokens("Squatting with the squats") == ["squat", "squat"]
+    assert tokens("lunges") == tokens("lunging") == ["lung"]
+
+
+def test_overlap_scores():
+    a, b = {"squat", "lung", "bridge"}, {"squat", "lung"}
+    assert jaccard(a, b) == 2 / 3 and recall(b, a) == 1.0 and recall(a, b) == 2 / 3
+    assert jaccard(set(), set()) == 0 and recall(set(), a) == 0
+
+
+def test_one_negation_list():
+    for text in ("Don’t strengthen them", "do not", "never", "lengthen rather than strengthen", "isn't"):
+        assert is_negated(text), text
+    for text in ("Strengthen the glutes", "Nothing beats a squat", "knot"):
+        assert not is_negated(text), text
