@@ -1,0 +1,69 @@
+"""The package's shape: one stage per module, each importing only the stages before it.
+
+Read from the source with `ast` (function-level imports count too), so nothing is imported or run.
+A new module must be given its place in STAGES; the chat page must take what it shows from the `Answer`,
+not recompute it with the retriever's or the checker's tools.
+"""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# In pipeline order: the shared basics, then ingest, the index, retrieval, models, the answer and its eval,
+# and last the edges that assemble them.
+STAGES = [
+    "errors",
+    "text",
+    "config",
+    "loaders",
+    "clean",
+    "ingest",
+    "embeddings",
+    "index",
+    "index_corpus",
+    "retrieve",
+    "retrieval_eval",
+    "model_files",
+    "models",
+    "policy",
+    "cite",
+    "answer",
+    "answer_eval",
+    "eval_report",
+    "wiring",
+    "cli",
+    "__main__",
+]
+UI_MAY_IMPORT = {"answer", "errors"}
+
+
+def stride_imports(path: Path) -> set[str]:
+    """The assistant modules a file imports, anywhere in it."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "assistant":
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("assistant."):
+            found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("assistant."))
+    return found
+
+
+def test_every_module_has_a_place_in_the_stage_order():
+    modules = {path.stem for path in (ROOT / "assistant").glob("*.py")} - {"__init__"}
+    assert modules - set(STAGES) == set(), "add the new module to STAGES, after the stages it uses"
+
+
+def test_each_stage_imports_only_the_stages_before_it():
+    later = {}
+    for rank, name in enumerate(STAGES):
+        path = ROOT / "assistant" / f"{name}.py"
+        if path.exists():
+            later[name] = {dep for dep in stride_imports(path) if dep in STAGES and STAGES.index(dep) >= rank}
+    assert {name: deps for name, deps in later.items() if deps} == {}
+
+
+def test_the_chat_page_reads_the_answer_and_recomputes_nothing():
+    for path in (ROOT / "ui").glob("*.py"):
+        assert stride_imports(path) <= UI_MAY_IMPORT, path.name
