@@ -324,22 +324,27 @@ def bench_against_baseline(stride, choice) -> dict:
 
 TARGETS = {  # issue #6, for 2 cores with the embedded default: (key, limit, unit)
     "retrieval p95": ("retrieval_p95_ms", 20, "ms"),
-    "first token in answers, p50 (warm)": ("model_first_token_p50_ms", 1000, "ms"),
+    # What a runner waits for: the first checked sentence shown (timings_ms["first_token"] of an answer),
+    # which comes after the model's first token because sentences are shown only once checked.
+    "first sentence shown, p50 (warm)": ("first_sentence_p50_ms", 1000, "ms"),
     "stride ask, warm": ("ask_warm_ms_median", 3000, "ms"),
     "stride --help": ("help_ms_median", 300, "ms"),
     "seed ingest (new process)": ("seed_ingest_process_ms", 10000, "ms"),
     "eval suite (new process)": ("eval_suite_process_s", 480, "s"),
 }
 RSS_LIMIT_MB = 1024
+# Shown beside the targets, with no limit: where the time to the first sentence goes.
+INFORMATIONAL = {"model's first token in answers, p50": ("model_first_token_p50_ms", "ms")}
 
 
 def verdicts(results: dict) -> list[dict]:
-    """Each target of issue #6 that this run measured: the figure, the limit, met or not."""
+    """Each target of issue #6 that this run measured: the figure, the limit, met or not (None: no target)."""
     rows = [(name, key, limit, unit) for name, (key, limit, unit) in TARGETS.items()]
     rows += [(f"peak RSS: {key.removesuffix('_peak_rss_mb')}", key, RSS_LIMIT_MB, "MB")
              for key in results if key.endswith("_peak_rss_mb")]  # fmt: skip
+    rows += [(name, key, None, unit) for name, (key, unit) in INFORMATIONAL.items()]
     return [
-        {"target": name, "value": results[key], "limit": limit, "unit": unit, "met": results[key] < limit}
+        {"target": name, "value": results[key], "limit": limit, "unit": unit, "met": limit and results[key] < limit}
         for name, key, limit, unit in rows
         if key in results
     ]
@@ -400,6 +405,9 @@ def main() -> None:
         print(f"  eval {mode:<29} " + "  ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
     print("targets (issue #6):")
     for row in results["targets"]:
+        if row["limit"] is None:
+            print(f"  {row['target']:<34} {row['value']:>8} {row['unit']:<3}   (no target)")
+            continue
         verdict = "met" if row["met"] else "NOT MET"
         print(f"  {row['target']:<34} {row['value']:>8} {row['unit']:<3} < {row['limit']:<6} {verdict}")
     print(f"written to {out / 'latest.json'}")
