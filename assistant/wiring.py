@@ -39,6 +39,11 @@ class Stride:
     def index_location(self) -> str:
         return self.settings.chroma_url or str(self.settings.index_dir)
 
+    @property
+    def models_dir(self):
+        """Where the embedded model's quality tier is joined from its installed parts."""
+        return self.settings.data_dir / "models"
+
     @cached_property
     def embeddings(self):
         if self._embeddings is not None:
@@ -79,6 +84,7 @@ class Stride:
             ollama_model=settings.ollama_model,
             gguf=settings.gguf,
             model=settings.model,
+            models_dir=self.models_dir,
         )
 
     @cached_property

