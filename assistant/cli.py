@@ -317,15 +317,19 @@ def chat(stride, backend, model):
 @click.pass_obj
 def doctor(stride, backend, model, as_json):
     """Show which model, embeddings and index Stride would use, and why."""
+    from assistant import model_files
     from assistant.errors import StrideError
 
     stride = stride.with_settings(backend=backend, model=model)
     report: dict = {"corpus_dir": str(stride.settings.corpus_dir), "index": stride.index_location}
     try:
         choice = stride.backend_choice
-        report.update(backend=choice.backend, model=choice.model, backend_reason=choice.reason)
+        report.update(backend=choice.backend, model=choice.model, tier=choice.tier, backend_reason=choice.reason)
     except StrideError as error:
-        report.update(backend=stride.settings.backend, model=None, backend_reason=str(error))
+        report.update(backend=stride.settings.backend, model=None, tier=None, backend_reason=str(error))
+    # Both embedded tiers, whichever was chosen: what is installed, and what `auto` would fall back to.
+    for tier in model_files.TIERS.values():
+        report[f"{tier.role}_tier"] = model_files.describe(tier, stride.models_dir)
     try:
         report["embeddings"] = stride.embeddings.model_id
         sources = stride.index.sources()
