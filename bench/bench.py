@@ -301,8 +301,10 @@ def bench_against_baseline(stride, choice) -> dict:
             "claim_recall",
             "critical_claim_recall",
             "forbidden_rate",
-            "citation_precision",
-            "citation_recall",
+            "citation_label_precision",
+            "citation_label_recall",
+            "checker_citation_precision",
+            "checker_citation_recall",
             "decline_accuracy",
             "false_refusal_rate",
             "refer_accuracy",
@@ -316,7 +318,13 @@ def bench_against_baseline(stride, choice) -> dict:
         results[name] = {key: report["all"][key] for key in keep} | {"eval_wall_s": round(ms / 1000, 1)}
     results["ratios_stride_over_baseline"] = {
         key: round(results["stride"][key] / results["langchain_baseline"][key], 2)
-        for key in ("claim_recall", "critical_claim_recall", "citation_precision", "latency_p50_ms")
+        for key in (
+            "claim_recall",
+            "critical_claim_recall",
+            "citation_label_precision",
+            "citation_label_recall",
+            "latency_p50_ms",
+        )
         if results["stride"][key] and results["langchain_baseline"][key]
     }
     return results

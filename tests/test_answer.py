@@ -14,7 +14,7 @@ from assistant.answer import Answer, Answerer, standalone_question
 from assistant.cite import Passage, SupportChecker, evidence_units, parse_markers
 from tests.fakes import ExplodingChat, ScriptedChat
 
-pytestmark = pytest.mark.integration  # real embeddings and Chroma; the model is scripted
+# Tests over the seed index are integration (real embeddings and Chroma; the model is scripted), the rest not.
 
 DUMBBELL = "To challenge the muscles, hold a dumbbell in your opposite hand while standing on one leg."
 
@@ -34,6 +34,7 @@ def test_a_list_keeps_its_lead_in():
     assert units == ["There are three functions: lifting; holding; lowering.", "Then more."]
 
 
+@pytest.mark.integration
 def test_a_supported_sentence_keeps_a_corrected_citation(seed_stride):
     result = answerer(seed_stride, f"{DUMBBELL} [7]").ask("How do I make single-leg stands harder?")
     assert result.grounding == "generated" and result.removed == []
@@ -42,12 +43,14 @@ def test_a_supported_sentence_keeps_a_corrected_citation(seed_stride):
     assert DUMBBELL in result.citations[0].quote
 
 
+@pytest.mark.integration
 def test_repeats_are_removed(seed_stride):
     result = answerer(seed_stride, " ".join([DUMBBELL] * 3)).ask("How do I make single-leg stands harder?")
     assert result.answer.count("hold a dumbbell") == 1
     assert [r["reason"] for r in result.removed] == ["repeats an earlier sentence"] * 2
 
 
+@pytest.mark.integration
 def test_unsupported_sentences_go_and_the_answer_falls_back_to_the_sources(seed_stride):
     reply = "Run five miles at marathon pace every day. Hip flexor strength is the key to speed."
     result = answerer(seed_stride, reply).ask("Should I strengthen my hip flexors?")
@@ -57,6 +60,7 @@ def test_unsupported_sentences_go_and_the_answer_falls_back_to_the_sources(seed_
     assert "lengthening, not strengthening" in result.answer and result.citations
 
 
+@pytest.mark.integration
 def test_a_contradiction_is_not_support(seed_stride):
     checker = SupportChecker(seed_stride.embeddings)
     passage = Passage(
@@ -77,6 +81,7 @@ def test_a_contradiction_is_not_support(seed_stride):
     assert agrees.supported and not contradicts.supported
 
 
+@pytest.mark.integration
 def test_off_topic_questions_are_declined_without_asking_the_model(seed_stride):
     for question in [
         "What's a good marathon pace for a beginner?",
@@ -89,6 +94,7 @@ def test_off_topic_questions_are_declined_without_asking_the_model(seed_stride):
         assert "can't answer" in result.answer and "Glute Training Basics" in result.answer
 
 
+@pytest.mark.integration
 def test_pain_gets_a_clinician_note_and_no_diagnosis(seed_stride):
     reply = (
         "You probably have hip flexor tendinitis. In many cases, when runners have pain in front of their "
@@ -100,6 +106,7 @@ def test_pain_gets_a_clinician_note_and_no_diagnosis(seed_stride):
     assert {"sentence": "You probably have hip flexor tendinitis.", "reason": "reads as a diagnosis"} in result.removed
 
 
+@pytest.mark.integration
 def test_instructions_in_the_question_are_ignored(seed_stride):
     chat = ScriptedChat(reply="Stand with a staggered stance.", prompts=[])
     result = answerer(seed_stride, chat=chat).ask(
@@ -112,6 +119,7 @@ def test_instructions_in_the_question_are_ignored(seed_stride):
     assert declined.refused
 
 
+@pytest.mark.integration
 def test_instructions_inside_a_passage_never_reach_the_model(tmp_path, make_stride):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -133,6 +141,7 @@ def test_instructions_inside_a_passage_never_reach_the_model(tmp_path, make_stri
     assert "Lengthening the hip flexors helps" in result.answer
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     ("question", "subject"),
     [
@@ -155,6 +164,7 @@ def test_disagreeing_sources_are_both_shown(seed_stride, question, subject):
         assert f"{side.title}: “{side.text}” [{cid}]" in result.answer
 
 
+@pytest.mark.integration
 def test_every_shown_sentence_carries_the_source_text_that_supports_it(seed_stride):
     for reply, question in (
         (f"{DUMBBELL} [2]", "How do I make single-leg stands harder?"),  # generated
@@ -171,6 +181,7 @@ def test_every_shown_sentence_carries_the_source_text_that_supports_it(seed_stri
                 assert support.text in lines + pairs, support.text
 
 
+@pytest.mark.integration
 def test_the_clinician_note_and_the_decline_are_fields_not_text_to_split(seed_stride):
     sore = answerer(seed_stride, DUMBBELL).ask("My hip hurts when I run, how do I make single-leg stands harder?")
     assert sore.safety_note and sore.note and sore.answer.endswith(sore.note)
@@ -180,17 +191,23 @@ def test_the_clinician_note_and_the_decline_are_fields_not_text_to_split(seed_st
     assert declined.answer == f"{declined.decline}\n\n{declined.note}"
 
 
-def test_follow_ups_are_made_standalone(seed_stride):
+def test_follow_ups_are_made_standalone():
     first = "How do I make single-leg stands harder?"
     assert standalone_question([first], "and with a band?") == f"{first} and with a band?"
     assert standalone_question([first], "What does the gluteus medius do for runners?") == (
         "What does the gluteus medius do for runners?"
     )
+
+
+@pytest.mark.integration
+def test_a_follow_up_is_answered_about_the_earlier_question(seed_stride):
+    first = "How do I make single-leg stands harder?"
     result = answerer(seed_stride, "").ask("and with a band?", history=[first])
     assert result.standalone_question.startswith(first)
     assert any(c.section == "Fitness bands" for c in result.citations), result.citations
 
 
+@pytest.mark.integration
 def test_json_has_the_documented_shape(seed_stride):
     result = answerer(seed_stride, DUMBBELL).ask("How do I make single-leg stands harder?")
     data = json.loads(json.dumps(result.to_json()))
@@ -203,12 +220,14 @@ def test_json_has_the_documented_shape(seed_stride):
     assert data["sentences"][0]["support"][0] == {"citation": 1, "text": DUMBBELL}
 
 
+@pytest.mark.integration
 def test_stream_yields_sentences_before_the_answer(seed_stride):
     events = list(answerer(seed_stride, DUMBBELL).stream("How do I make single-leg stands harder?"))
     assert isinstance(events[-1], Answer) and len(events) >= 2
     assert events[0].render().endswith("[1]")
 
 
+@pytest.mark.integration
 def test_a_model_whose_first_two_sentences_fail_is_stopped_and_the_sources_quoted(seed_stride):
     reply = f"Bananas are yellow. The moon is very far away. {DUMBBELL} Eat more kale. Drink water."
     result = answerer(seed_stride, reply).ask("How do I make single-leg stands harder?")
@@ -216,6 +235,7 @@ def test_a_model_whose_first_two_sentences_fail_is_stopped_and_the_sources_quote
     assert "dumbbell" in result.answer.lower() and result.citations
 
 
+@pytest.mark.integration
 def test_a_model_that_has_passed_a_sentence_gets_more_rope(seed_stride):
     reply = f"{DUMBBELL} Bananas are yellow. The moon is very far away. {DUMBBELL.replace('To challenge', 'Also')}"
     result = answerer(seed_stride, reply).ask("How do I make single-leg stands harder?")

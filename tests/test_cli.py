@@ -14,8 +14,6 @@ from assistant.config import Settings
 from assistant.wiring import Stride
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def run(tmp_path, corpus_copy, embeddings):
@@ -37,6 +35,7 @@ def one_line_error(result, *fragments):
         assert fragment in lines[-1]
 
 
+@pytest.mark.integration
 def test_ingest_search_and_sources_in_json(run):
     ingest = run("ingest", "--json")
     assert ingest.exit_code == 0, ingest.output
@@ -57,6 +56,7 @@ def test_ingest_search_and_sources_in_json(run):
     assert again["added"] == [] and again["chunks_embedded"] == 0 and len(again["unchanged"]) == 3
 
 
+@pytest.mark.integration
 def test_plain_output_names_title_section_and_score(run):
     run("ingest")
     result = run("search", "how do I do a glute push-off?", "-k", "2")
@@ -65,6 +65,7 @@ def test_plain_output_names_title_section_and_score(run):
     assert "score" in result.output and "staggered stance" in result.output
 
 
+@pytest.mark.integration
 def test_ingest_reports_skips_with_reasons(run, corpus_copy):
     (corpus_copy / "notes.docx").write_bytes(b"PK\x03\x04")
     (corpus_copy / "empty.md").write_text("")
@@ -74,6 +75,7 @@ def test_ingest_reports_skips_with_reasons(run, corpus_copy):
     assert "skipped   empty.md: empty file" in result.output
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
@@ -88,10 +90,12 @@ def test_bad_input_is_one_line_and_non_zero(run, args, fragment):
     one_line_error(run(*args), fragment)
 
 
+@pytest.mark.integration
 def test_searching_before_ingesting_says_what_to_do(run):
     one_line_error(run("search", "hip flexors"), "stride ingest")
 
 
+@pytest.mark.integration
 def test_a_named_binary_file_is_an_error_and_the_index_is_kept(run, tmp_path):
     run("ingest")
     binary = tmp_path / "photo.txt"
@@ -103,6 +107,7 @@ def test_a_named_binary_file_is_an_error_and_the_index_is_kept(run, tmp_path):
     assert len(json.loads(run("sources", "--json").output)) == 3
 
 
+@pytest.mark.integration
 def test_an_empty_corpus_folder_is_an_error(run, tmp_path):
     run("ingest")
     (tmp_path / "empty").mkdir()
@@ -110,6 +115,7 @@ def test_an_empty_corpus_folder_is_an_error(run, tmp_path):
     assert len(json.loads(run("sources", "--json").output)) == 3
 
 
+@pytest.mark.integration
 def test_a_locked_index_is_one_line_not_a_hang(run, tmp_path, corpus_copy):
     import sqlite3
 

@@ -18,7 +18,7 @@ from tests.conftest import free_port
 from tests.fakes import ScriptedChat
 
 gradio_client = pytest.importorskip("gradio_client", reason="gradio is not installed")
-integration = pytest.mark.integration  # the tests that start the server (and load the models)
+integration = pytest.mark.integration  # every test that starts the server (and so loads the models)
 
 TIMEOUT = 30  # seconds for one scripted answer (usually 1-3 s)
 REAL_TIMEOUT = 120  # seconds for one answer by the embedded 135M model on two cores (usually 10-25 s)
@@ -65,7 +65,6 @@ def last_reply(outputs) -> str:
     return chat[-1]["content"][0]["text"]
 
 
-@integration
 def test_quotes_mark_the_sentences_the_answer_rests_on():
     from ui.app import highlight_quote
 
@@ -97,6 +96,7 @@ def test_runner_and_document_text_is_escaped():
     assert 'href="#stride-a1-1"' in rendered and 'id="stride-a1-1"' in rendered
 
 
+@integration
 def test_a_question_streams_a_cited_answer_and_its_sources(scripted):
     outputs = ask(connect(scripted.url), "Should I strengthen my hip flexors?")
     replies = [chat[-1]["content"][0]["text"] for chat, *_ in outputs]
