@@ -1,8 +1,13 @@
-"""Shared fixtures. The real MiniLM model and real Chroma are cheap enough to use almost everywhere."""
+"""Shared fixtures. The real MiniLM model and real Chroma are cheap enough to use almost everywhere.
+
+Tests that use them, a chat model or a network socket are marked `integration`; the rest run without any of
+them (`pytest -m "not integration"`).
+"""
 
 import os
 import shutil
 import socket
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,6 +23,69 @@ os.environ["STRIDE_GGUF"] = "smollm2-135m"
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+class NotMarkedIntegration(BaseException):
+    """A test outside the `integration` marker reached a model, Chroma or the network.
+
+    Not an Exception: the code under test must not catch it as a failure to handle (Ollama down, say) and go on.
+    """
+
+
+def integration_only(item) -> list[tuple[object, str, object]]:
+    """What a test not marked `integration` must not reach, each replaced by something that fails it at once."""
+    import chromadb
+    import llama_cpp
+    import onnxruntime
+
+    def refuse(what):
+        def refused(*args, **kwargs):
+            raise NotMarkedIntegration(f"{item.nodeid} {what}: mark it @pytest.mark.integration")
+
+        return refused
+
+    def network(real, what):
+        def guarded(sock, *args, **kwargs):
+            if sock.family in (socket.AF_INET, socket.AF_INET6):
+                refuse(f"{what} a network socket")()
+            return real(sock, *args, **kwargs)
+
+        return guarded
+
+    return [
+        (socket.socket, "connect", network(socket.socket.connect, "connects")),
+        (socket.socket, "connect_ex", network(socket.socket.connect_ex, "connects")),
+        (socket.socket, "listen", network(socket.socket.listen, "listens on")),
+        (onnxruntime, "InferenceSession", refuse("loads an ONNX model")),
+        (llama_cpp, "Llama", refuse("loads a llama.cpp model")),
+        (chromadb, "PersistentClient", refuse("opens a Chroma index")),
+        (chromadb, "HttpClient", refuse("opens a Chroma server")),
+    ]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    # Setup too, so a model or index built by a session fixture for an unmarked test is caught.
+    with guarded(item):
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    with guarded(item):
+        yield
+
+
+@contextmanager
+def guarded(item):
+    """Keeps `-m "not integration"` honest: quick, and needing no model, index or network."""
+    if item.get_closest_marker("integration"):
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        for owner, name, replacement in integration_only(item):
+            patch.setattr(owner, name, replacement)
+        yield
 
 
 def free_port() -> int:
