@@ -5,14 +5,23 @@ Each item of `eval/answers.jsonl` (hand-written; see eval/README.md) is asked th
 - claims: a required claim is met when the answer contains one of its accepted phrasings; a forbidden claim
   counts only when a phrasing appears without a negation just before it in the same sentence, so "don't
   strengthen your hip flexors" never counts as recommending it;
-- citations, in the ALCE sense: citation recall = share of the answer's claim sentences supported by the
-  passages they cite; citation precision = share of citations that support their sentence on their own.
-  Support is judged by the same checker the answer stage uses;
+- citations against hand labels (gated): each answerable item lists the passages that support its expected
+  claims (`expected_sources`: source + a verbatim phrase, as in the retrieval eval). Every citation shown on
+  a claim (or disagreement-side) sentence is resolved to its indexed passage (source + quote) and counts as
+  right when that passage holds a label's phrase. citation_label_precision = share of those citations that
+  point at a labelled passage; citation_label_recall = share of labelled items whose answer cites at least
+  one labelled passage (a refused answer cites none). Neither depends on how Stride chose its citations;
+- checker-based citations, in the ALCE sense (reported, not gated): checker_citation_recall = share of claim
+  sentences supported by the passages they cite; checker_citation_precision = share of citations that
+  support their sentence on their own. Support is judged by the same SupportChecker that filtered the
+  answer, so an answer of quoted source sentences scores ~1 by construction: these only say the checker is
+  consistent with itself;
 - every citation must resolve: its source is indexed and its quote is found in an indexed passage;
 - behaviour: out-of-scope items must be declined (decline accuracy); answerable items must not be
   (false-refusal rate); "refer" items must carry the clinician note;
 - retrieval recall@5 and MRR of the expected source passages, extractive share, latency p50/p95.
-The phrase judge is itself checked against hand-labelled (answer, claim) pairs in eval/judge_labels.jsonl.
+The phrase judge is itself checked against hand-labelled (answer, claim) pairs in eval/judge_labels.jsonl,
+drawn from real answers of both model tiers; agreement is reported per tier (`tier` of each row).
 
 Leaves out: writing reports and charts (`eval_report`) and any model-based judging.
 """
@@ -24,12 +33,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.cite import Passage, SupportChecker
-from assistant.retrieval_eval import Label, Question, normalise, read_dataset, score_ranking
+from assistant.retrieval_eval import Label, Question, is_match, normalise, read_dataset, score_ranking
 
 NEGATION_BEFORE = re.compile(r"\b(not|no|never|don'?t|doesn'?t|do not|does not|avoid|without|instead of|rather than)\b")
+CITED_KINDS = ("claim", "side")  # sentences whose citations must support them; "framing" cites nothing
 METRIC_KEYS = (
-    "claim_recall", "critical_claim_recall", "forbidden_rate", "citation_precision", "citation_recall",
-    "decline_accuracy", "false_refusal_rate", "refer_accuracy", "unresolved_citations", "extractive_share",
+    "claim_recall", "critical_claim_recall", "forbidden_rate", "citation_label_precision", "citation_label_recall",
+    "checker_citation_precision", "checker_citation_recall", "decline_accuracy", "false_refusal_rate",
+    "refer_accuracy", "unresolved_citations", "extractive_share",
     "recall@5", "mrr", "latency_p50_ms", "latency_p95_ms",
 )  # fmt: skip
 
@@ -58,6 +69,9 @@ class ItemResult:
     precise_citations: int = 0
     citations: int = 0
     unresolved: list[str] = field(default_factory=list)
+    labelled_citations: int = 0  # citations on claim sentences of an item with expected_sources
+    citations_on_label: int = 0  # of those, citations whose passage holds a label's phrase
+    cites_label: bool = False
     retrieval: dict = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
 
@@ -106,18 +120,62 @@ def asserts(text: str, phrases: list[str]) -> str | None:
     return None
 
 
+def judge_verdict(row: dict) -> bool:
+    """The phrase judge on one (answer, claim) pair: is a required claim made / a forbidden one asserted?"""
+    if row["kind"] == "required":
+        return mentions(row["answer"], row["any_of"])
+    return bool(asserts(row["answer"], row["any_of"]))
+
+
 def judge_agreement(path: Path) -> dict:
-    """How often the phrase judge agrees with hand labels of (answer, claim) pairs."""
+    """How often the phrase judge agrees with hand labels of (answer, claim) pairs, overall and per tier
+    (the model tier whose real answer the pair comes from; "hand-written" for constructed answers), and the
+    pairs where it does not."""
     rows = read_dataset(path, "judge label", dict)
-    agree = 0
-    for row in rows:
-        verdict = (
-            mentions(row["answer"], row["any_of"])
-            if row["kind"] == "required"
-            else bool(asserts(row["answer"], row["any_of"]))
-        )
-        agree += verdict == row["label"]
-    return {"pairs": len(rows), "agreement": round(agree / len(rows), 4) if rows else None}
+    verdicts = [judge_verdict(row) for row in rows]
+    tiers: dict[str, list[bool]] = {}
+    for row, verdict in zip(rows, verdicts, strict=True):
+        tiers.setdefault(row.get("tier", "hand-written"), []).append(verdict == row["label"])
+    agree = sum(verdict == row["label"] for row, verdict in zip(rows, verdicts, strict=True))
+    return {
+        "pairs": len(rows),
+        "agreement": _ratio(agree, len(rows)),
+        "tiers": {tier: {"pairs": len(a), "agreement": _ratio(sum(a), len(a))} for tier, a in sorted(tiers.items())},
+        "disagreements": [
+            {
+                "tier": row.get("tier", "hand-written"),
+                "kind": row["kind"],
+                "claim": row["claim"],
+                "answer": row["answer"],
+                "label": row["label"],
+                "judge": verdict,
+            }
+            for row, verdict in zip(rows, verdicts, strict=True)
+            if verdict != row["label"]
+        ],
+    }
+
+
+# The model tiers Stride is evaluated on, by a fragment of the model's name or GGUF file, and the name of
+# each tier's baseline (eval/baselines/<name>.json). Any other model gets its own file, named after it.
+TIERS = {
+    "fast": ("smollm2", "smollm2-135m-instruct-q4_1"),
+    "quality": ("qwen2.5-coder-1.5b", "qwen2.5-coder-1.5b-instruct-q4_k_m"),
+}
+
+
+def tier_of(model: str | None) -> str:
+    lowered = (model or "").lower()
+    return next((tier for tier, (fragment, _) in TIERS.items() if fragment in lowered), "other")
+
+
+def model_key(model: str | None) -> str:
+    """A file name for the model's results and baseline: the tier's for a known tier, else the model's own."""
+    tier = tier_of(model)
+    if tier in TIERS:
+        return TIERS[tier][1]
+    stem = Path(model or "unknown").name.lower().removesuffix(".gguf")
+    return re.sub(r"[^a-z0-9._-]+", "-", stem).strip("-.") or "unknown"
 
 
 class AnswerEvaluator:
@@ -170,6 +228,9 @@ class AnswerEvaluator:
                 result.failures.append(f"forbidden claim: {claim['claim']} ({hit!r})")
         self._judge_citations(result, answer)
         if item.sources:
+            self._judge_labelled_citations(result)
+            if not result.cites_label:
+                result.failures.append("cites no labelled passage")
             hits = self.answerer.retriever.search(answer.standalone_question or item.turns[-1], k=10)
             question = Question(item.id, item.split, item.turns[-1], tuple(item.sources))
             result.retrieval = score_ranking(question, [(h.chunk.source, h.chunk.text) for h in hits])
@@ -182,8 +243,8 @@ class AnswerEvaluator:
                 result.unresolved.append(f"[{citation.id}] {citation.source}")
         if result.unresolved:
             result.failures.append(f"unresolved citations: {', '.join(result.unresolved)}")
-        for sentence in answer.sentences:
-            if sentence["kind"] != "claim":
+        for sentence in result.answer["sentences"]:
+            if sentence["kind"] not in CITED_KINDS:
                 continue
             result.claim_sentences += 1
             claim = _quoted(sentence["text"])
@@ -195,14 +256,33 @@ class AnswerEvaluator:
                 result.citations += 1
                 result.precise_citations += self.checker.support(claim, passage) > 0
 
+    def _judge_labelled_citations(self, result: ItemResult) -> None:
+        """Citations on claim sentences against the item's labelled passages (from the answer's JSON)."""
+        by_id = {c["id"]: c for c in result.answer["citations"]}
+        for sentence in result.answer["sentences"]:
+            if sentence["kind"] not in CITED_KINDS:
+                continue
+            for number in sentence["citations"]:
+                citation = by_id.get(number)
+                passages = self._passages_of(citation["source"], citation["quote"]) if citation else []
+                right = any(is_match(label, c.source, c.text) for c in passages for label in result.item.sources)
+                result.labelled_citations += 1
+                result.citations_on_label += right
+                result.cites_label |= right
+
     def _resolves(self, citation) -> bool:
+        return bool(self._passages_of(citation.source, citation.quote))
+
+    def _passages_of(self, source: str, quote: str) -> list:
+        """The indexed chunks of `source` that hold every line of the quote (a citation's passage)."""
         if self._chunks is None:
             self._chunks = self.answerer.retriever.index.chunks()
-        lines = [normalise(line) for line in citation.quote.splitlines()]
-        return any(
-            c.source == citation.source and all(_contains_all(normalise(c.text), line) for line in lines)
+        lines = [normalise(line) for line in quote.splitlines()]
+        return [
+            c
             for c in self._chunks
-        )
+            if c.source == source and all(_contains_all(normalise(c.text), line) for line in lines)
+        ]
 
 
 def summarise(results: list[ItemResult]) -> dict:
@@ -221,13 +301,22 @@ def summarise(results: list[ItemResult]) -> dict:
     shown_firsts = [timings["first_token"] for timings in called_model]
     with_retrieval = [r.retrieval for r in results if r.retrieval]
     not_refused = [r for r in results if not r.answer["refused"]]
+    labelled = [r for r in results if r.item.sources and r.item.expected != "decline"]
     return {
         "items": len(results),
         "claim_recall": _ratio(sum(required), len(required)),
         "critical_claim_recall": _ratio(sum(critical), len(critical)),
         "forbidden_rate": _ratio(sum(bool(r.forbidden_hits) for r in results), len(results)),
-        "citation_precision": _ratio(sum(r.precise_citations for r in results), sum(r.citations for r in results)),
-        "citation_recall": _ratio(sum(r.supported_sentences for r in results), sum(r.claim_sentences for r in results)),
+        "citation_label_precision": _ratio(
+            sum(r.citations_on_label for r in labelled), sum(r.labelled_citations for r in labelled)
+        ),
+        "citation_label_recall": _ratio(sum(r.cites_label for r in labelled), len(labelled)),
+        "checker_citation_precision": _ratio(
+            sum(r.precise_citations for r in results), sum(r.citations for r in results)
+        ),
+        "checker_citation_recall": _ratio(
+            sum(r.supported_sentences for r in results), sum(r.claim_sentences for r in results)
+        ),
         "decline_accuracy": _ratio(sum(r.answer["refused"] for r in out_of_scope), len(out_of_scope)),
         "false_refusal_rate": _ratio(sum(r.answer["refused"] for r in expected_answer), len(expected_answer)),
         "refer_accuracy": _ratio(sum(r.answer["safety_note"] for r in refer), len(refer)),
@@ -266,6 +355,7 @@ def evaluate_items(answerer, items: list[Item], judge_labels: Path | None = None
     report["items"] = [_item_json(r) for r in results]
     report["judge"] = judge_agreement(judge_labels) if judge_labels and judge_labels.is_file() else None
     report["backend"], report["model"] = answerer.backend, answerer.model
+    report["tier"], report["model_key"] = tier_of(answerer.model), model_key(answerer.model)
     report["wall_time_s"] = round(time.perf_counter() - started, 1)
     return report
 
@@ -276,6 +366,10 @@ def _item_json(result: ItemResult) -> dict:
         "question": " / ".join(result.item.turns), "expected": result.item.expected, "score": round(result.score, 3),
         "answer": result.answer["answer"], "grounding": result.answer["grounding"],
         "failures": result.failures, "total_ms": result.answer["timings_ms"]["total"],
+        "labelled_citations": result.labelled_citations, "citations_on_label": result.citations_on_label,
+        "cites_label": result.cites_label if result.item.sources else None,
+        "sentences": result.answer["sentences"],
+        "citations": [{"id": c["id"], "source": c["source"], "quote": c["quote"]} for c in result.answer["citations"]],
     }  # fmt: skip
 
 

@@ -3,6 +3,7 @@ top k stuffed into one prompt, the model's text returned as the answer with ever
 no checks of any kind. It answers through the same `Answer` type so the same judge scores both.
 
 Leaves out: everything Stride adds (vocabulary, BM25, windows, evidence selection, checks, declines, fallback).
+Run alone (`python -m bench.baseline`, after `stride ingest`) it prints only the comparison bench.py makes.
 """
 
 import time
@@ -47,3 +48,21 @@ class StuffedBaseline:
         return Answer(question, text, False, "generated", citations, self.backend, self.model,
                       {"retrieve": retrieved, "first_token": total, "total": total},
                       standalone_question=question, sentences=sentences)  # fmt: skip
+
+
+def main() -> None:
+    """`python -m bench.baseline`: only the comparison of bench.py (the answer eval's test split, Stride and
+    this baseline, same model and judge) on the index and model the environment configures, as JSON."""
+    import json
+
+    from assistant.config import Settings
+    from assistant.wiring import Stride
+    from bench.bench import bench_against_baseline, machine
+
+    stride = Stride(Settings())
+    results = bench_against_baseline(stride, stride.backend_choice)
+    print(json.dumps({"machine": machine(), "model": stride.backend_choice.model, **results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
