@@ -1,12 +1,13 @@
 """Shared fixtures. The real MiniLM model and real Chroma are cheap enough to use almost everywhere.
 
 Tests that use them, a chat model or a network socket are marked `integration`; the rest run without any of
-them (`pytest -m "not integration"`).
+them (`pytest -m "not integration"`). Every test writes to tmp_path only: the run fails if the checkout changed.
 """
 
 import os
 import shutil
 import socket
+import subprocess
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,6 +24,72 @@ os.environ["STRIDE_GGUF"] = "smollm2-135m"
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--screenshot",
+        metavar="PATH",
+        default=os.environ.get("STRIDE_SCREENSHOT"),
+        help="where the browser test saves its screenshot of the chat page, e.g. docs/screenshot.png "
+        "(default: $STRIDE_SCREENSHOT, else a temporary folder, so the checkout is left alone)",
+    )
+
+
+def tree_state() -> dict[Path, tuple] | None:
+    """Every file `git status` lists in this checkout, with its size and mtime; None outside a git checkout.
+
+    Size and mtime too: a test that rewrites a file already modified before the run changes no status line.
+    """
+    try:
+        git = ["git", "-C", str(ROOT)]
+        top = subprocess.run([*git, "rev-parse", "--show-toplevel"], capture_output=True, check=True, timeout=60)
+        listed = subprocess.run(
+            [*git, "status", "--porcelain", "-z", "--untracked-files=all", "--", "."],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None  # no git here, or not a checkout (an unpacked sdist)
+    top_dir = Path(os.fsdecode(top.stdout.strip()))
+    entries = iter(os.fsdecode(listed.stdout).split("\0"))
+    state: dict[Path, tuple] = {}
+    for entry in entries:
+        if not entry:
+            continue
+        code, path = entry[:2], entry[3:]  # porcelain paths are relative to the repository's top
+        if code[0] in "RC":
+            next(entries, None)  # a staged rename or copy is followed by the path it came from
+        try:
+            stat = (top_dir / path).stat()
+            state[top_dir / path] = (code, stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            state[top_dir / path] = (code,)
+    return state
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tests_leave_the_checkout_alone(pytestconfig):
+    """Fails the run when the tests changed the checkout: what a test writes belongs in tmp_path."""
+    before = tree_state()
+    yield
+    after = tree_state()
+    if before is None or after is None:
+        return
+    asked = pytestconfig.getoption("--screenshot")  # a screenshot asked for in the tree is meant to change it
+    allowed = {(pytestconfig.invocation_params.dir / asked).resolve()} if asked else set()
+    changed = sorted(
+        os.path.relpath(path, ROOT)
+        for path in before.keys() | after.keys()
+        if before.get(path) != after.get(path) and path.resolve() not in allowed
+    )
+    if changed:
+        pytest.fail(
+            f"the tests changed the checkout: {', '.join(changed)} (a test should write to tmp_path; "
+            "if you edited these files yourself while the tests ran, run them again)",
+            pytrace=False,
+        )
 
 
 class NotMarkedIntegration(BaseException):

@@ -1,17 +1,20 @@
 """The chat page in a real browser: Debian's headless Chromium driven by Playwright, over the real model.
 
 Types the first example question, waits for the streamed answer and its sources, follows a citation marker to
-its passage and saves docs/screenshot.png; then clears the conversation, asks the example where the sources
-differ, and checks that the page asked nothing of any other host.
+its passage and takes a screenshot; then clears the conversation, asks the example where the sources differ,
+and checks that the page asked nothing of any other host. The screenshot goes to a temporary folder unless
+asked for: `pytest --screenshot docs/screenshot.png` (or STRIDE_SCREENSHOT=docs/screenshot.png) refreshes the
+README's.
 """
 
-import socket
 import time
 from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.integration
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.integration  # the real models, behind a real server on 127.0.0.1
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -24,7 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "screenshot.png"
 QUESTION = "Should I strengthen my hip flexors?"
 CLAMSHELLS = "Are clamshells good for runners?"
 ANSWER_TIMEOUT_MS = 90_000  # the embedded 135M model on two busy cores; usually 10-20 s
@@ -32,12 +34,6 @@ ANSWER_TIMEOUT_MS = 90_000  # the embedded 135M model on two busy cores; usually
 if not Path(CHROMIUM).exists():
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +56,14 @@ def browser():
         chromium.close()
 
 
-def test_question_answer_sources_and_screenshot(browser, page_url):
+@pytest.fixture
+def screenshot(request, tmp_path) -> Path:
+    """Where to save the screenshot: --screenshot / STRIDE_SCREENSHOT (from where pytest was started), else tmp."""
+    asked = request.config.getoption("--screenshot")
+    return request.config.invocation_params.dir / asked if asked else tmp_path / "screenshot.png"
+
+
+def test_question_answer_sources_and_screenshot(browser, page_url, screenshot):
     started = time.monotonic()
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(30_000)
@@ -90,9 +93,9 @@ def test_question_answer_sources_and_screenshot(browser, page_url):
     assert "Strength Training for Runners" in page.locator(target).inner_text()
 
     page.evaluate("() => window.scrollTo(0, 0)")
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
-    assert SCREENSHOT.stat().st_size > 10_000
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(screenshot))
+    assert screenshot.stat().st_size > 10_000
 
     # Cleared first: a short question right after another is read as its follow-up by the answerer.
     page.get_by_role("button", name="Clear conversation").click()
