@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install install-quality run ui test lint format eval bench clean
+.PHONY: install install-quality run ui test lint format eval eval-quality bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ format: $(INSTALLED)
 
 eval: $(INSTALLED)
 	$(BIN)/stride eval
+
+# The quality tier (Qwen2.5-Coder-1.5B through llama.cpp, seconds per answer: 15-40 minutes on 2 cores),
+# compared with its own baseline, eval/baselines/qwen2.5-coder-1.5b-instruct-q4_k_m.json.
+QUALITY_GGUF ?= qwen2.5-coder-1.5b
+eval-quality: $(INSTALLED)
+	STRIDE_BACKEND=llama-cpp STRIDE_GGUF=$(QUALITY_GGUF) $(BIN)/stride eval
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/bench.py --scale 100

@@ -152,19 +152,24 @@ def sources(stride, as_json):
 @click.option("--retrieval", is_flag=True, help="Only the retrieval eval: hybrid vs dense vs BM25 (fast, no model).")
 @click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True)
 @click.option("--dataset", type=click.Path(path_type=Path), default=None, help="Default: eval/answers.jsonl.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("eval/results"), show_default=True)
-@click.option("--update-baseline", is_flag=True, help="Accept this run as eval/baseline.json.")
-@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Default: eval/results/<model key>.")
+@click.option("--update-baseline", is_flag=True, help="Accept this run as the model's baseline (not past a hard gate).")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics (with model, backend and tier) as JSON.")
 @click.pass_obj
 def evaluate(stride, retrieval, split, dataset, out, update_baseline, as_json):
     """Evaluate answers (claims, citations, declines) or, with --retrieval, retrieval alone.
 
-    Writes eval/results/report.md, results.json and categories.png and compares with eval/baseline.json.
-    Exits 1 when a hard gate fails (forbidden claim, undeclined off-topic question, unresolved citation).
+    Each model is compared with its own baseline, eval/baselines/<model key>.json (SmolLM2, the fast tier, is
+    what CI uses; STRIDE_GGUF picks another model). Writes report.md, results.json and categories.png to
+    eval/results/<model key>/. Exits 1 on a hard gate (forbidden claim, undeclined off-topic question,
+    unresolved citation, too many false refusals, a gated metric not measured) or a regression beyond the
+    noise band; --update-baseline refuses, leaving the baseline as it was, when a hard gate fails.
     """
     if retrieval:
         _retrieval_eval(stride, dataset or Path("eval/retrieval.jsonl"), as_json)
         return
+    if update_baseline and split != "all":
+        raise click.UsageError("--update-baseline needs --split all: a baseline holds both splits")
     _answer_eval(stride, dataset or Path("eval/answers.jsonl"), split, out, update_baseline, as_json)
 
 
@@ -184,13 +189,11 @@ def _retrieval_eval(stride, dataset: Path, as_json: bool) -> None:
         click.echo(f"  label matches no passage: {broken}")
 
 
-def _answer_eval(stride, dataset: Path, split: str, out: Path, update_baseline: bool, as_json: bool) -> None:
+def _answer_eval(stride, dataset: Path, split: str, out: Path | None, update_baseline: bool, as_json: bool) -> None:
     from assistant.answer_eval import evaluate_items, load_items
-    from assistant.eval_report import baseline_of, regressions, write_outputs
+    from assistant.eval_report import baseline_of, hard_failures, regressions, write_outputs
 
     items = [i for i in load_items(dataset) if split == "all" or i.split == split]
-    baseline_path = dataset.parent / "baseline.json"
-    baseline = json.loads(baseline_path.read_text()) if baseline_path.is_file() else None
 
     def progress(done, total, result):
         if not as_json:
@@ -198,18 +201,28 @@ def _answer_eval(stride, dataset: Path, split: str, out: Path, update_baseline: 
             click.echo(f"  [{done}/{total}] {result.item.id} {result.item.category}: {mark}", err=True)
 
     report = evaluate_items(stride.answerer, items, dataset.parent / "judge_labels.jsonl", progress)
+    baseline_path = dataset.parent / "baselines" / f"{report['model_key']}.json"
+    baseline = json.loads(baseline_path.read_text()) if baseline_path.is_file() else None
+    report["baseline"] = str(baseline_path)
+    out = out or Path("eval/results") / report["model_key"]
     paths = write_outputs(report, baseline, out)
     found = regressions(report, baseline)
-    if update_baseline:
-        baseline_path.write_text(json.dumps(baseline_of(report), indent=2) + "\n")
     if as_json:
         click.echo(json.dumps({k: v for k, v in report.items() if k not in ("items", "categories")}, indent=2))
     else:
-        click.echo((out / "report.md").read_text(encoding="utf-8").split("## Per category")[0])
+        click.echo((out / "report.md").read_text(encoding="utf-8").split("## Phrase judge")[0].rstrip())
         click.echo("Written: " + ", ".join(str(p) for p in paths.values()))
-        for regression in found:
-            click.echo(f"REGRESSION: {regression}", err=True)
-    if found and not update_baseline:
+    if update_baseline:
+        hard = hard_failures(report)
+        if hard:
+            click.echo(f"Error: baseline {baseline_path} not updated, a hard gate fails: {'; '.join(hard)}", err=True)
+            sys.exit(EXIT_ERROR)
+        baseline_path.parent.mkdir(parents=True, exist_ok=True)
+        baseline_path.write_text(json.dumps(baseline_of(report), indent=2) + "\n")
+        return
+    for regression in found:
+        click.echo(f"REGRESSION: {regression}", err=True)
+    if found:
         sys.exit(EXIT_ERROR)
 
 
