@@ -1,9 +1,18 @@
 """The Chroma index: incremental sync, safety when a run fails part-way, model checks, damage and rebuild."""
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
 from assistant.errors import IndexDamaged, IndexMismatch, InputError
 from assistant.index_corpus import index_corpus
+from tests.conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.integration
 
@@ -160,3 +169,117 @@ def test_a_corrupted_index_is_detected_and_rebuilt(corpus_copy, make_stride):
     assert report.moved_aside and ".damaged-" in report.moved_aside
     assert report.chunks_total > 0
     assert make_stride(corpus_copy).retriever.search("hip flexors", k=1)[0].chunk.section == "Hip flexors"
+
+
+# -- damage: found before Chroma opens the files, reported in one line, and --rebuild always recovers ----------
+
+QUESTION = "How do I make single-leg stands harder?"
+
+
+def _scribble(database, offset: int, length: int) -> None:
+    with database.open("r+b") as file:
+        file.seek(offset)
+        file.write(bytes((i * 37 + 11) % 256 for i in range(length)))
+
+
+def _segment(index_dir):
+    (folder,) = [p for p in index_dir.iterdir() if p.is_dir()]  # the one HNSW segment of the one collection
+    return folder
+
+
+DAMAGE = {
+    "header": lambda index: _scribble(index / "chroma.sqlite3", 0, 100),
+    "first pages": lambda index: _scribble(index / "chroma.sqlite3", 4096, 2000),
+    "middle": lambda index: _scribble(index / "chroma.sqlite3", (index / "chroma.sqlite3").stat().st_size // 2, 2000),
+    "end": lambda index: _scribble(index / "chroma.sqlite3", (index / "chroma.sqlite3").stat().st_size - 2000, 2000),
+    "truncated": lambda index: os.truncate(index / "chroma.sqlite3", (index / "chroma.sqlite3").stat().st_size // 2),
+    "hnsw file missing": lambda index: (_segment(index) / "data_level0.bin").unlink(),
+    "hnsw folder missing": lambda index: shutil.rmtree(_segment(index)),
+}
+
+
+@pytest.fixture(scope="module")
+def built_data_dir(tmp_path_factory, embeddings):
+    """A data folder holding an index of the real corpus, built once; each case damages its own copy."""
+    from assistant.config import Settings
+    from assistant.wiring import Stride
+
+    data = tmp_path_factory.mktemp("built")
+    index_corpus(Stride(Settings(corpus_dir=CORPUS, data_dir=data), embeddings=embeddings), [])
+    return data
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_index_is_one_line_and_a_rebuild_recovers(built_data_dir, tmp_path, embeddings, damage):
+    from assistant.cli import cli
+    from assistant.config import Settings
+    from assistant.wiring import Stride
+
+    data = tmp_path / "data"
+    shutil.copytree(built_data_dir, data)
+    DAMAGE[damage](data / "index")
+
+    # A real process: a Rust panic prints to the process's stderr, where CliRunner would not see it.
+    env = {**os.environ, "STRIDE_DATA_DIR": str(data), "STRIDE_CORPUS_DIR": str(CORPUS), "STRIDE_BACKEND": "llama-cpp"}
+    asked = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", QUESTION],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env=env,
+    )
+    lines = [line for line in asked.stderr.splitlines() if line.strip()]
+    assert asked.returncode == 1 and len(lines) == 1, asked.stderr
+    assert "stride ingest --rebuild" in lines[0] and "damaged" in lines[0]
+    assert "Traceback" not in asked.stderr and "panic" not in asked.stderr.lower()
+
+    def stride():
+        return Stride(Settings(corpus_dir=CORPUS, data_dir=data, backend="llama-cpp"), embeddings=embeddings)
+
+    rebuilt = CliRunner().invoke(cli, ["ingest", "--rebuild", "--json"], obj=stride())
+    assert rebuilt.exit_code == 0, rebuilt.output
+    report = json.loads(rebuilt.stdout)
+    assert report["moved_aside"] and Path(report["moved_aside"], "chroma.sqlite3").is_file()  # kept, not deleted
+    assert report["chunks_total"] > 20
+
+    answered = CliRunner().invoke(cli, ["ask", QUESTION, "--json"], obj=stride())
+    assert answered.exit_code == 0, answered.output
+    answer = json.loads(answered.stdout)
+    assert not answer["refused"] and answer["citations"]
+
+
+def test_a_chroma_panic_on_open_becomes_index_damaged(built_data_dir, tmp_path, embeddings, monkeypatch):
+    """Damage the check cannot see (here: the check switched off) still ends as IndexDamaged, not a panic."""
+    from assistant import index
+    from assistant.config import Settings
+    from assistant.wiring import Stride
+
+    data = tmp_path / "data"  # a path this process's Chroma has not opened yet
+    shutil.copytree(built_data_dir, data)
+    DAMAGE["first pages"](data / "index")  # Chroma panics opening this one
+    monkeypatch.setattr(index, "check_disk_index", lambda path: None)
+    with pytest.raises(IndexDamaged, match=r"PanicException.*stride ingest --rebuild"):
+        Stride(Settings(corpus_dir=CORPUS, data_dir=data), embeddings=embeddings).index.count()
+
+
+class PanicException(BaseException):
+    """Stands in for pyo3's: recognised by name, since pyo3 does not export the class."""
+
+
+class FailingClient:
+    def __init__(self, error: BaseException):
+        self.error = error
+
+    def list_collections(self):
+        raise self.error
+
+
+def test_a_panic_in_any_read_is_damage_but_ctrl_c_and_exit_pass_through(embeddings):
+    from assistant.index import ChunkIndex
+
+    with pytest.raises(IndexDamaged, match="stride ingest --rebuild"):
+        ChunkIndex(FailingClient(PanicException("Expect it to be fetched")), embeddings)
+    for passing in (KeyboardInterrupt(), SystemExit(3)):
+        with pytest.raises(type(passing)):
+            ChunkIndex(FailingClient(passing), embeddings)
