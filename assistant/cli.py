@@ -26,7 +26,8 @@ class StrideGroup(click.Group):
         try:
             return super().invoke(ctx)
         except StrideError as error:
-            click.echo(f"Error: {error}", err=True)
+            # One line whatever the message holds (a server's or a library's text may carry newlines).
+            click.echo(f"Error: {' '.join(str(error).split())}", err=True)
             ctx.exit(EXIT_ERROR)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
@@ -184,11 +185,34 @@ def mean_pool_normalize(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 class StrideOllamaEmbeddings(OllamaEmbeddings):
-    """OllamaEmbeddings that also says which model made its vectors, for the index."""
+    """OllamaEmbeddings that says which model made its vectors (for the index) and why Ollama failed."""
 
     @property
     def model_id(self) -> str:
         return f"ollama/{self.model}"
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        with self._ollama_errors():
+            return super().embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._ollama_errors():
+            return super().embed_query(text)
+
+    @contextmanager
+    def _ollama_errors(self):
+        """A server that is down or lacks the model is the user's to fix: one EmbeddingModelUnavailable."""
+        import httpx
+        import ollama
+
+        try:
+            yield
+        except (ConnectionError, httpx.HTTPError, ollama.ResponseError) as error:
+            detail = " ".join(str(error).split())[:160] or type(error).__name__
+            raise EmbeddingModelUnavailable(
+                f"Ollama at {self.base_url} cannot embed with {self.model} ({detail}): start it with `ollama serve` "
+                f"and run `ollama pull {self.model}`, or set STRIDE_EMBEDDINGS=minilm and run `stride ingest --rebuild`"
+            ) from None
 
 
 def ollama_embeddings(model: str, base_url: str) -> StrideOllamaEmbeddings:

@@ -9,6 +9,10 @@ class StrideError(Exception):
     """Base class: the message is shown to the user as it is, so it must say what to do."""
 
 
+class ConfigError(StrideError):
+    """A setting (an environment variable) has a value Stride cannot use; the message names it and what it takes."""
+
+
 class InputError(StrideError):
     """The user's input (a question, a path, a file) cannot be used."""
 

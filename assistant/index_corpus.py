@@ -10,6 +10,7 @@ Leaves out: how files are read or chunked (`ingest`) and how the collection is w
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.config import setting_error
 from assistant.errors import IndexDamaged, InputError
 from assistant.index import SyncReport, move_aside
 from assistant.ingest import Skipped, discover, load_document, source_id
@@ -50,6 +51,8 @@ class IngestReport:
 
 def index_corpus(stride, paths: list[Path], *, rebuild: bool = False) -> IngestReport:
     corpus_root = stride.settings.corpus_dir
+    if not paths and not corpus_root.is_dir():
+        raise setting_error("corpus_dir", corpus_root, "is not a folder")
     paths = paths or [corpus_root]
     candidates, skipped = discover(paths, corpus_root)
     documents = []
