@@ -352,7 +352,7 @@ def evaluate_items(answerer, items: list[Item], judge_labels: Path | None = None
         category: summarise([r for r in results if r.item.category == category])
         for category in sorted({r.item.category for r in results})
     }
-    report["items"] = [_item_json(r) for r in results]
+    report["items"] = [item_json(r) for r in results]
     report["judge"] = judge_agreement(judge_labels) if judge_labels and judge_labels.is_file() else None
     report["backend"], report["model"] = answerer.backend, answerer.model
     report["tier"], report["model_key"] = tier_of(answerer.model), model_key(answerer.model)
@@ -360,7 +360,8 @@ def evaluate_items(answerer, items: list[Item], judge_labels: Path | None = None
     return report
 
 
-def _item_json(result: ItemResult) -> dict:
+def item_json(result: ItemResult) -> dict:
+    """One judged item for the reports (and the live log of a long run)."""
     return {
         "id": result.item.id, "split": result.item.split, "category": result.item.category,
         "question": " / ".join(result.item.turns), "expected": result.item.expected, "score": round(result.score, 3),

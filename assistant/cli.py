@@ -26,8 +26,7 @@ class StrideGroup(click.Group):
         try:
             return super().invoke(ctx)
         except StrideError as error:
-            # One line whatever the message holds (a server's or a library's text may carry newlines).
-            click.echo(f"Error: {' '.join(str(error).split())}", err=True)
+            click.echo(f"Error: {error}", err=True)
             ctx.exit(EXIT_ERROR)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
@@ -191,12 +190,18 @@ def _retrieval_eval(stride, dataset: Path, as_json: bool) -> None:
 
 
 def _answer_eval(stride, dataset: Path, split: str, out: Path | None, update_baseline: bool, as_json: bool) -> None:
-    from assistant.answer_eval import evaluate_items, load_items
+    from assistant.answer_eval import evaluate_items, item_json, load_items, model_key
     from assistant.eval_report import baseline_of, hard_failures, regressions, write_outputs
 
     items = [i for i in load_items(dataset) if split == "all" or i.split == split]
+    out = out or Path("eval/results") / model_key(stride.answerer.model)
+    out.mkdir(parents=True, exist_ok=True)
+    live = out / "items.jsonl"  # each item as it is judged: a long run can be followed, a stopped one read
+    live.write_text("")
 
     def progress(done, total, result):
+        with live.open("a", encoding="utf-8") as log:
+            log.write(json.dumps(item_json(result), ensure_ascii=False) + "\n")
         if not as_json:
             mark = "ok" if not result.failures else f"{len(result.failures)} issue(s)"
             click.echo(f"  [{done}/{total}] {result.item.id} {result.item.category}: {mark}", err=True)
@@ -205,7 +210,6 @@ def _answer_eval(stride, dataset: Path, split: str, out: Path | None, update_bas
     baseline_path = dataset.parent / "baselines" / f"{report['model_key']}.json"
     baseline = json.loads(baseline_path.read_text()) if baseline_path.is_file() else None
     report["baseline"] = str(baseline_path)
-    out = out or Path("eval/results") / report["model_key"]
     paths = write_outputs(report, baseline, out)
     found = regressions(report, baseline)
     if as_json:
