@@ -291,7 +291,7 @@ def make_chat_model(
     temperature: float = 0.0,
     seed: int = 42,
     max_tokens: int = 160,
-    n_ctx: int = 2048,
+    n_ctx: int = 2048,  # prompts are ~450-600 tokens plus max_tokens; Qwen's KV cache at 2048 is 56 MB
     ollama_host: str = "http://127.0.0.1:11434",
     timeout: float = READ_TIMEOUT,
 ) -> BaseChatModel:
@@ -337,8 +337,10 @@ def load_llama(path: Path, n_ctx: int = 2048) -> tuple[Any, threading.Lock]:
             threads = default_threads()
             # Decoding leaves one core free: with every core, llama.cpp's spinning threads collapse to seconds
             # per token as soon as anything else runs (the embedder, a second tab, another process); measured
-            # here, one thread of two costs ~15% of idle decode speed (151 -> 134 tokens/s). Reading the prompt
-            # (batch) uses them all.
+            # here, one thread of two costs ~15% of idle decode speed (151 -> 134 tokens/s). The 1.5B quality
+            # tier alike: on a busy 2-core machine, 2.5-4 tokens/s with one thread, 0.4-0.5 with two. Reading
+            # the prompt (batch) uses them all: faster on an idle machine, though on that busy one a single
+            # thread read a 450-token prompt faster (18-25 s against 27-38 s).
             try:
                 llm = Llama(
                     model_path=key[0],
