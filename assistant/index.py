@@ -361,15 +361,19 @@ class ChunkIndex:
 def check_disk_index(path: Path, timeout: float = 3.0) -> None:
     """Raise before Chroma opens an on-disk index that is damaged (IndexDamaged) or locked (sqlite3 error).
 
-    Checks the database with SQLite's `PRAGMA quick_check` on a read-only connection, and that every vector
-    segment holding vectors has its HNSW folder with readable files. Leaves out `PRAGMA integrity_check`
-    (it also cross-checks every index entry: slower, and quick_check already finds what Chroma trips on)
-    and the HNSW files' contents (Chroma raises on those, and the reads below turn that into IndexDamaged).
+    Checks the database with SQLite's `PRAGMA quick_check` on a read-only connection (read-write when a killed
+    writer left a journal to roll back), and that every vector segment holding vectors has its HNSW folder
+    with readable files. Leaves out `PRAGMA integrity_check` (it also cross-checks every index entry: slower,
+    and quick_check already finds what Chroma trips on) and the HNSW files' contents (Chroma raises on those,
+    and the reads below turn that into IndexDamaged).
     """
     database = path / DATABASE
     if not database.exists():
         return
-    connection = sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True, timeout=timeout)
+    # A journal left by a writer that died must be rolled back before anything can be read, which a read-only
+    # connection cannot do; Chroma would roll it back on open all the same.
+    mode = "rw" if database.with_name(database.name + "-journal").exists() else "ro"
+    connection = sqlite3.connect(f"{database.as_uri()}?mode={mode}", uri=True, timeout=timeout)
     try:
         connection.execute("PRAGMA mmap_size = 268435456")  # reads the file without copying it: ~30% faster
         problems = [row[0] for row in connection.execute("PRAGMA quick_check")]

@@ -249,6 +249,38 @@ def test_a_damaged_index_is_one_line_and_a_rebuild_recovers(built_data_dir, tmp_
     assert not answer["refused"] and answer["citations"]
 
 
+def test_a_journal_left_by_a_killed_writer_is_rolled_back_not_called_damage(built_data_dir, tmp_path, embeddings):
+    import signal
+
+    from assistant.config import Settings
+    from assistant.wiring import Stride
+
+    data = tmp_path / "data"
+    shutil.copytree(built_data_dir, data)
+    database = data / "index" / "chroma.sqlite3"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER_KILLED_MID_TRANSACTION, str(database)], stdout=subprocess.PIPE, text=True
+    )
+    assert writer.stdout.readline().strip() == "writing"
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.wait(timeout=10)
+    assert database.with_name("chroma.sqlite3-journal").exists()  # a hot journal, as a killed ingest leaves
+
+    stride = Stride(Settings(corpus_dir=CORPUS, data_dir=data), embeddings=embeddings)
+    assert stride.retriever.search("should I strengthen my hip flexors?", k=1)[0].chunk.section == "Hip flexors"
+
+
+WRITER_KILLED_MID_TRANSACTION = """
+import sqlite3, sys, time
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("PRAGMA cache_size = 1")  # spill to the file, so the journal holds the old pages
+connection.execute("BEGIN IMMEDIATE")
+connection.execute("UPDATE embedding_metadata SET string_value = 'overwritten' WHERE string_value IS NOT NULL")
+print("writing", flush=True)
+time.sleep(60)
+"""
+
+
 def test_a_chroma_panic_on_open_becomes_index_damaged(built_data_dir, tmp_path, embeddings, monkeypatch):
     """Damage the check cannot see (here: the check switched off) still ends as IndexDamaged, not a panic."""
     from assistant import index
