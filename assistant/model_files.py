@@ -154,7 +154,10 @@ def gguf_path(tier: Tier, models_dir: Path | None, find: FindDistribution = meta
 
 def ensure_gguf(tier: Tier, target: Path, find: FindDistribution = metadata.distribution) -> Path:
     """The tier's GGUF at `target`, joined from its installed chunks first if it is not there yet."""
-    if not tier.joined or is_joined(tier, target):
+    if not tier.joined:
+        return target
+    if is_joined(tier, target):
+        _remove_leftovers(target)  # a killed run's temporary file outlives the join another run finished
         return target
     return join_files(installed_files(tier, find), target, size=tier.size, sha256=tier.sha256, hint=tier.install)
 
@@ -218,7 +221,10 @@ def join_files(parts: list[Path], target: Path, *, size: int | None, sha256: str
 def _remove_leftovers(target: Path) -> None:
     # Temporary files of runs that were killed while joining (1.1 GB each). One written to within the last
     # minutes may belong to a run still going, so it is left to that run.
-    for leftover in target.parent.glob(f".{target.name}.*.part"):
+    leftovers = []
+    with contextlib.suppress(OSError):
+        leftovers = list(target.parent.glob(f".{target.name}.*.part"))
+    for leftover in leftovers:
         with contextlib.suppress(OSError):
             if time.time() - leftover.stat().st_mtime > STALE_AFTER:
                 leftover.unlink()

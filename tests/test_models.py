@@ -585,12 +585,18 @@ def test_a_killed_join_leaves_no_final_file_and_its_leftover_is_cleared(tmp_path
 
 
 def test_a_recent_leftover_may_be_another_run_and_is_kept(tmp_path):
+    import os
+
     two = {1: b"a", 2: b"b"}
     target = tmp_path / "models" / "tiny.gguf"
     target.parent.mkdir()
     (target.parent / ".tiny.gguf.x1.part").write_bytes(b"a")
     model_files.ensure_gguf(small_tier(two), target, fake_site(tmp_path / "site", two))
     assert sorted(p.name for p in target.parent.iterdir()) == [".tiny.gguf.x1.part", "tiny.gguf"]
+    # once it is old, a later run (which finds the file joined) clears it
+    os.utime(target.parent / ".tiny.gguf.x1.part", (time.time() - 3600, time.time() - 3600))
+    model_files.ensure_gguf(small_tier(two), target, fake_site(tmp_path / "site2", two))
+    assert [p.name for p in target.parent.iterdir()] == ["tiny.gguf"]
 
 
 def test_an_unwritable_models_folder_is_one_line(tmp_path):
