@@ -202,11 +202,15 @@ class Settings(BaseSettings):
     @field_validator("ollama_host")
     @classmethod
     def _ollama_host(cls, value: str) -> str:
-        # Ollama itself accepts OLLAMA_HOST=127.0.0.1:11434; HTTP clients need the scheme.
+        # Read as Ollama reads it: without a scheme, the host defaults to 127.0.0.1 and the port to 11434
+        # (OLLAMA_HOST=0.0.0.0, :11500); HTTP clients need both spelled out, or they would use port 80.
         value = value.strip()
-        value = value if "://" in value else f"http://{value}"
-        _http_url(value)
-        return value
+        if "://" in value:
+            _http_url(value)
+            return value
+        parts = _http_url(f"http://{value or ':'}".replace("://:", "://127.0.0.1:", 1))
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+        return f"http://{host}:{parts.port or 11434}{parts.path.rstrip('/')}"
 
     @property
     def index_dir(self) -> Path:

@@ -155,6 +155,19 @@ def test_good_values_are_read_and_normalised(clean_env, monkeypatch):
     assert settings.gguf == "qwen2.5:0.5b" and settings.temperature == 2
 
 
+@pytest.mark.parametrize(
+    ("value", "url"),
+    [
+        ("0.0.0.0", "http://0.0.0.0:11434"),  # how an Ollama server is often told to listen everywhere
+        (":11500", "http://127.0.0.1:11500"),
+        ("example.com", "http://example.com:11434"),  # not port 80: Ollama's default port without a scheme
+        ("https://example.com", "https://example.com"),
+    ],
+)
+def test_ollama_host_is_read_as_ollama_reads_it(clean_env, value, url):
+    assert Settings(ollama_host=value).ollama_host == url
+
+
 def test_settings_built_in_code_raise_the_same_error():
     with pytest.raises(ConfigError, match=r"STRIDE_MAX_TOKENS='0' .*use a whole number from 1"):
         Settings(max_tokens=0)
