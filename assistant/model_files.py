@@ -111,12 +111,8 @@ def _locate(dist: str, inside: str, find: FindDistribution) -> Path | None:
 
 def is_available(tier: Tier, models_dir: Path | None, find: FindDistribution = metadata.distribution) -> bool:
     """Whether the tier can run: already joined, or all its files installed (cheap: no file is read)."""
-    if tier.joined and models_dir is not None and is_joined(tier, models_dir / tier.filename):
-        return True
-    if tier.joined and models_dir is None:
-        return False  # nowhere to join it
     try:
-        installed_files(tier, find)
+        gguf_path(tier, models_dir, find)
     except ModelUnavailable:
         return False
     return True
