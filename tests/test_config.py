@@ -115,7 +115,10 @@ def test_a_bad_value_is_one_line_naming_the_variable_and_what_it_accepts(clean_e
     assert line.startswith("Error: ") and result.stdout == ""
 
 
-@pytest.mark.parametrize("command", [["ask", "hi"], ["ui"], ["ingest"], ["search", "hips"], ["chat"], ["sources"]])
+# `ui --port 0` is a usage error if the settings ever stop failing first: the test fails, never serves forever.
+@pytest.mark.parametrize(
+    "command", [["ask", "hi"], ["ui", "--port", "0"], ["ingest"], ["search", "hips"], ["chat"], ["sources"]]
+)
 def test_every_command_reports_a_bad_setting_before_it_starts(clean_env, command):
     result = stride(*command, STRIDE_TEMPERATURE="abc")
     assert_one_line(result.exit_code, result.stderr, "STRIDE_TEMPERATURE")
