@@ -3,12 +3,14 @@
 The pipeline, in order (each step can end it):
 1. the question is checked, injected instructions are cut out, and a follow-up ("and with a band?") is
    joined to the question before it, so retrieval sees a standalone question;
-2. off-topic questions (race pacing, shoes, nutrition, poems, ...) and questions whose best passage is not
-   close enough (thresholds calibrated on the eval data) are declined in one sentence;
+2. questions the corpus does not cover are declined in one sentence that says what it does cover: when the
+   best passage is not close enough, or not quite close enough and most of the question's words are ones
+   the corpus never uses (its `scope`, from the index); requests Stride never takes on (a poem, code,
+   medication) too, unless a passage matches strongly. The bars belong to the embedding model (`calibration`);
 3. evidence: the best sentences of the best passages, numbered, so the prompt stays short (a 135M model on
    two cores reads ~450 tokens/s);
-4. when two documents take opposite stances (clamshells, hip flexors), the answer says the sources differ
-   and quotes each side, without asking the model;
+4. when two documents take opposite stances on what a "should I" question asks about, the answer says the
+   sources differ and quotes each side, without asking the model;
 5. otherwise the model writes; each finished sentence is checked against the passages (`cite`) and shown
    only if supported, with its citation; diagnoses are never shown;
 6. if nothing the model wrote survives, the answer is extractive: the source sentences that best answer
@@ -31,8 +33,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant import policy
+from assistant.calibration import Thresholds, thresholds_for
 from assistant.cite import (
-    DISAGREEMENT_SUBJECTS,
     CheckedSentence,
     Passage,
     SupportChecker,
@@ -40,29 +42,23 @@ from assistant.cite import (
     find_disagreement,
 )
 from assistant.retrieve import HybridRetriever, expand_query, validate_question
+from assistant.scope import Scope
 from assistant.text import answer_sentences, complete_sentences, jaccard, recall, tokens
 
 PASSAGES = 3  # passages given to the model (more costs prompt time and confuses a small model)
 EVIDENCE = 5  # passages searched for disagreements and extractive sentences (no prompt cost)
-SUBJECT_EXTRA = 5  # further hits searched for passages naming the exercise asked about
+SUBJECT_EXTRA = 5  # further hits searched for passages naming the subject asked about
 PROMPT_SENTENCES = 3  # per passage, in the prompt
 EVIDENCE_SENTENCES = 5  # per passage, for the checks and the extractive answer
-# Dense similarity (mean of passage and best-window cosine) of the best passage: below MIN_RELEVANCE the
-# corpus does not cover the question; below MIN_RELEVANCE_UNANCHORED it must also name a corpus subject.
-# Calibrated on the dev split of eval/answers.jsonl and eval/retrieval.jsonl (README, "Answer quality").
-MIN_RELEVANCE = 0.3
-MIN_RELEVANCE_UNANCHORED = 0.45
 EXTRACTIVE_SENTENCES = 2  # from the best passage; one more for "how do I" questions
 PROCEDURE_SENTENCES = 3  # for "how do I": the best sentence and the ones after it
-SAME_PASSAGE_MARGIN = 0.12  # a sentence of the best passage joins when this close to the best sentence
-OTHER_PASSAGE_MARGIN = 0.06  # a sentence of another passage joins when this close and not redundant
+FOLLOW_UP_WORDS = 6  # a question this short that names no subject of the corpus leans on the one before
+SUBJECT_WORDS = 6  # "The sources differ on ...": at most this many of the question's words
 MAX_REMOVED = 4  # stop the model once this many of its sentences failed the checks: it is rambling
 # ...or this many before any passed: it is not using the passages, so quote them now instead of waiting for it
 # to finish. Dev split: quality unchanged, answer p95 1.75 -> 1.32 s; 1 was faster still (1.14 s) but would cut
 # off a stronger model after one framing sentence.
 MAX_REMOVED_BEFORE_ANY = 2
-OFF_QUESTION_MARGIN = 0.2
-ANSWERING_MARGIN = 0.1
 
 SYSTEM_PROMPT = (
     "You answer runners' strength-training questions using only the numbered passages. "
@@ -175,13 +171,13 @@ class Answer:
         return data
 
 
-def standalone_question(history: list[str], question: str) -> str:
+def standalone_question(history: list[str], question: str, scope: Scope) -> str:
     """A follow-up joined to the previous question, so retrieval knows what "it" or "with a band" is about."""
     if not history:
         return question
-    # A short question naming nothing the corpus is about ("how many reps?") leans on the one before;
-    # "Are clamshells good for runners?" is short too, but stands alone.
-    short = len(question.split()) <= 6 and not policy.mentions_corpus_subject(question)
+    # A short question naming no subject of the corpus ("how many reps?") leans on the one before; "Are
+    # clamshells good for runners?" is short too, but names one of its headings' subjects and stands alone.
+    short = len(question.split()) <= FOLLOW_UP_WORDS and not scope.subjects_in(question)
     if short or FOLLOW_UP.search(question):
         return f"{history[-1]} {question}"
     return question
@@ -191,11 +187,20 @@ class Answerer:
     """Answers questions with one retriever, one chat model and one embeddings model (for the checks)."""
 
     def __init__(
-        self, retriever: HybridRetriever, embeddings, chat_model, *, backend: str, model: str, evidence: int = EVIDENCE
+        self,
+        retriever: HybridRetriever,
+        embeddings,
+        chat_model,
+        *,
+        backend: str,
+        model: str,
+        evidence: int = EVIDENCE,
+        thresholds: Thresholds | None = None,
     ) -> None:
         self.evidence = evidence
         self.retriever = retriever
         self.embeddings = embeddings
+        self.thresholds = thresholds or thresholds_for(embeddings.model_id)
         self.chat_model = chat_model
         self.backend = backend
         self.model = model
@@ -213,36 +218,37 @@ class Answerer:
         if not cleaned.strip():
             yield run.refuse("the question only gave instructions to the assistant")
             return
-        run.standalone = standalone_question(history or [], cleaned)
-        # A few extra hits are fetched only for passages naming the exercise asked about (see _evidence).
+        scope = self.retriever.scope
+        run.standalone = standalone_question(history or [], cleaned, scope)
+        # A few extra hits are fetched only for passages naming the subject asked about (see _evidence).
         hits = self.retriever.search(run.standalone, k=self.evidence + SUBJECT_EXTRA)
         run.timings["retrieve"] = run.elapsed()
-        reason = _decline_reason(cleaned, hits)
+        reason = _decline_reason(cleaned, run.standalone, hits, scope, self.thresholds)
         if reason:
             yield run.refuse(reason)
             return
         # One scorer for the whole answer: evidence, checks and the fallback score the same sentences.
-        run.relevance = _Relevance(self.embeddings, run.standalone)
-        passages = self._evidence(hits, run.relevance)
+        run.relevance = _Relevance(self.embeddings, run.standalone, scope.vocabulary)
+        asked = scope.subjects_in(expand_query(run.standalone, scope.vocabulary))
+        passages = self._evidence(hits, run.relevance, asked)
         # Only a question asking whether to do something gets the "sources differ" answer; "why is my hip
         # tight?" should not, even when its passages happen to hold both stances.
-        disagreement = find_disagreement(passages) if ASKS_FOR_VERDICT.search(cleaned) else None
+        disagreement = find_disagreement(passages, asked, scope) if ASKS_FOR_VERDICT.search(cleaned) else None
         if disagreement:
-            yield from run.emit_disagreement(disagreement, passages)
+            yield from run.emit_disagreement(disagreement, passages, cleaned)
         else:
             yield from run.emit_generated(passages[:PASSAGES])
             if not run.sentences:
                 yield from run.emit_extractive(passages, self._extractive(run.standalone, passages, run.relevance))
         yield run.finish(passages)
 
-    def _evidence(self, hits, relevance: "_Relevance") -> list[Passage]:
+    def _evidence(self, hits, relevance: "_Relevance", asked: set[str]) -> list[Passage]:
         """The best passages, each cut to its units that best match the question, in the source's order."""
-        question = relevance.question
-        # A passage naming the exercise asked about stays even when its vector is far ("clamshells and
-        # bridges ... are fine" sits in a paragraph about something else): it may be the other side.
-        subjects = [pattern for pattern in DISAGREEMENT_SUBJECTS.values() if pattern.search(question)]
-        relevant = [h for h in hits[: self.evidence] if (h.dense_similarity or 0) >= MIN_RELEVANCE]
-        naming = [h for h in hits if h not in relevant and any(p.search(h.chunk.text) for p in subjects)]
+        # A passage naming the subject asked about stays even when its vector is far (an aside about it in a
+        # paragraph about something else): it may be the other side of a disagreement.
+        floor = self.thresholds.min_relevance
+        relevant = [h for h in hits[: self.evidence] if (h.dense_similarity or 0) >= floor]
+        naming = [h for h in hits if h not in relevant and asked & set(tokens(h.chunk.text))]
         chosen = (relevant + naming)[: self.evidence + SUBJECT_EXTRA] or hits[:1]
         units_of = {
             hit.chunk.id: [u for u in evidence_units(hit.chunk.text) if not policy.INJECTION.search(u)]
@@ -276,7 +282,8 @@ class Answerer:
             return []
         best_score, best_passage, _ = max(scored, key=lambda item: item[0])
         limit = EXTRACTIVE_SENTENCES + (1 if how_to else 0)
-        close = [item for item in scored if item[1] is best_passage and item[0] >= best_score - SAME_PASSAGE_MARGIN]
+        same_margin, other_margin = self.thresholds.same_passage_margin, self.thresholds.other_passage_margin
+        close = [item for item in scored if item[1] is best_passage and item[0] >= best_score - same_margin]
         chosen = {sentence for _, _, sentence in sorted(close, key=lambda item: -item[0])[:limit]}
         if how_to:  # instructions go on after the sentence that names the exercise
             top = max(close, key=lambda item: item[0])[2]
@@ -286,7 +293,7 @@ class Answerer:
         if how_to:
             return picked  # steps of one exercise; another passage's sentence would be another exercise
         for score, passage, sentence in sorted(scored, key=lambda item: -item[0]):
-            close = passage is not best_passage and score >= best_score - OTHER_PASSAGE_MARGIN
+            close = passage is not best_passage and score >= best_score - other_margin
             if close and not any(_redundant(sentence, other) for _, other in picked):
                 picked.append((passage.number, sentence))
                 break
@@ -313,8 +320,7 @@ class _Run:
         return round((time.perf_counter() - self.started) * 1000, 1)
 
     def refuse(self, reason: str) -> Answer:
-        titles = [info.title for info in self.answerer.retriever.index.sources()]
-        decline = policy.decline_message(reason, titles)
+        decline = policy.decline_message(reason, self.answerer.retriever.scope.describe())
         note = policy.CLINICIAN_NOTE if policy.needs_clinician(self.question) else None
         self.timings.setdefault("retrieve", self.elapsed())
         self.timings.update(first_token=self.elapsed(), total=self.elapsed())
@@ -347,17 +353,18 @@ class _Run:
 
         from assistant.models import stream_text
 
-        checker = SupportChecker(self.answerer.embeddings)
+        thresholds = self.answerer.thresholds
+        checker = SupportChecker(self.answerer.embeddings, thresholds.support_cosine)
         relevance = self.relevance
         relevance.prime([(u, "") for p in passages for u in p.sentences])
         # A supported sentence must also answer this question, not merely repeat some passage: its
         # relevance to the question may trail the most relevant evidence sentence only by a margin.
-        self.relevance_floor = max(relevance(u) for p in passages for u in p.sentences) - OFF_QUESTION_MARGIN
+        self.relevance_floor = max(relevance(u) for p in passages for u in p.sentences) - thresholds.off_question_margin
         # ...and its support must come from a passage that answers the question about as well as the best one
         # (a 135M model happily paraphrases the wrong passage: "stand on one foot" for the glute push-off).
         best_by_passage = {p.number: max(relevance(u, p.section) for u in p.sentences) for p in passages}
         top = max(best_by_passage.values())
-        self.answering = {n for n, score in best_by_passage.items() if score >= top - ANSWERING_MARGIN}
+        self.answering = {n for n, score in best_by_passage.items() if score >= top - thresholds.answering_margin}
         prompt = _prompt(self.standalone, passages)
         messages = [SystemMessage(SYSTEM_PROMPT), HumanMessage(prompt)]
         pending = ""
@@ -399,9 +406,10 @@ class _Run:
         for number, sentence in picked:
             yield self.accept(sentence, {number: sentence})
 
-    def emit_disagreement(self, disagreement, passages: list[Passage]) -> Iterator[Sentence]:
+    def emit_disagreement(self, disagreement, passages: list[Passage], question: str) -> Iterator[Sentence]:
         self.grounding, self.sources_differ = "extractive", True
-        yield self.accept(f"The sources differ on {_subject_name(disagreement.subject)}.", {}, "framing")
+        subject = _subject_name(disagreement, question, self.answerer.retriever.scope)
+        yield self.accept(f"The sources differ on {subject}.", {}, "framing")
         titles = {p.number: p.title for p in passages}
         for number, quote in (disagreement.against, disagreement.for_):
             yield self.accept(quote, {number: quote}, "side", titles[number])
@@ -440,16 +448,24 @@ class _Run:
         )
 
 
-def _decline_reason(question: str, hits) -> str | None:
-    topic = policy.off_topic_reason(question)
-    if topic:
-        return f"{topic} is not covered"
+def _decline_reason(question: str, standalone: str, hits, scope: Scope, thresholds: Thresholds) -> str | None:
+    """Why the corpus cannot answer the question, from the retrieval evidence and the corpus's scope; None
+    when it can. A generic refusal never overrides a strong passage match."""
     best = max((h.dense_similarity or 0.0 for h in hits), default=0.0)
-    if best < MIN_RELEVANCE:
+    never = policy.never_answers(question)
+    if never and best < thresholds.strong_match:
+        return f"{never} is not something Stride does"
+    if best < thresholds.min_relevance:
         return "nothing in the sources is close to this question"
-    if best < MIN_RELEVANCE_UNANCHORED and not policy.mentions_corpus_subject(question):
-        return "the question is not about what the sources cover"
+    unknown, words = scope.unknown_words(standalone)
+    if best < thresholds.min_relevance_unanchored and words and len(unknown) / words >= thresholds.unknown_share:
+        return f"the sources never mention {_listed(unknown)}"
     return None
+
+
+def _listed(words: list[str], most: int = 3) -> str:
+    shown = [f"“{word}”" for word in words[:most]]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
 
 
 def _prompt(question: str, passages: list[Passage]) -> str:
@@ -464,10 +480,23 @@ def _plain_text(sentences: list[Sentence], decline: str | None, note: str | None
     return "\n\n".join(part for part in (body, decline, note) if part)
 
 
-def _subject_name(subject: str) -> str:
-    return {"front of the hip": "training the hip flexors", "clamshell": "clamshells", "bridge": "bridges"}.get(
-        subject, subject
-    )
+def _subject_name(disagreement, question: str, scope: Scope) -> str:
+    """What the sides differ on, in the question's own words: the words naming the subject, grown over the
+    neighbouring words that name subjects of the corpus too ("banded hip flexion"); else the sides' words."""
+    words = re.findall(r"[\w’'-]+", question)
+    named = [i for i, word in enumerate(words) if set(tokens(word)) & disagreement.subject]
+    if not named:
+        return " and ".join(sorted(disagreement.subject))
+    first, last = named[0], named[-1]
+
+    def names_subject(i: int) -> bool:
+        return bool(set(tokens(words[i])) & scope.subjects)
+
+    while first > 0 and names_subject(first - 1):
+        first -= 1
+    while last + 1 < len(words) and names_subject(last + 1):
+        last += 1
+    return " ".join(words[first : last + 1]) if last - first < SUBJECT_WORDS else words[named[0]]
 
 
 def _echoes_premise(sentence: str, question: str, passages: list[Passage]) -> bool:
@@ -490,14 +519,15 @@ def _redundant(a: str, b: str) -> bool:
 
 class _Relevance:
     """How well a passage sentence answers the question: cosine of the question and the sentence read under
-    its section heading (so "Stand with a staggered stance." counts for "glute push-off"), plus a little
+    its section heading (so "Keep your knee soft." counts for the exercise the heading names), plus a little
     word overlap. One per answer: evidence selection, the checks and the fallback score the same sentences,
     so vectors are cached, and `prime` embeds a batch of them in one call."""
 
-    def __init__(self, embeddings, question: str) -> None:
+    def __init__(self, embeddings, question: str, vocabulary: list[tuple[str, ...]]) -> None:
         self.embeddings = embeddings
         self.question = question
-        expanded = " ".join([expand_query(question), *(words for cue, words in SENTENCE_CUES if cue.search(question))])
+        cues = [words for cue, words in SENTENCE_CUES if cue.search(question)]
+        expanded = " ".join([expand_query(question, vocabulary), *cues])
         self.question_words = set(tokens(expanded))
         self.question_vector = np.asarray(embeddings.embed_query(expanded), dtype=np.float32)
         self._vectors: dict[str, np.ndarray] = {}

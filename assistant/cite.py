@@ -6,10 +6,10 @@ citation markers at all. So the model's text is evidence of nothing until checke
 - repeated sentences, and sentences that loop on a few words, are dropped;
 - support of a sentence by a passage = its best matching passage sentence (or pair of neighbours), scored by
   lexical recall (share of the sentence's content words the passage has) and embedding cosine; a match
-  whose negation differs ("should be strengthened" vs "does not recommend strengthening") is no support;
+  whose negation differs ("should be trained" vs "is not recommended") is no support;
 - a sentence keeps the citation of the passage that supports it best (its own marker if that one does,
   otherwise the best other passage: the marker is corrected) and is removed when none does.
-`find_disagreement` spots two documents taking opposite stances on one subject (e.g. clamshells).
+`find_disagreement` spots two documents taking opposite stances on one subject the question asks about.
 
 Leaves out: entailment models (none installs offline here), and what to do when nothing survives (the
 extractive fallback lives in `answer`).
@@ -21,21 +21,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.retrieve import VOCABULARY
+from assistant.calibration import thresholds_for
+from assistant.scope import Scope
 from assistant.text import is_negated, jaccard, normalise, recall, split_sentences, tokens
 
-# Both bars must be cleared. Set on hand-checked pairs: vague or wrong sentences from SmolLM2 reached
-# cosine 0.60-0.69 with their nearest source sentence, faithful paraphrases 0.74-0.85 (README, "Answers").
-MIN_LEXICAL = 0.5  # share of the sentence's content words found in the supporting passage text
-MIN_COSINE = 0.7  # embedding similarity of the sentence and the supporting passage text
+# Both bars must be cleared: this share of the sentence's content words found in the supporting passage text,
+# and the embedding model's own cosine bar (`calibration`: it depends on the model).
+MIN_LEXICAL = 0.5
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 PRONOUN_START = re.compile(r"(it|they|this|these|that|those)\b", re.IGNORECASE)
+# A sentence's stance on what it names, in wording any author uses. "Against" is tried first: "not
+# recommended" holds "recommended".
 POSITIVE_STANCE = re.compile(
-    r"\b(fine|great|favou?rite|good idea|i like|recommend(ed)?|helpful|beneficial|better approach|should be)\b"
+    r"\b(fine|great|favou?rite|good idea|i (really )?(like|love)|recommend(ed)?|helpful|beneficial|effective"
+    r"|useful|better approach|worth (it|doing|the effort))\b"
 )
 NEGATIVE_STANCE = re.compile(
-    r"\b(not (very |necessarily )?(beneficial|recommend|helpful|train)|does not recommend|don'?t strengthen"
-    r"|won'?t necessarily)\b"
+    r"\b(not (very |necessarily |really |that |always )?(beneficial|recommend(ed)?|helpful|useful|effective|needed"
+    r"|necessary|worth|train\w*)|(do|does|would) not recommend|(don'?t|doesn'?t|wouldn'?t) recommend"
+    r"|(don'?t|do not|never) (strengthen|train|do|use|bother)\w*|waste of time|won'?t necessarily|avoid)\b"
 )
 
 
@@ -88,7 +92,7 @@ def is_degenerate(sentence: str) -> bool:
 def evidence_units(text: str) -> list[str]:
     """A passage's sentences, with a list and the line introducing it kept together as one unit.
 
-    "There are three specific functions of muscles:" means nothing without its three items.
+    "The exercise has four steps:" means nothing without its four items.
     """
     units: list[str] = []
     lead_in = False
@@ -98,7 +102,7 @@ def evidence_units(text: str) -> list[str]:
             units[-1] = f"{units[-1]} {line[2:].rstrip('.')};"
             continue
         if line.startswith("- ") and units and PRONOUN_START.match(line[2:]):
-            units[-1] = f"{units[-1]} {line[2:].rstrip('.')}."  # "- It is not very strong": "it" needs its noun
+            units[-1] = f"{units[-1]} {line[2:].rstrip('.')}."  # "- It tires quickly": "it" needs its noun
             continue
         if lead_in and units[-1].endswith(";"):
             units[-1] = units[-1][:-1] + "."
@@ -114,8 +118,9 @@ def evidence_units(text: str) -> list[str]:
 class SupportChecker:
     """Scores sentences against passages; `embeddings` embeds both (cached per text within one answer)."""
 
-    def __init__(self, embeddings) -> None:
+    def __init__(self, embeddings, min_cosine: float | None = None) -> None:
         self.embeddings = embeddings
+        self.min_cosine = thresholds_for(embeddings.model_id).support_cosine if min_cosine is None else min_cosine
         self._vectors: dict[str, np.ndarray] = {}
 
     def check(self, sentences: list[str], passages: list[Passage]) -> list[CheckedSentence]:
@@ -162,7 +167,7 @@ class SupportChecker:
         """Combined support in 0..1, or 0 when below either bar or when negation differs."""
         lexical = recall(set(tokens(sentence)), set(tokens(unit)))
         cosine = float(self._vectors[sentence] @ self._vectors[unit])
-        if lexical < MIN_LEXICAL or cosine < MIN_COSINE:
+        if lexical < MIN_LEXICAL or cosine < self.min_cosine:
             return 0.0
         if is_negated(sentence) != is_negated(unit):
             return 0.0
@@ -182,37 +187,34 @@ def _support_units(sentences: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Disagreement:
-    subject: str
+    subject: set[str]  # the stems of what both sides are about
     against: tuple[int, str]  # (passage number, sentence)
     for_: tuple[int, str]
 
 
-# Subjects a disagreement can be about: the specific exercise and muscle groups of the vocabulary.
-DISAGREEMENT_SUBJECTS = {
-    group[0]: re.compile(r"\b(" + "|".join(re.escape(term) for term in group) + r")", re.IGNORECASE)
-    for group in VOCABULARY
-    if group[0] in ("clamshell", "front of the hip", "bridge")
-}
+def find_disagreement(passages: list[Passage], asked: set[str], scope: Scope) -> Disagreement | None:
+    """Two passages from different documents, one for and one against the same thing the question asks
+    about (`asked`: the stems of its subject words, `Scope.subjects_in`), if any.
 
-
-def find_disagreement(passages: list[Passage]) -> Disagreement | None:
-    """Two passages from different documents, one for and one against the same subject, if any."""
-    stances: dict[str, dict[str, list[tuple[int, str, str]]]] = {}
+    A side is a sentence with a stance (generic wording: "I recommend", "not very beneficial") whose
+    sentence or section names one of the asked subjects; both sides must name the same one, where the
+    author's vocabulary makes synonyms one ("hip flexion" and "hip flexors").
+    """
+    sides: dict[str, list[tuple[Passage, str, set[str]]]] = {"for": [], "against": []}
     for passage in passages:
         for sentence in passage.sentences:
-            context = f"{passage.section} {sentence}"
-            lowered = normalise(sentence)
-            stance = "against" if NEGATIVE_STANCE.search(lowered) else "for" if POSITIVE_STANCE.search(lowered) else ""
-            if not stance:
-                continue
-            for subject, pattern in DISAGREEMENT_SUBJECTS.items():
-                if pattern.search(context):
-                    stances.setdefault(subject, {}).setdefault(stance, []).append(
-                        (passage.number, passage.source, sentence)
-                    )
-    for subject, sides in stances.items():
-        for against in sides.get("against", []):
-            for in_favour in sides.get("for", []):
-                if against[1] != in_favour[1]:
-                    return Disagreement(subject, (against[0], against[2]), (in_favour[0], in_favour[2]))
+            stance = _stance(sentence)
+            about = asked & set(tokens(f"{passage.section} {sentence}"))
+            if stance and about:
+                sides[stance].append((passage, sentence, about))
+    for against, against_sentence, against_about in sides["against"]:
+        for in_favour, for_sentence, for_about in sides["for"]:
+            if against.source != in_favour.source and scope.same_subject(against_about, for_about):
+                subject = against_about | for_about
+                return Disagreement(subject, (against.number, against_sentence), (in_favour.number, for_sentence))
     return None
+
+
+def _stance(sentence: str) -> str:
+    lowered = normalise(sentence)
+    return "against" if NEGATIVE_STANCE.search(lowered) else "for" if POSITIVE_STANCE.search(lowered) else ""

@@ -2,10 +2,12 @@
 
 Web pages scraped into the corpus carry things that must never become a passage an answer quotes: sponsor
 lists, sign-up boxes, "View this post on Instagram" embeds, navigation ("Back To Blog", "Contact Us"), calls
-to action ("Click the button below to get your free copy"), video timestamps and image captions. Removal is
+to action ("click the button to download the free ebook"), video timestamps and image captions. Removal is
 rule-based and line-, block- or sentence-level, so every rule can be tested against the seed documents and
-every drop is reported with the rule's name. Each block keeps the character span it came from, so a
-citation can point at the exact place in the source file.
+every drop is reported with the rule's name. The rules here are generic (what any scraped page carries);
+residue of one particular site comes from the corpus author's `stride.toml` (`knowledge`) as extra
+line patterns ("site residue") and selling phrases, passed in by the caller. Each block keeps the
+character span it came from, so a citation can point at the exact place in the source file.
 
 Leaves out: any learned or fuzzy classification (a rule that is wrong is visible and fixable), and
 rewording. Kept text is the source's own, except that line breaks inside a paragraph become spaces and
@@ -17,7 +19,8 @@ from dataclasses import dataclass, field
 
 from assistant.text import split_sentences
 
-# Whole-line residue: (rule name, pattern matched against the stripped line, case-insensitive).
+# Whole-line residue any scraped page may carry: (rule name, pattern matched against the stripped line,
+# case-insensitive).
 LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in [
@@ -30,10 +33,7 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("sign-up box", r"join the team"),
         ("sign-up box", r"subscribe\b.*"),
         ("sign-up box", r".*\bunsubscribe at any time\b.*"),
-        ("sign-up box", r".*\bpowered by convertkit\b.*"),
-        ("call to action", r"if you prefer to watch this episode.*"),
-        ("call to action", r"need a visual\??"),
-        ("call to action", r"check out the exercises discussed here\.?"),
+        ("sign-up box", r".*\bwe won'?t send (?:you )?spam\b.*"),
         ("call to action", r"keep (?:training|running)!*"),
         ("episode timestamp", r"(?:[•*-]\s*)?\[\d{1,2}:\d{2}(?::\d{2})?\].*"),
         ("relative date", r"\d+\s+(?:second|minute|hour|day|week|month|year)s?\s+ago"),
@@ -42,19 +42,24 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ]
 ]
 
-# A one-line block describing a picture (alt text left by the scrape): no sentence punctuation at all.
+# A one-line block describing a picture (alt text left by the scrape): no sentence punctuation, and either
+# named as a picture or a scene of people doing something ("A woman running on a trail"); a heading
+# about people ("People who stand all day") has no "-ing" scene in it and stays.
 IMAGE_CAPTION = re.compile(
-    r"(?:people|a (?:man|woman|person|runner|group)|image|photo|picture)\b[^.!?:]*", re.IGNORECASE
+    r"(?:image|photo|picture)\b[^.!?:]*"
+    r"|(?:people|a (?:man|woman|person|runner|group))\b(?![^.!?:]*\b(?:who|that|which)\b)[^.!?:]*\b\w{2,}ing\b[^.!?:]*",
+    re.IGNORECASE,
 )
 
 # A heading that opens a sponsor list: it and the short lines or lists under it are dropped.
 SPONSOR_HEADING = re.compile(r".*\bsponsors?\b.*", re.IGNORECASE)
 
 # Sentences that sell or redirect rather than inform. A paragraph made mostly of them is dropped whole.
+# "Sign up" alone is advice too ("Sign up for a local 5K"); only signing up to the site's own list sells.
 CALL_TO_ACTION_SENTENCE = re.compile(
-    r"click the button|free copy|free ebook|free resources|check out my post|follow .{0,40} on instagram"
-    r"|send (?:him|her|me|us) an email|online membership|sign up|\bsubscribe\b|pe[ae]ked your interest"
-    r"|piqued your interest|just the thing for you|guide takes",
+    r"click the button|free copy|free ebook|free resources|follow .{0,40} on instagram"
+    r"|send (?:him|her|me|us) an email|online membership|\bsubscribe\b|piqued your interest"
+    r"|sign up (?:here|below|now|today|for (?:our|my|the) (?:newsletter|mailing list|email list|list|course))",
     re.IGNORECASE,
 )
 
@@ -64,7 +69,6 @@ EMBED_TOKEN = re.compile(r"[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-Pinterest\b")
 BULLET = re.compile(r"^\s*(?:[•*·▪‣◦]|-(?=\s)|\d{1,2}[.)](?=\s))\s*")
 MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-
 
 
 @dataclass(frozen=True)
@@ -92,12 +96,29 @@ class CleanText:
     dropped: list[Dropped] = field(default_factory=list)
 
 
-def clean(text: str, *, start: int = 0, title: str = "") -> CleanText:
+@dataclass(frozen=True)
+class SiteResidue:
+    """Residue of particular sites, from the corpus author: whole lines, and phrases marking a selling sentence."""
+
+    lines: tuple[re.Pattern[str], ...] = ()
+    sentences: tuple[re.Pattern[str], ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The rules as text, for a document's fingerprint: edited rules mean the documents are cleaned again."""
+        return "\n".join(p.pattern for p in (*self.lines, *self.sentences))
+
+
+NO_SITE_RESIDUE = SiteResidue()
+
+
+def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_SITE_RESIDUE) -> CleanText:
     """Clean `text[start:]` into blocks; `title` lets a repeat of the document title be dropped."""
     result = CleanText()
     in_sponsor_list = False
+    line_rules = LINE_RULES + [("site residue", pattern) for pattern in site.lines]
     for raw in _raw_blocks(text, start):
-        lines = _drop_residue_lines(raw.lines, result.dropped)
+        lines = _drop_residue_lines(raw.lines, line_rules, result.dropped)
         if not lines:
             continue
         block = _classify(lines, raw.after_gap, result.dropped)
@@ -118,7 +139,7 @@ def clean(text: str, *, start: int = 0, title: str = "") -> CleanText:
         else:
             in_sponsor_list = False
         if block.kind == "paragraph":
-            block = _drop_call_to_action_sentences(block, result.dropped)
+            block = _drop_call_to_action_sentences(block, site.sentences, result.dropped)
             if block is None:
                 continue
         result.blocks.append(block)
@@ -152,11 +173,11 @@ def _raw_blocks(text: str, start: int) -> list[_RawBlock]:
     return [block for block in blocks if block.lines]
 
 
-def _drop_residue_lines(lines, dropped: list[Dropped]):
+def _drop_residue_lines(lines, rules, dropped: list[Dropped]):
     kept = []
     for line, line_start, line_end in lines:
         stripped = line.strip()
-        rule = next((name for name, pattern in LINE_RULES if pattern.fullmatch(stripped)), None)
+        rule = next((name for name, pattern in rules if pattern.fullmatch(stripped)), None)
         if rule:
             dropped.append(Dropped(rule, stripped))
         else:
@@ -211,9 +232,10 @@ def _looks_like_name_list(block: Block) -> bool:
     return len(block.text.split()) <= 6 and not block.text.endswith((".", "!", "?"))
 
 
-def _drop_call_to_action_sentences(block: Block, dropped: list[Dropped]) -> Block | None:
+def _drop_call_to_action_sentences(block: Block, site_phrases, dropped: list[Dropped]) -> Block | None:
     sentences = split_sentences(block.text)
-    selling = [s for s in sentences if CALL_TO_ACTION_SENTENCE.search(s)]
+    patterns = (CALL_TO_ACTION_SENTENCE, *site_phrases)
+    selling = [s for s in sentences if any(p.search(s) for p in patterns)]
     if not selling:
         return block
     if len(selling) * 2 >= len(sentences):

@@ -26,7 +26,8 @@ class StrideGroup(click.Group):
         try:
             return super().invoke(ctx)
         except StrideError as error:
-            click.echo(f"Error: {error}", err=True)
+            # One line whatever the message holds (a server's or a library's text may carry newlines).
+            click.echo(f"Error: {' '.join(str(error).split())}", err=True)
             ctx.exit(EXIT_ERROR)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
@@ -304,7 +305,7 @@ def chat(stride, backend, model):
     with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (arrow keys and history at the prompt)
     answerer = stride.with_settings(backend=backend, model=model).answerer
-    click.echo(f"Stride ({answerer.model}, {answerer.backend}). Ask about strength training for runners.")
+    click.echo(f"Stride ({answerer.model}, {answerer.backend}). Ask about what its sources cover.")
     history: list[str] = []
     while True:
         try:

@@ -3,6 +3,8 @@
 Checks everything that can fail before the index is touched: a missing path or a folder with no readable
 documents is an error and leaves the index exactly as it was (an empty corpus folder must not empty the
 index). A damaged on-disk index is moved aside (kept, not deleted) when the user asks for --rebuild.
+The corpus author's `stride.toml` (`knowledge`) is read first: its site residue rules clean the documents,
+and what answering needs of it is recorded with the index, in the corpus profile (`scope`), after the sync.
 
 Leaves out: how files are read or chunked (`ingest`) and how the collection is written (`index`).
 """
@@ -10,11 +12,14 @@ Leaves out: how files are read or chunked (`ingest`) and how the collection is w
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.clean import SiteResidue
 from assistant.config import setting_error
 from assistant.errors import IndexDamaged, InputError
 from assistant.index import SyncReport, move_aside
 from assistant.ingest import Skipped, discover, load_document, source_id
+from assistant.knowledge import load_knowledge
 from assistant.loaders import Unreadable
+from assistant.scope import profile
 
 
 @dataclass
@@ -54,11 +59,13 @@ def index_corpus(stride, paths: list[Path], *, rebuild: bool = False) -> IngestR
     if not paths and not corpus_root.is_dir():
         raise setting_error("corpus_dir", corpus_root, "is not a folder")
     paths = paths or [corpus_root]
+    knowledge = load_knowledge(corpus_root)
+    site = SiteResidue(knowledge.residue_lines, knowledge.residue_sentences)
     candidates, skipped = discover(paths, corpus_root)
     documents = []
     for candidate in candidates:
         try:
-            documents.append(load_document(candidate))
+            documents.append(load_document(candidate, site))
         except Unreadable as reason:
             skipped.append(Skipped(candidate.source, str(reason), candidate.explicit))
     if not documents:
@@ -74,6 +81,7 @@ def index_corpus(stride, paths: list[Path], *, rebuild: bool = False) -> IngestR
         present = {c.source for c in candidates}
         scope = [_scope(p, corpus_root) for p in paths if p.is_dir()]
         report.sync = stride.index.sync(documents, present=present, scope=scope)
+    stride.index.set_profile(profile(stride.index.chunks(), knowledge.for_index()))
     found = stride.index.sources()
     report.documents_total = len(found)
     report.chunks_total = sum(info.chunks for info in found)

@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.clean import Dropped, clean
+from assistant.clean import NO_SITE_RESIDUE, Dropped, SiteResidue, clean
 from assistant.errors import InputError
+from assistant.knowledge import FILENAME as KNOWLEDGE_FILE
 from assistant.loaders import SIDECAR_SUFFIX, SUPPORTED_SUFFIXES, Unreadable, load
 from assistant.text import split_sentences
 
@@ -116,8 +117,8 @@ def discover(paths: list[Path], corpus_root: Path) -> tuple[list[Candidate], lis
 def _consider(path: Path, corpus_root: Path, explicit: bool, candidates: dict, skipped: list) -> None:
     source = source_id(path, corpus_root)
     name = path.name.lower()
-    if name.endswith(SIDECAR_SUFFIX) or (not explicit and name.startswith("readme")):
-        return  # metadata sidecars and the corpus's own README are not documents
+    if name.endswith(SIDECAR_SUFFIX) or (not explicit and (name.startswith("readme") or name == KNOWLEDGE_FILE)):
+        return  # metadata sidecars, the corpus's own README and its knowledge file are not documents
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         suffix = path.suffix.lower() or "(none)"
         skipped.append(Skipped(source, f"unsupported file type {suffix}", explicit))
@@ -140,16 +141,17 @@ def _walk(folder: Path):
                 yield Path(root) / name
 
 
-def load_document(candidate: Candidate) -> Document:
+def load_document(candidate: Candidate, site: SiteResidue = NO_SITE_RESIDUE) -> Document:
     """Read, clean and chunk one file. Raises Unreadable with the reason it cannot be used."""
     loaded = load(candidate.path)
     title = loaded.metadata.get("title") or _first_line_title(loaded.text, loaded.content_start, candidate.path)
-    cleaned = clean(loaded.text, start=loaded.content_start, title=title)
+    cleaned = clean(loaded.text, start=loaded.content_start, title=title, site=site)
     chunks = split_into_chunks(cleaned.blocks, candidate.source, title, loaded.text)
     if not chunks:
         raise Unreadable("nothing left after removing scrape residue (no passages to index)")
     metadata = {key: value for key, value in loaded.metadata.items() if key != "title"}
-    return Document(candidate.source, candidate.path, title, metadata, _fingerprint(loaded), chunks, cleaned.dropped)
+    fingerprint = _fingerprint(loaded, site)
+    return Document(candidate.source, candidate.path, title, metadata, fingerprint, chunks, cleaned.dropped)
 
 
 def split_into_chunks(blocks, source: str, title: str, source_text: str) -> list[Chunk]:
@@ -237,8 +239,8 @@ def _make_chunks(pieces, source: str, title: str) -> list[Chunk]:
     return chunks
 
 
-def _fingerprint(loaded) -> str:
-    return hashlib.sha256(f"{CHUNKER_VERSION}:{loaded.fingerprint}".encode()).hexdigest()[:32]
+def _fingerprint(loaded, site: SiteResidue) -> str:
+    return hashlib.sha256(f"{CHUNKER_VERSION}:{loaded.fingerprint}:{site.key}".encode()).hexdigest()[:32]
 
 
 def _first_line_title(text: str, start: int, path: Path) -> str:

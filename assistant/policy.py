@@ -1,43 +1,32 @@
-"""What Stride will and won't answer: off-topic questions, pain and injury, diagnoses, injected instructions.
+"""What Stride never does, whatever the corpus: pain and injury, diagnoses, injected instructions, requests
+that are not questions for its sources.
 
-Rules over words, so each decision can be read, tested and argued with:
-- `off_topic_reason`: questions about things the corpus never covers (race pacing, shoes, nutrition, poems,
-  ...) are declined even when retrieval finds a vaguely similar passage;
+Rules over words, so each decision can be read, tested and argued with. They are generic: nothing here
+names a subject of any corpus (what a corpus covers comes from its index: `scope`).
+- `never_answers`: requests Stride does not take on from any corpus (a poem, code, medication advice); the
+  answer stage declines them unless a passage matches the question strongly;
 - `needs_clinician`: pain, injury or symptoms get a plain recommendation to see a physical therapist;
 - `is_diagnosis`: a generated sentence that diagnoses ("you probably have tendinitis") is never shown;
 - `strip_injection`: sentences that try to instruct the assistant ("ignore previous instructions") are
   removed from questions and passages before the model sees them.
 
-Leaves out: the relevance threshold (a number calibrated on the eval data, in `answer`) and any model-based
-classification.
+Leaves out: whether a question is inside the corpus (the answer stage decides that from the retrieval
+evidence and the corpus's scope) and any model-based classification.
 """
 
 import re
 
 from assistant.text import split_sentences
 
-# Subjects the corpus does not cover: a question that asks about one of them is declined.
-OFF_TOPIC = {
-    "race pacing": r"\bpac(e|es|ing)\b|\bsplits?\b|\bfinish time\b|\bpr\b|\bpersonal best\b"
-    r"|\bmin(ute)?s? per (mile|km)",
-    "shoes and gear": r"\bshoes?\b|\bsneakers?\b|\binsoles?\b|\bgarmin\b|\bgps\b",
-    "nutrition": r"\beat(ing)?\b|\bfood\b|\bdiet\b|\bcarb(s|ohydrates?)?\b|\bprotein\b|\bnutrition\b|\bgels?\b"
-    r"|\bhydrat(e|ion)\b|\bcaffeine\b|\bsupplements?\b|\bcalories\b|\bweight loss\b|\blose weight\b",
-    "creative writing": r"\bpoem\b|\bhaiku\b|\bsong\b|\bstory\b|\bjoke\b|\blimerick\b",
-    "training plans": r"\btraining plan\b|\bmarathon plan\b|\bweekly mileage\b|\bintervals?\b|\btempo run\b"
-    r"|\blong run\b|\btaper(ing)?\b|\bvo2\b|\bheart rate\b|\bzone 2\b",
-    "other topics": r"\bweather\b|\bpython\b|\bcode\b|\bstock\b|\bbitcoin\b|\bsleep\b|\bsaddle\b|\bswim",
+# Requests Stride does not take on, from any corpus: (what, pattern).
+NEVER = {
+    "writing poems, songs, stories or jokes": r"\b(write|compose|make up|tell)\b.{0,30}\b(poems?|haikus?|songs?|lyrics"
+    r"|stor(y|ies)|jokes?|limericks?|raps?)\b|\b(poem|haiku|limerick)\b",
+    "writing code": r"\b(python|javascript|sql)\b|\bwrite\b.{0,30}\b(code|function|script)\b",
+    "medication": r"\b(medications?|medicines?|ibuprofen|paracetamol|acetaminophen|naproxen|painkillers?|nsaids?"
+    r"|steroids?|dosage|pills?)\b",
 }
-OFF_TOPIC_PATTERNS = {topic: re.compile(pattern, re.IGNORECASE) for topic, pattern in OFF_TOPIC.items()}
-
-# The corpus's own subjects. A question naming none of them needs a closer retrieval match to be answered.
-ON_TOPIC = re.compile(
-    r"\b(glute?s?|gluteal|gluteus|hips?|butt|bum|hamstrings?|quads?|abduct\w*|flexors?|extensors?|squat\w*"
-    r"|lung(e|es|ing)|bridges?|clams?|clamshells?|bands?|theraband|hinge|push-?off|single[- ]leg|one leg|balanc\w*"
-    r"|strength\w*|muscles?|pelvis|farmer'?s?|carry|step[- ]?ups?|march\w*|core|exercises?|workouts?|legs?"
-    r"|lift(ing|s)?|weights?|gym|routine|program(me)?s?|dumbbells?|kettlebells?)\b",
-    re.IGNORECASE,
-)
+NEVER_PATTERNS = {what: re.compile(pattern, re.IGNORECASE) for what, pattern in NEVER.items()}
 
 PAIN = re.compile(
     r"\bpain(ful)?\b|\bhurts?\b|\bhurting\b|\baches?\b|\baching\b|\binjur(y|ies|ed)\b"
@@ -71,14 +60,9 @@ CLINICIAN_NOTE = (
 )
 
 
-def off_topic_reason(question: str) -> str | None:
-    """The off-topic subject a question asks about, or None. Decisive even beside corpus words: the corpus
-    says nothing about shoes, so "which shoes for squats?" is declined rather than answered about squats."""
-    return next((topic for topic, pattern in OFF_TOPIC_PATTERNS.items() if pattern.search(question)), None)
-
-
-def mentions_corpus_subject(question: str) -> bool:
-    return bool(ON_TOPIC.search(question))
+def never_answers(question: str) -> str | None:
+    """What Stride does not do that the question asks for, or None."""
+    return next((what for what, pattern in NEVER_PATTERNS.items() if pattern.search(question)), None)
 
 
 def needs_clinician(question: str) -> bool:
@@ -96,10 +80,6 @@ def strip_injection(text: str) -> tuple[str, bool]:
     return " ".join(kept), len(kept) != len(sentences)
 
 
-def decline_message(reason: str, titles: list[str]) -> str:
-    """One sentence saying why, and what the corpus does cover."""
-    covered = "; ".join(f"“{title}”" for title in titles) or "no documents yet (run `stride ingest`)"
-    return (
-        f"I can't answer that from Stride's sources ({reason}): they cover strength training for runners "
-        f"(hip and glute muscles and exercises to train them) in {covered}."
-    )
+def decline_message(reason: str, covered: str) -> str:
+    """One sentence saying why, and what the corpus does cover (`Scope.describe`)."""
+    return f"I can't answer that from Stride's sources ({reason}): they cover {covered}."

@@ -5,9 +5,10 @@ two-sentence windows) catches paraphrases; the lexical side (BM25 over every pas
 exact terms like "clamshells" or "hex bar". They are combined as dense score + 0.1 x BM25 score (divided by the
 query's best): reciprocal rank fusion was measured too and lost to dense alone on MRR, so it is kept only as
 the `rrf` mode for comparison (README, "Retrieval quality"). BM25's best passage always makes the top k.
-Runners rarely use the corpus's anatomy words, so the query is expanded with a small vocabulary ("glute med"
--> gluteus medius, hip abductors, side of the hip). Near-duplicate passages are collapsed so the top k says k
-different things. Every hit carries the fused score and each retriever's rank, for debugging and the eval.
+Runners rarely use the corpus's own words, so the query is expanded with the corpus author's vocabulary
+(groups of phrases that name the same thing, from `stride.toml`, kept with the index: `knowledge`, `scope`).
+Near-duplicate passages are collapsed so the top k says k different things. Every hit carries the fused
+score and each retriever's rank, for debugging and the eval.
 
 Leaves out: deciding whether anything retrieved is relevant enough to answer from (that belongs to the
 answering stage) and any re-ranking model.
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 from assistant.errors import InputError
 from assistant.index import ChunkIndex, StoredChunk
+from assistant.scope import Scope
 from assistant.text import jaccard, tokens
 
 MAX_QUESTION_CHARS = 2000
@@ -30,41 +32,6 @@ BM25_WEIGHT = 0.1
 RRF_K = 60  # the constant from Cormack et al. (2009), for the 'rrf' mode kept for comparison
 DUPLICATE_OVERLAP = 0.7  # Jaccard word overlap above which two passages count as saying the same thing
 MODES = ("hybrid", "dense", "bm25", "rrf")
-
-# Each group lists ways runners and the sources name the same thing. A query mentioning any phrase in a
-# group gets the whole group's words added on the lexical side.
-VOCABULARY: list[tuple[str, ...]] = [
-    (
-        "glute med",
-        "glute medius",
-        "gluteus medius",
-        "hip abductors",
-        "abductors",
-        "side of the hip",
-        "outside of the hip",
-        "side of my hip",
-        "queen glutes",
-        "queen of the glutes",
-        "gluteus minimus",
-    ),
-    ("glute max", "gluteus maximus", "biggest glute", "king of the glutes"),
-    ("butt", "bum", "backside", "glutes", "gluteal muscles", "butt cheek"),
-    ("front of the hip", "front of my hip", "front of hip", "hip flexors", "hip flexor", "hip flexion", "psoas"),
-    ("hamstrings", "hammies", "hamstring", "back of the thigh", "hip extensors", "hip extension"),
-    ("quads", "quad", "quadriceps", "front of the thigh", "quad dominant"),
-    ("single leg", "one leg", "single-leg", "one-legged", "balance on one leg"),
-    ("band", "theraband", "mini band", "resistance band", "loop band", "fitness bands"),
-    ("clamshell", "clamshells", "clams", "lying on my side"),
-    ("farmers carry", "farmer’s carry", "farmer's carry", "suitcase carry", "carry a weight"),
-    ("bridge", "bridges", "glute bridge", "hip thrust", "hip raise"),
-    ("sitting", "sit", "desk", "chair", "office"),
-    ("lower back", "low back", "back pain"),
-    ("dumbbell", "kettlebell", "kettle bell", "weight", "hex bar"),
-    ("sore", "soreness", "feel it", "burn"),
-    ("activate", "activation", "fire", "engage", "switch on", "wake up"),
-    ("stabilize", "stabilise", "stability", "stabilizing", "wobble", "hip drop"),
-    ("lengthen", "lengthening", "stretch", "stretching", "tight", "tightness"),
-]
 
 
 @dataclass(frozen=True)
@@ -78,10 +45,10 @@ class Hit:
     dense_similarity: float | None
 
 
-def expand_query(question: str) -> str:
-    """The question plus the vocabulary groups it touches, for the lexical retriever only."""
+def expand_query(question: str, vocabulary: list[tuple[str, ...]]) -> str:
+    """The question plus the vocabulary groups it touches."""
     lowered = " " + re.sub(r"[^a-z0-9’' ]+", " ", question.lower()) + " "
-    extra = [" ".join(group) for group in VOCABULARY if any(f" {phrase} " in lowered for phrase in group)]
+    extra = [" ".join(group) for group in vocabulary if any(f" {phrase} " in lowered for phrase in group)]
     return " ".join([question, *extra])
 
 
@@ -111,6 +78,13 @@ class HybridRetriever:
         self._bm25 = None
         self._chunks: list[StoredChunk] = []
         self._by_id: dict[str, StoredChunk] = {}
+        self._scope = Scope()
+
+    @property
+    def scope(self) -> Scope:
+        """What the indexed corpus covers (its profile and its words), read with the passages."""
+        self._ensure_lexical_index()
+        return self._scope
 
     def search(self, question: str, k: int = 5, *, mode: str = "hybrid") -> list[Hit]:
         if mode not in MODES:
@@ -120,7 +94,7 @@ class HybridRetriever:
         question = validate_question(question)
         self._ensure_lexical_index()
         # Both sides see the vocabulary: "butt" alone embeds far from "gluteus maximus".
-        expanded = expand_query(question)
+        expanded = expand_query(question, self._scope.vocabulary)
         lexical = self._lexical(expanded) if mode != "dense" else {}
         dense = self._dense(expanded) if mode != "bm25" else {}
         ranked = self._rank(dense, lexical, mode)
@@ -140,9 +114,10 @@ class HybridRetriever:
 
             chunks = sorted(self.index.chunks(), key=lambda c: (c.source, c.ordinal))
             # Title and section are searchable too: "hip hinge" should find the chunk under that heading.
-            corpus = [tokens(f"{c.title} {c.section} {c.text}") for c in chunks] or [[]]
+            corpus = [tokens(f"{c.title} {c.section} {c.text}") for c in chunks]
             self._chunks, self._by_id = chunks, {c.id: c for c in chunks}
-            self._bm25 = BM25Okapi(corpus)
+            self._scope = Scope.of(self.index.profile() if chunks else None, chunks, corpus)
+            self._bm25 = BM25Okapi(corpus or [[]])
 
     def _dense(self, query: str) -> dict[str, float]:
         """Chunk id -> dense score: the mean of the chunk's own cosine and its best window's.

@@ -12,6 +12,8 @@ import pytest
 
 from assistant.answer import Answer, Answerer, standalone_question
 from assistant.cite import Passage, SupportChecker, evidence_units, parse_markers
+from assistant.scope import Scope
+from assistant.text import tokens
 from tests.fakes import ExplodingChat, ScriptedChat
 
 # Tests over the seed index are integration (real embeddings and Chroma; the model is scripted), the rest not.
@@ -86,12 +88,34 @@ def test_off_topic_questions_are_declined_without_asking_the_model(seed_stride):
     for question in [
         "What's a good marathon pace for a beginner?",
         "Which running shoes should I buy?",
-        "Write me a poem about glutes",
+        "Write me a poem about sunsets",
         "What's the capital of France?",
+        "Can you give me a 16-week marathon training plan?",
     ]:
         result = answerer(seed_stride, chat=ExplodingChat(prompts=[])).ask(question)
-        assert result.refused and result.grounding == "refused" and result.citations == []
-        assert "can't answer" in result.answer and "Glute Training Basics" in result.answer
+        assert result.refused and result.grounding == "refused" and result.citations == [], question
+        # The decline names what the indexed corpus covers: its author's words and its documents' titles.
+        assert "can't answer" in result.decline and "Glute Training Basics" in result.decline
+        assert "the hip and glute muscles" in result.decline
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do I do Bulgarian split squats?",  # "splits" once meant race pacing
+        "Should I lift weights before my long run?",  # "long run" once meant training plans
+        "Can I do bridges in running shoes?",  # "shoes" once meant gear
+    ],
+)
+def test_a_word_of_another_subject_does_not_decline_a_question_the_sources_speak_to(seed_stride, question):
+    result = answerer(seed_stride, "").ask(question)
+    assert not result.refused and result.citations, result.decline
+
+
+def test_a_generic_refusal_names_what_stride_does_not_do(seed_stride):
+    result = answerer(seed_stride, chat=ExplodingChat(prompts=[])).ask("Write a Python function that adds two numbers")
+    assert result.refused and "writing code is not something Stride does" in result.decline
 
 
 @pytest.mark.integration
@@ -146,7 +170,7 @@ def test_instructions_inside_a_passage_never_reach_the_model(tmp_path, make_stri
     ("question", "subject"),
     [
         ("Are clamshells good for runners?", "clamshells"),
-        ("Is the banded hip flexion march a good exercise?", "training the hip flexors"),
+        ("Is the banded hip flexion march a good exercise?", "banded hip flexion"),
     ],
 )
 def test_disagreeing_sources_are_both_shown(seed_stride, question, subject):
@@ -193,8 +217,11 @@ def test_the_clinician_note_and_the_decline_are_fields_not_text_to_split(seed_st
 
 def test_follow_ups_are_made_standalone():
     first = "How do I make single-leg stands harder?"
-    assert standalone_question([first], "and with a band?") == f"{first} and with a band?"
-    assert standalone_question([first], "What does the gluteus medius do for runners?") == (
+    scope = Scope(subjects=set(tokens("clamshells gluteus medius")))
+    assert standalone_question([first], "and with a band?", scope) == f"{first} and with a band?"
+    assert standalone_question([first], "how many reps?", scope) == f"{first} how many reps?"
+    assert standalone_question([first], "Are clamshells good?", scope) == "Are clamshells good?"
+    assert standalone_question([first], "What does the gluteus medius do for runners?", scope) == (
         "What does the gluteus medius do for runners?"
     )
 

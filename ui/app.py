@@ -36,12 +36,7 @@ from assistant.errors import InputError, ModelUnavailable, StrideError
 
 log = logging.getLogger(__name__)
 
-EXAMPLES = [
-    "Should I strengthen my hip flexors?",
-    "How do I make single-leg stands harder?",
-    "Are clamshells good for runners?",
-    "How do I do the glute push-off?",
-]
+MAX_EXAMPLES = 4  # example buttons under the question box (the corpus author's `examples`, kept in the index)
 # Answers in progress at once. Two keep both cores busy: one tab retrieves and checks sentences while the
 # other's answer is written (the embedded model writes one answer at a time, under its lock in `models`).
 # More would only split the same two cores; further questions wait in the queue, in order.
@@ -114,6 +109,7 @@ def build_app(stride, *, feedback_path: Path | None = None, concurrency: int = A
     """The chat page over one Stride; `launch` serves it (with the theme and CSS, which Gradio 6 takes there)."""
     feedback_path = Path(feedback_path or stride.settings.data_dir / "feedback.jsonl")
     known_passages = [_passage_count(stride)]  # what the retriever last saw, so a new `stride ingest` is noticed
+    about, example_questions = _corpus_words(stride)
     ask = partial(answer_turn, stride)
     with gr.Blocks(title="Stride", analytics_enabled=False) as demo:
         session = gr.State(Session())
@@ -131,21 +127,23 @@ def build_app(stride, *, feedback_path: Path | None = None, concurrency: int = A
                     layout="bubble",
                     feedback_options=None,  # our own thumbs below take a comment and go to the JSONL file
                     buttons=["copy"],
-                    placeholder="Ask about strengthening hips and glutes for running, or pick an example below.",
+                    placeholder=f"Ask about {about}" + (", or pick an example below." if example_questions else "."),
                     elem_id="stride-chat",
                 )
                 with gr.Row():
                     question = gr.Textbox(
                         show_label=False,
-                        placeholder="Ask a question, e.g. “Should I strengthen my hip flexors?”",
+                        placeholder=f"Ask a question, e.g. “{example_questions[0]}”"
+                        if example_questions
+                        else "Ask a question",
                         scale=5,
                         autofocus=True,
                         elem_id="stride-question",
                     )
                     send = gr.Button("Ask", variant="primary", scale=1, min_width=80)
-                gr.Markdown("Try an example:", elem_classes="stride-caption")
+                gr.Markdown("Try an example:", elem_classes="stride-caption", visible=bool(example_questions))
                 with gr.Row():
-                    examples = [gr.Button(text, size="sm", variant="secondary") for text in EXAMPLES]
+                    examples = [gr.Button(text, size="sm", variant="secondary") for text in example_questions]
                 with gr.Row(equal_height=True):
                     up = gr.Button("👍 Helpful", size="sm", scale=0, min_width=110)
                     down = gr.Button("👎 Not helpful", size="sm", scale=0, min_width=130)
@@ -345,6 +343,16 @@ def _index_status(stride) -> tuple[str, bool, int | None]:
         return "The index is empty: run <code>stride ingest</code>, then reload this page.", False, 0
     passages = sum(info.chunks for info in found)
     return f"{len(found)} documents, {passages} passages indexed", True, passages
+
+
+def _corpus_words(stride) -> tuple[str, list[str]]:
+    """What the page says the corpus is about, and its example questions: from the index, as the corpus
+    author wrote them in `stride.toml` (nothing, before an ingest or without the file)."""
+    try:
+        scope = stride.retriever.scope
+    except StrideError:
+        return "what Stride's sources cover", []
+    return scope.about or "what Stride's sources cover", scope.examples[:MAX_EXAMPLES]
 
 
 def _passage_count(stride) -> int | None:

@@ -1,0 +1,150 @@
+"""What the indexed corpus covers, derived when it is indexed and kept with the index.
+
+Stride must describe its corpus, and decide what is outside it, for any corpus a runner or coach brings, so
+none of that is written into the code. At ingest, `profile` reads the indexed passages and the corpus
+author's knowledge file and keeps: the documents' titles, the topics their headings name most often, and
+the author's own words (`about`, example questions, vocabulary). At question time, `Scope` adds what only
+the passages themselves can say: which words the corpus uses at all, and how common each is.
+- `describe`: one sentence of what the sources cover, for a decline (a few topics and titles, never 300);
+- `unknown_words`: the question's content words that no passage, heading, title or vocabulary phrase uses:
+  "pace", "marathon" and "plan" in a question to a strength corpus;
+- `share`: the share of passages a word appears in, so a subject can be told from a word every passage has;
+- `subjects_in`: the question's words that name a subject of the corpus: words of its headings, titles or
+  vocabulary that not every passage uses ("clamshells", not "glutes" in a corpus about glutes).
+
+Leaves out: deciding what to decline (the answer stage weighs this with the retrieval evidence), and any
+learned topic model: headings and words are enough to describe a corpus in one sentence.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from assistant.text import tokens
+
+TOPICS = 6  # topics named in a decline
+TITLES = 3  # documents named in a decline; the rest are counted
+# A word in more than this share of passages says what the whole corpus is about, not what a question
+# singles out: in the seed corpus "glute" (every passage) and "hip" (81%); "clamshell" is in 6%.
+SUBJECT_SHARE = 0.5
+# Words that count or compare rather than name something: never a subject, whatever the corpus.
+QUANTIFIERS = frozenset(
+    tokens(
+        "one two three four five first second third more most less least other another many much few some each "
+        "every all both same different better best worse worst own"
+    )
+)
+
+
+def profile(chunks, knowledge: dict) -> dict:
+    """What to keep with the index: titles, topics from headings, and the author's knowledge (plain data)."""
+    titles = list(dict.fromkeys(c.title for c in sorted(chunks, key=lambda c: (c.source, c.ordinal))))
+    return {
+        "titles": titles,
+        "topics": _topics(chunks),
+        "about": knowledge.get("about", ""),
+        "examples": knowledge.get("examples", []),
+        "vocabulary": knowledge.get("vocabulary", []),
+    }
+
+
+def _topics(chunks) -> list[str]:
+    """The words the documents' headings use most, counted once per document, each in its commonest form."""
+    documents: dict[str, Counter] = {}
+    forms: dict[str, Counter] = {}
+    for chunk in chunks:
+        for word in f"{chunk.section}".split():
+            word = word.strip(".,:;!?()“”\"'’").lower()
+            stem = next(iter(tokens(word)), "")
+            if len(stem) < 3 or stem.isdigit():
+                continue
+            documents.setdefault(stem, Counter())[chunk.source] += 1
+            forms.setdefault(stem, Counter())[word] += 1
+    ranked = sorted(documents, key=lambda s: (-len(documents[s]), -sum(documents[s].values()), s))
+    return [forms[s].most_common(1)[0][0] for s in ranked[:TOPICS]]
+
+
+@dataclass
+class Scope:
+    """The profile kept with the index, and the passages' words, for the answer stage's decisions."""
+
+    titles: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    about: str = ""
+    examples: list[str] = field(default_factory=list)
+    vocabulary: list[tuple[str, ...]] = field(default_factory=list)
+    passages: int = 0
+    frequency: Counter = field(default_factory=Counter)  # stem -> passages using it
+    subjects: set[str] = field(default_factory=set)  # stems of headings, titles and vocabulary phrases
+
+    @classmethod
+    def of(cls, stored: dict | None, chunks, passage_tokens: list[list[str]]) -> "Scope":
+        """From the stored profile (None for an index built before profiles), the passages and their tokens."""
+        stored = stored or {}
+        frequency = Counter(stem for words in passage_tokens for stem in set(words))
+        vocabulary = [tuple(group) for group in stored.get("vocabulary", [])]
+        listed = {stem for group in vocabulary for phrase in group for stem in tokens(phrase)}
+        for stem in listed:  # a runner's word the author listed is a word the corpus knows
+            frequency.setdefault(stem, 0)
+        headings = {stem for chunk in chunks for stem in tokens(f"{chunk.title} {chunk.section}")}
+        return cls(
+            stored.get("titles", []),
+            stored.get("topics", []),
+            stored.get("about", ""),
+            stored.get("examples", []),
+            vocabulary,
+            len(passage_tokens),
+            frequency,
+            headings | listed,
+        )
+
+    def share(self, stem: str) -> float:
+        """Share of passages using the word (0 for a word only the vocabulary knows)."""
+        return self.frequency.get(stem, 0) / self.passages if self.passages else 0.0
+
+    def subjects_in(self, text: str) -> set[str]:
+        """Stems of `text` that name a subject of the corpus (see the module docstring)."""
+        return {
+            stem
+            for stem in tokens(text)
+            if stem in self.subjects and stem not in QUANTIFIERS and self.share(stem) < SUBJECT_SHARE
+        }
+
+    def same_subject(self, a: set[str], b: set[str]) -> bool:
+        """Whether two sets of subject stems share one, directly or through a vocabulary group (synonyms)."""
+        return bool(a & b) or bool(self._groups_of(a) & self._groups_of(b))
+
+    def _groups_of(self, stems: set[str]) -> set[int]:
+        return {
+            number
+            for number, group in enumerate(self.vocabulary)
+            if any(set(tokens(phrase)) & stems for phrase in group)
+        }
+
+    def unknown_words(self, question: str) -> tuple[list[str], int]:
+        """The question's content words the corpus never uses (as the runner wrote them), and how many content
+        words it has in all."""
+        stems = list(dict.fromkeys(tokens(question)))
+        unknown = [stem for stem in stems if stem not in self.frequency]
+        words = {}
+        for word in re.findall(r"[A-Za-z0-9’']+", question):
+            stem = next(iter(tokens(word)), None)
+            if stem in unknown:
+                words.setdefault(stem, word.lower())
+        return [words.get(stem, stem) for stem in unknown], len(stems)
+
+    def describe(self) -> str:
+        """What the sources cover, in one phrase: the author's words, else the topics, then the titles."""
+        if not self.titles:
+            return "no documents yet (run `stride ingest`)"
+        subject = self.about or (f"mostly {_join(self.topics)}" if self.topics else "")
+        shown = [f"“{title}”" for title in self.titles[:TITLES]]
+        more = len(self.titles) - len(shown)
+        named = _join(shown + ([f"{more} more document{'s' if more > 1 else ''}"] if more else []))
+        return f"{subject}, in {named}" if subject else named
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"

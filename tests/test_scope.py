@@ -1,0 +1,130 @@
+"""What Stride knows of a corpus: the author's knowledge file, the scope derived from the passages, the
+generic refusals, and thresholds that belong to an embedding model. Pure functions: no model, no Chroma."""
+
+import pytest
+
+from assistant.calibration import MINILM, thresholds_for
+from assistant.cli import cli
+from assistant.errors import InputError
+from assistant.index import StoredChunk
+from assistant.knowledge import load_knowledge, parse_knowledge
+from assistant.policy import never_answers
+from assistant.scope import Scope, profile
+from assistant.text import tokens
+from tests.conftest import CORPUS
+
+
+def chunk(source, title, section, text, ordinal=0):
+    return StoredChunk(f"{source}:{ordinal}", source, title, section, text, 0, len(text), ordinal)
+
+
+CHUNKS = [
+    chunk("calf.md", "Calf Strength", "Calf raises", "Rise onto your toes and lower slowly.", 0),
+    chunk("calf.md", "Calf Strength", "Bent-knee calf raises", "Bend the knee to work the soleus.", 1),
+    chunk("feet.txt", "Strong Feet", "Toe yoga", "Lift the big toe while the others stay down.", 0),
+    chunk("feet.txt", "Strong Feet", "Calf raises on a step", "Let the heel drop below the step.", 1),
+]
+
+
+def scope_of(chunks, knowledge=None):
+    return Scope.of(
+        profile(chunks, knowledge or {}), chunks, [tokens(f"{c.title} {c.section} {c.text}") for c in chunks]
+    )
+
+
+def test_the_seed_corpus_knowledge_file_is_valid_and_used():
+    knowledge = load_knowledge(CORPUS)
+    assert knowledge.about and knowledge.examples and len(knowledge.vocabulary) >= 10
+    assert knowledge.residue_lines and knowledge.residue_sentences
+
+
+def test_no_knowledge_file_is_empty_knowledge(tmp_path):
+    assert load_knowledge(tmp_path).for_index() == {"about": "", "examples": [], "vocabulary": []}
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("about = [", "cannot read"),
+        ("about = 3", "'about' must be a string"),
+        ("examples = ['ok', '']", "'examples' must be a list of non-empty strings"),
+        ("vocabulary = [['calf']]", "needs at least two phrases"),
+        ("[residue]\nlines = ['(unclosed']", "not a regular expression"),
+    ],
+)
+def test_a_malformed_knowledge_file_is_one_clear_error(tmp_path, text, complaint):
+    (tmp_path / "stride.toml").write_text(text)
+    with pytest.raises(InputError, match=r"stride\.toml") as raised:
+        load_knowledge(tmp_path)
+    assert complaint in str(raised.value)
+
+
+def test_a_malformed_knowledge_file_stops_ingest_with_one_line_and_an_untouched_index(tmp_path):
+    from click.testing import CliRunner
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("---\ntitle: A\n---\nCalf raises\n\nRise onto your toes.\n")
+    (corpus / "stride.toml").write_text("vocabulary = 'calf'")
+    env = {"STRIDE_CORPUS_DIR": str(corpus), "STRIDE_DATA_DIR": str(tmp_path / "data")}
+    result = CliRunner().invoke(cli, ["ingest"], env=env)
+    assert result.exit_code == 1 and "vocabulary" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "data" / "index").exists()
+
+
+def test_the_profile_names_titles_and_heading_topics_and_keeps_the_authors_words():
+    stored = profile(CHUNKS, parse_knowledge({"about": "calf and foot strength", "examples": ["How?"]}).for_index())
+    assert stored["titles"] == ["Calf Strength", "Strong Feet"]
+    assert stored["topics"][0] == "calf"  # in both documents' headings
+    assert stored["about"] == "calf and foot strength" and stored["examples"] == ["How?"]
+
+
+def test_a_decline_describes_the_corpus_it_was_given():
+    assert (
+        scope_of(CHUNKS).describe()
+        == "mostly calf, raises, bent-knee, step, toe and yoga, in “Calf Strength” and “Strong Feet”"
+    )
+    authored = scope_of(CHUNKS, {"about": "calf and foot strength for runners"})
+    assert authored.describe() == "calf and foot strength for runners, in “Calf Strength” and “Strong Feet”"
+    many = scope_of([chunk(f"{n}.md", f"Doc {n}", "Calf raises", "Rise.") for n in range(300)])
+    assert many.describe().endswith("“Doc 0”, “Doc 1”, “Doc 10” and 297 more documents")  # by file name
+    assert Scope().describe() == "no documents yet (run `stride ingest`)"
+
+
+def test_unknown_words_are_the_questions_words_no_passage_or_vocabulary_uses():
+    scope = scope_of(CHUNKS, {"vocabulary": [["calves", "gastrocnemius", "calf"]]})
+    assert scope.unknown_words("What pace for my marathon?") == (["pace", "marathon"], 2)
+    assert scope.unknown_words("Do gastrocnemius raises need a step?")[0] == ["need"]  # the vocabulary knows it
+
+
+def test_subject_words_name_what_a_question_singles_out():
+    scope = scope_of(CHUNKS, {"vocabulary": [["big toe", "hallux"]]})
+    # "toe" is in half the passages: it says what the corpus is about, not what the question singles out.
+    assert scope.subjects_in("Is toe yoga worth doing?") == {"yoga"}
+    assert scope.subjects_in("How many sets should I do?") == set()  # no heading or vocabulary word
+    assert scope.same_subject({"hallux"}, {"toe"})  # one vocabulary group
+    assert not scope.same_subject({"yoga"}, {"soleu"})
+
+
+@pytest.mark.parametrize(
+    ("question", "what"),
+    [
+        ("Write me a haiku about hills", "writing poems, songs, stories or jokes"),
+        ("Tell me a joke", "writing poems, songs, stories or jokes"),
+        ("Write a Python function to convert miles", "writing code"),
+        ("How much ibuprofen before a long run?", "medication"),
+        ("How do I do split squats?", None),
+        ("Should I lift before my long run?", None),
+        ("Can I do bridges in running shoes?", None),
+        ("Give me a strength program for my glutes", None),
+    ],
+)
+def test_generic_refusals_name_only_what_stride_never_does(question, what):
+    assert never_answers(question) == what
+
+
+def test_thresholds_belong_to_the_embedding_model():
+    assert thresholds_for(MINILM.model) is MINILM and MINILM.calibrated and MINILM.calibration
+    other = thresholds_for("ollama:nomic-embed-text")
+    assert not other.calibrated and "none for ollama:nomic-embed-text" in other.calibration
+    assert other.min_relevance == MINILM.min_relevance  # used, but marked as not calibrated for this model
