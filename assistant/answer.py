@@ -237,8 +237,15 @@ class Answerer:
         if disagreement:
             yield from run.emit_disagreement(disagreement, passages, cleaned)
         else:
+            # Most of what the runner asked about is nowhere in the corpus, yet a passage came close enough to
+            # answer from: say so first, so the closest passage is not taken for what was asked.
+            unknown, words = scope.unknown_words(cleaned)
+            if words and len(unknown) / words >= self.thresholds.unknown_share:
+                yield run.accept(
+                    f"The sources never mention {_listed(unknown)}; this is the closest they come.", {}, "framing"
+                )
             yield from run.emit_generated(passages[:PASSAGES])
-            if not run.sentences:
+            if not run.claims:
                 yield from run.emit_extractive(passages, self._extractive(run.standalone, passages, run.relevance))
         yield run.finish(passages)
 
@@ -316,6 +323,11 @@ class _Run:
         self.sources_differ = False
         self.relevance: _Relevance | None = None  # set once the question is known to be answerable
 
+    @property
+    def claims(self) -> list[Sentence]:
+        """The shown sentences that say something from the sources (not framing)."""
+        return [s for s in self.sentences if s.kind != "framing"]
+
     def elapsed(self) -> float:
         return round((time.perf_counter() - self.started) * 1000, 1)
 
@@ -375,7 +387,7 @@ class _Run:
             complete, pending = complete_sentences(pending)
             for sentence in complete:
                 yield from self._verify(checker, sentence, passages, checked_so_far)
-            if len(self.removed) >= (MAX_REMOVED if self.sentences else MAX_REMOVED_BEFORE_ANY):
+            if len(self.removed) >= (MAX_REMOVED if self.claims else MAX_REMOVED_BEFORE_ANY):
                 break
         else:
             for sentence in answer_sentences(pending):
