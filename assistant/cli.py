@@ -351,6 +351,8 @@ def doctor(stride, backend, model, as_json):
         report[f"{tier.role}_tier"] = model_files.describe(tier, stride.models_dir)
     try:
         report["embeddings"] = stride.embeddings.model_id
+        thresholds = stride.thresholds
+        report["thresholds"] = "calibrated" if thresholds.calibrated else thresholds.calibration
         sources = stride.index.sources()
         report.update(documents=len(sources), passages=sum(s.chunks for s in sources))
     except StrideError as error:

@@ -53,6 +53,13 @@ class Stride:
         return make_embeddings(self.settings.embeddings, self.settings.ollama_host)
 
     @cached_property
+    def thresholds(self):
+        """The similarity bars calibrated for this embedding model (`calibration`), or MiniLM's marked not."""
+        from assistant.calibration import thresholds_for
+
+        return thresholds_for(self.embeddings.model_id)
+
+    @cached_property
     def client(self):
         if self._client is not None:
             return self._client
@@ -111,4 +118,6 @@ class Stride:
             backend, model = "fake", type(self._chat_model).__name__
         else:
             backend, model = self.backend_choice.backend, self.backend_choice.model
-        return Answerer(self.retriever, self.embeddings, self.chat_model, backend=backend, model=model)
+        return Answerer(
+            self.retriever, self.embeddings, self.chat_model, backend=backend, model=model, thresholds=self.thresholds
+        )

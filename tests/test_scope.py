@@ -128,3 +128,16 @@ def test_thresholds_belong_to_the_embedding_model():
     other = thresholds_for("ollama:nomic-embed-text")
     assert not other.calibrated and "none for ollama:nomic-embed-text" in other.calibration
     assert other.min_relevance == MINILM.min_relevance  # used, but marked as not calibrated for this model
+
+
+def test_the_status_line_says_when_the_embedding_model_has_no_calibrated_thresholds():
+    from types import SimpleNamespace
+
+    from ui.app import _index_status
+
+    index = SimpleNamespace(sources=lambda: [SimpleNamespace(chunks=3)])
+    calibrated = SimpleNamespace(index=index, thresholds=MINILM)
+    assert _index_status(calibrated) == ("1 documents, 3 passages indexed", True, 3)
+    other = SimpleNamespace(index=index, thresholds=thresholds_for("ollama:nomic-embed-text"))
+    text, ok, _ = _index_status(other)
+    assert not ok and "none for ollama:nomic-embed-text" in text

@@ -342,7 +342,11 @@ def _index_status(stride) -> tuple[str, bool, int | None]:
     if not found:
         return "The index is empty: run <code>stride ingest</code>, then reload this page.", False, 0
     passages = sum(info.chunks for info in found)
-    return f"{len(found)} documents, {passages} passages indexed", True, passages
+    text = f"{len(found)} documents, {passages} passages indexed"
+    thresholds = stride.thresholds
+    if not thresholds.calibrated:  # declines and checks are guesses with this embedding model
+        return f"{text}; {_escape(thresholds.calibration)}", False, passages
+    return text, True, passages
 
 
 def _corpus_words(stride) -> tuple[str, list[str]]:
