@@ -239,7 +239,7 @@ class Answerer:
         else:
             # Most of what the runner asked about is nowhere in the corpus, yet a passage came close enough to
             # answer from: say so first, so the closest passage is not taken for what was asked.
-            unknown, words = scope.unknown_words(cleaned)
+            unknown, words = _unknown_words(cleaned, scope)
             if words and len(unknown) / words >= self.thresholds.unknown_share:
                 yield run.accept(
                     f"The sources never mention {_listed(unknown)}; this is the closest they come.", {}, "framing"
@@ -469,10 +469,18 @@ def _decline_reason(question: str, standalone: str, hits, scope: Scope, threshol
         return f"{never} is not something Stride does"
     if best < thresholds.min_relevance:
         return "nothing in the sources is close to this question"
-    unknown, words = scope.unknown_words(standalone)
+    unknown, words = _unknown_words(standalone, scope)
     if best < thresholds.min_relevance_unanchored and words and len(unknown) / words >= thresholds.unknown_share:
         return f"the sources never mention {_listed(unknown)}"
     return None
+
+
+def _unknown_words(question: str, scope: Scope) -> tuple[list[str], int]:
+    """The question's words the corpus never uses, leaving out words of pain and injury: the clinician note
+    answers those, and "hurts" is no subject a corpus should be expected to name."""
+    unknown, words = scope.unknown_words(question)
+    symptoms = [word for word in unknown if policy.needs_clinician(word)]
+    return [word for word in unknown if word not in symptoms], words - len(symptoms)
 
 
 def _listed(words: list[str], most: int = 3) -> str:
