@@ -48,9 +48,12 @@ def test_forbidden_claims_are_negation_aware():
     assert asserts("Don't run. Strengthen your hip flexors instead.", phrases)  # the negation is elsewhere
 
 
-def test_the_judge_agrees_with_the_hand_labels():
+def test_the_judge_agrees_with_the_hand_labels_of_both_tiers():
     result = judge_agreement(EVAL / "judge_labels.jsonl")
-    assert result["pairs"] >= 20 and result["agreement"] >= 0.9
+    assert result["pairs"] >= 60 and {"fast", "quality"} <= set(result["tiers"])
+    assert all(result["tiers"][tier]["pairs"] >= 25 for tier in ("fast", "quality"))
+    assert result["agreement"] >= 0.9 and all(t["agreement"] >= 0.85 for t in result["tiers"].values())
+    assert len(result["disagreements"]) == round((1 - result["agreement"]) * result["pairs"])
 
 
 def test_judge_agreement_counts_per_tier_and_lists_the_disagreements(tmp_path):
