@@ -82,6 +82,16 @@ ASKS_FOR_VERDICT = re.compile(
     re.IGNORECASE,
 )
 HOW_TO = re.compile(r"^\s*(how (do|can|should) (i|you|we)|how to|what'?s the (best )?way to)\b", re.IGNORECASE)
+# The thing a "what/which/how many" question asks about: the words after the question word, past a copula,
+# articles and a quantifier or two, up to the next word that is not part of the noun phrase ("Which running
+# shoes are best" -> "running shoes"; "What pace should I" -> "pace"; "How many gels" -> "gels").
+FOCUS = re.compile(
+    r"^\s*(?:what|which|how (?:many|much))\s+(?:(?:is|are|was|were|the|a|an|my|your|some|kind of|type of|sort of"
+    r"|best|right|good|ideal|one|two|three)\s+)*(?P<focus>(?:(?!(?:should|do|does|did|can|could|would|will|is|are|to"
+    r"|of|for|in|on|at|with|i|you|we|a|an|the|my)\b)[a-z0-9'-]+\s*){1,3})",
+    re.IGNORECASE,
+)
+GENERIC_HEADS = frozenset(tokens("way ways thing things part parts kind type sort difference point reason"))
 FOLLOW_UP = re.compile(
     r"^\s*(and|or|but|also|so|then|what about|how about|what if|with|without|instead)\b"
     r"|\b(it|that|this|those|these|them)\b",
@@ -239,7 +249,7 @@ class Answerer:
         else:
             # Most of what the runner asked about is nowhere in the corpus, yet a passage came close enough to
             # answer from: say so first, so the closest passage is not taken for what was asked.
-            unknown, words = _unknown_words(cleaned, scope)
+            unknown, words = _unknown_words(cleaned, scope, vocabulary_known=True)
             if words and len(unknown) / words >= self.thresholds.unknown_share:
                 yield run.accept(
                     f"The sources never mention {_listed(unknown)}; this is the closest they come.", {}, "framing"
@@ -469,16 +479,29 @@ def _decline_reason(question: str, standalone: str, hits, scope: Scope, threshol
         return f"{never} is not something Stride does"
     if best < thresholds.min_relevance:
         return "nothing in the sources is close to this question"
+    head = _focus_head(question)
+    if head and best < thresholds.focus_match and scope.in_passing(head[1]):
+        return f"the sources do not discuss “{head[0]}”"
     unknown, words = _unknown_words(standalone, scope)
     if best < thresholds.min_relevance_unanchored and words and len(unknown) / words >= thresholds.unknown_share:
         return f"the sources never mention {_listed(unknown)}"
     return None
 
 
-def _unknown_words(question: str, scope: Scope) -> tuple[list[str], int]:
+def _focus_head(question: str) -> tuple[str, str] | None:
+    """The head noun of what a "what/which/how many" question asks about, as (word, stem); None otherwise."""
+    match = FOCUS.match(question)
+    words = match.group("focus").split() if match else []
+    stems = tokens(words[-1]) if words else []
+    if not stems or stems[-1] in GENERIC_HEADS:  # "what is the best way to ..." asks how, not about a way
+        return None
+    return words[-1].lower().strip("'"), stems[-1]
+
+
+def _unknown_words(question: str, scope: Scope, vocabulary_known: bool = False) -> tuple[list[str], int]:
     """The question's words the corpus never uses, leaving out words of pain and injury: the clinician note
     answers those, and "hurts" is no subject a corpus should be expected to name."""
-    unknown, words = scope.unknown_words(question)
+    unknown, words = scope.unknown_words(question, vocabulary_known=vocabulary_known)
     symptoms = [word for word in unknown if policy.needs_clinician(word)]
     return [word for word in unknown if word not in symptoms], words - len(symptoms)
 

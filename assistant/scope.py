@@ -6,8 +6,9 @@ author's knowledge file and keeps: the documents' titles, the topics their headi
 the author's own words (`about`, example questions, vocabulary). At question time, `Scope` adds what only
 the passages themselves can say: which words the corpus uses at all, and how common each is.
 - `describe`: one sentence of what the sources cover, for a decline (a few topics and titles, never 300);
-- `unknown_words`: the question's content words that no passage, heading, title or vocabulary phrase uses:
-  "pace", "marathon" and "plan" in a question to a strength corpus;
+- `unknown_words`: the question's content words that no passage (its text, heading or title) uses: "pace",
+  "marathon" and "plan" in a question to a strength corpus; optionally not counting the author's vocabulary
+  phrases ("hammies"), which say how runners name what the corpus covers, not that it covers it;
 - `share`: the share of passages a word appears in, so a subject can be told from a word every passage has;
 - `subjects_in`: the question's words that name a subject of the corpus: words of its headings, titles or
   vocabulary that not every passage uses ("clamshells", not "glutes" in a corpus about glutes).
@@ -76,6 +77,7 @@ class Scope:
     passages: int = 0
     frequency: Counter = field(default_factory=Counter)  # stem -> passages using it
     subjects: set[str] = field(default_factory=set)  # stems of headings, titles and vocabulary phrases
+    listed: set[str] = field(default_factory=set)  # stems of the vocabulary phrases
 
     @classmethod
     def of(cls, stored: dict | None, chunks, passage_tokens: list[list[str]]) -> "Scope":
@@ -84,8 +86,6 @@ class Scope:
         frequency = Counter(stem for words in passage_tokens for stem in set(words))
         vocabulary = [tuple(group) for group in stored.get("vocabulary", [])]
         listed = {stem for group in vocabulary for phrase in group for stem in tokens(phrase)}
-        for stem in listed:  # a runner's word the author listed is a word the corpus knows
-            frequency.setdefault(stem, 0)
         headings = {stem for chunk in chunks for stem in tokens(f"{chunk.title} {chunk.section}")}
         return cls(
             stored.get("titles", []),
@@ -96,10 +96,11 @@ class Scope:
             len(passage_tokens),
             frequency,
             headings | listed,
+            listed,
         )
 
     def share(self, stem: str) -> float:
-        """Share of passages using the word (0 for a word only the vocabulary knows)."""
+        """Share of passages using the word."""
         return self.frequency.get(stem, 0) / self.passages if self.passages else 0.0
 
     def subjects_in(self, text: str) -> set[str]:
@@ -109,6 +110,11 @@ class Scope:
             for stem in tokens(text)
             if stem in self.subjects and stem not in QUANTIFIERS and self.share(stem) < SUBJECT_SHARE
         }
+
+    def in_passing(self, stem: str) -> bool:
+        """Whether the corpus never uses the word, or uses it in one passage only and never names it in a heading,
+        title or vocabulary phrase: it is not something the corpus is about."""
+        return self.frequency.get(stem, 0) <= 1 and stem not in self.subjects
 
     def same_subject(self, a: set[str], b: set[str]) -> bool:
         """Whether two sets of subject stems share one, directly or through a vocabulary group (synonyms)."""
@@ -121,11 +127,12 @@ class Scope:
             if any(set(tokens(phrase)) & stems for phrase in group)
         }
 
-    def unknown_words(self, question: str) -> tuple[list[str], int]:
-        """The question's content words the corpus never uses (as the runner wrote them), and how many content
-        words it has in all."""
+    def unknown_words(self, question: str, *, vocabulary_known: bool = False) -> tuple[list[str], int]:
+        """The question's content words no passage uses (as the runner wrote them; with `vocabulary_known`, not
+        those of the author's vocabulary either), and how many content words it has in all."""
         stems = list(dict.fromkeys(tokens(question)))
-        unknown = [stem for stem in stems if stem not in self.frequency]
+        known = self.listed if vocabulary_known else set()
+        unknown = [stem for stem in stems if stem not in self.frequency and stem not in known]
         words = {}
         for word in re.findall(r"[A-Za-z0-9’']+", question):
             stem = next(iter(tokens(word)), None)

@@ -94,7 +94,9 @@ def test_a_decline_describes_the_corpus_it_was_given():
 def test_unknown_words_are_the_questions_words_no_passage_or_vocabulary_uses():
     scope = scope_of(CHUNKS, {"vocabulary": [["calves", "gastrocnemius", "calf"]]})
     assert scope.unknown_words("What pace for my marathon?") == (["pace", "marathon"], 2)
-    assert scope.unknown_words("Do gastrocnemius raises need a step?")[0] == ["need"]  # the vocabulary knows it
+    question = "Do gastrocnemius raises need a step?"
+    assert scope.unknown_words(question)[0] == ["gastrocnemius", "need"]  # no passage says "gastrocnemius"
+    assert scope.unknown_words(question, vocabulary_known=True)[0] == ["need"]  # but the author listed it
 
 
 def test_subject_words_name_what_a_question_singles_out():
@@ -113,6 +115,7 @@ def test_subject_words_name_what_a_question_singles_out():
         ("Tell me a joke", "writing poems, songs, stories or jokes"),
         ("Write a Python function to convert miles", "writing code"),
         ("How much ibuprofen before a long run?", "medication"),
+        ("I felt a snap and now my calf is swollen and tender", None),
         ("How do I do split squats?", None),
         ("Should I lift before my long run?", None),
         ("Can I do bridges in running shoes?", None),
@@ -141,3 +144,27 @@ def test_the_status_line_says_when_the_embedding_model_has_no_calibrated_thresho
     other = SimpleNamespace(index=index, thresholds=thresholds_for("ollama:nomic-embed-text"))
     text, ok, _ = _index_status(other)
     assert not ok and "none for ollama:nomic-embed-text" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "head"),
+    [
+        ("Which running shoes are best for flat feet?", "shoes"),
+        ("What pace should I run my next 10K at?", "pace"),
+        ("How many gels should I take?", "gels"),
+        ("What is the best way to deal with tight calves?", None),  # asks how: no thing to look for
+        ("How do I do pogo hops?", None),
+        ("and what about lunges?", None),  # a follow-up leans on the question before
+    ],
+)
+def test_the_focus_of_a_what_or_which_question_is_its_head_noun(question, head):
+    from assistant.answer import _focus_head
+
+    found = _focus_head(question)
+    assert (found[0] if found else None) == head
+
+
+def test_a_word_in_one_passage_and_no_heading_is_only_mentioned_in_passing():
+    scope = scope_of(CHUNKS)
+    assert scope.in_passing("pace") and scope.in_passing(next(iter(tokens("soleus"))))
+    assert not scope.in_passing("calf") and not scope.in_passing("yoga")  # in headings
