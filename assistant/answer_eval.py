@@ -4,7 +4,7 @@ Each item of `eval/answers.jsonl` (hand-written; see eval/README.md) is asked th
 `stride ask` (multi-turn items turn by turn, with history) and judged offline, without a hosted model:
 - claims: a required claim is met when the answer contains one of its accepted phrasings; a forbidden claim
   counts only when a phrasing appears without a negation just before it in the same sentence, so "don't
-  strengthen your hip flexors" never counts as recommending it;
+  run through the pain" never counts as recommending running through it;
 - citations against hand labels (gated): each answerable item lists the passages that support its expected
   claims (`expected_sources`: source + a verbatim phrase, as in the retrieval eval). Every citation shown on
   a claim (or disagreement-side) sentence is resolved to its indexed passage (source + quote) and counts as
@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.cite import Passage, SupportChecker
-from assistant.retrieval_eval import Label, Question, is_match, normalise, read_dataset, score_ranking
+from assistant.retrieval_eval import Label, Question, is_match, read_dataset, score_ranking
+from assistant.text import NEGATION, answer_sentences, normalise, quote_parts
 
-NEGATION_BEFORE = re.compile(r"\b(not|no|never|don'?t|doesn'?t|do not|does not|avoid|without|instead of|rather than)\b")
 CITED_KINDS = ("claim", "side")  # sentences whose citations must support them; "framing" cites nothing
 METRIC_KEYS = (
     "claim_recall", "critical_claim_recall", "forbidden_rate", "citation_label_precision", "citation_label_recall",
@@ -103,20 +103,20 @@ def _item(raw: dict) -> Item:
 
 
 def mentions(text: str, phrases: list[str]) -> bool:
-    lowered = _plain(text)
-    return any(_plain(phrase) in lowered for phrase in phrases)
+    lowered = normalise(text)
+    return any(normalise(phrase) in lowered for phrase in phrases)
 
 
 def asserts(text: str, phrases: list[str]) -> str | None:
     """The first phrase stated without a negation shortly before it in its sentence, else None."""
-    for sentence in re.split(r"(?<=[.!?])\s+", _plain(text)):
+    for sentence in (normalise(s) for s in answer_sentences(text)):
         for phrase in phrases:
-            start = sentence.find(_plain(phrase))
+            start = sentence.find(normalise(phrase))
             while start != -1:
                 before = sentence[max(0, start - 40) : start]
-                if not NEGATION_BEFORE.search(before):
+                if not NEGATION.search(before):
                     return phrase
-                start = sentence.find(_plain(phrase), start + 1)
+                start = sentence.find(normalise(phrase), start + 1)
     return None
 
 
@@ -247,7 +247,7 @@ class AnswerEvaluator:
             if sentence["kind"] not in CITED_KINDS:
                 continue
             result.claim_sentences += 1
-            claim = _quoted(sentence["text"])
+            claim = sentence["text"]  # a side's text is its bare quote: nothing to take apart
             cited = [by_id[n] for n in sentence["citations"] if n in by_id]
             passages = [Passage(n, c.source, c.title, c.section, c.quote, c.score) for n, c in enumerate(cited, 1)]
             if passages and self.checker.support(claim, _joined(passages)) > 0:
@@ -374,12 +374,6 @@ def item_json(result: ItemResult) -> dict:
     }  # fmt: skip
 
 
-def _quoted(text: str) -> str:
-    """The quoted part of "Title: “...”" sentences (the disagreement answer), else the text."""
-    match = re.search(r"“(.+)”", text)
-    return match.group(1) if match else text
-
-
 def _joined(passages: list[Passage]) -> Passage:
     sentences = [s for p in passages for s in p.sentences]
     return Passage(0, "", "", "", " ".join(sentences), 0.0, sentences)
@@ -387,12 +381,7 @@ def _joined(passages: list[Passage]) -> Passage:
 
 def _contains_all(haystack: str, quote: str) -> bool:
     """Every sentence of the quote (the evidence shown is a selection of the passage's sentences) is there."""
-    parts = [part.strip().rstrip(".;:") for line in quote.splitlines() for part in re.split(r"(?<=[.!?;:])\s+", line)]
-    return all(part in haystack for part in parts if part)
-
-
-def _plain(text: str) -> str:
-    return text.lower().replace("’", "'").replace("‘", "'")
+    return all(part in haystack for part in quote_parts(quote))
 
 
 def _ratio(numerator: float, denominator: int) -> float | None:

@@ -120,7 +120,9 @@ class SupportChecker:
 
     def __init__(self, embeddings, min_cosine: float | None = None) -> None:
         self.embeddings = embeddings
-        self.min_cosine = thresholds_for(embeddings.model_id).support_cosine if min_cosine is None else min_cosine
+        if min_cosine is None:  # the bar calibrated for this embedding model (`calibration`)
+            min_cosine = thresholds_for(getattr(embeddings, "model_id", "")).support_cosine
+        self.min_cosine = min_cosine
         self._vectors: dict[str, np.ndarray] = {}
 
     def check(self, sentences: list[str], passages: list[Passage]) -> list[CheckedSentence]:

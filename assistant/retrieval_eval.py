@@ -14,7 +14,6 @@ Leaves out: answer quality (claims, citations, abstention): that is the answer e
 
 import json
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import TypeVar
 
 from assistant.errors import InputError
 from assistant.retrieve import MODES, HybridRetriever
+from assistant.text import normalise
 
 T = TypeVar("T")
 
@@ -68,11 +68,6 @@ def load_questions(path: Path) -> list[Question]:
 def _question(item: dict) -> Question:
     labels = tuple(Label(r["source"], r["contains"]) for r in item["relevant"])
     return Question(item["id"], item.get("split", "dev"), item["question"], labels)
-
-
-def normalise(text: str) -> str:
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def is_match(label: Label, source: str, text: str) -> bool:

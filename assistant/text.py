@@ -6,6 +6,7 @@ page agree on what a sentence is, when two quotes are the same, and what "not" l
   not before a citation marker ("one leg. [2] Then" keeps "[2]" with the sentence it ends);
 - `answer_sentences`: the same for a model's text, where list markers and line breaks end sentences too;
 - `normalise`: straight quotes, one space, lower case: for comparing a quote with its source;
+- `quote_parts`: the sentences and list items of a quoted selection, to find each in its passage;
 - `tokens`: stop-worded, lightly stemmed content words: squats/squatting/squat meet;
 - `jaccard` and `recall`: word-set overlap, symmetric and one-sided;
 - `NEGATION` and `is_negated`: the one list of negation words.
@@ -21,6 +22,7 @@ import re
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"’)]?\s+(?=[“\"(A-Z0-9])")
 ABBREVIATIONS = ("dr.", "mr.", "mrs.", "ms.", "st.", "vs.", "e.g.", "i.e.", "etc.", "approx.", "no.")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_PART_END = re.compile(r"(?<=[.!?;:])\s+")
 _MARKER_AFTER_STOP = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)")
 
 STOPWORDS = frozenset(
@@ -76,6 +78,12 @@ def complete_sentences(text: str) -> tuple[list[str], str]:
             cut = start = match.end()
     # The rest is returned as it is, spaces included: the next piece of the stream continues it.
     return answer_sentences(text[:cut]), text[cut:]
+
+
+def quote_parts(text: str) -> list[str]:
+    """The pieces a quoted selection of a passage is made of, without their end marks: its sentences, and the
+    items of a list that `cite.evidence_units` joined into one unit with ':' and ';'."""
+    return [part.strip().rstrip(".;:") for line in text.splitlines() for part in _PART_END.split(line) if part.strip()]
 
 
 def normalise(text: str) -> str:
