@@ -113,6 +113,7 @@ def test_a_word_of_another_subject_does_not_decline_a_question_the_sources_speak
     assert not result.refused and result.citations, result.decline
 
 
+@pytest.mark.integration
 def test_an_answer_says_first_when_most_of_the_question_is_nowhere_in_the_sources(seed_stride):
     result = answerer(seed_stride, "").ask("How do I do Bulgarian split squats?")
     first = result.sentences[0]
@@ -123,6 +124,7 @@ def test_an_answer_says_first_when_most_of_the_question_is_nowhere_in_the_source
     assert all(s.kind != "framing" for s in plain.sentences)
 
 
+@pytest.mark.integration
 def test_a_generic_refusal_names_what_stride_does_not_do(seed_stride):
     result = answerer(seed_stride, chat=ExplodingChat(prompts=[])).ask("Write a Python function that adds two numbers")
     assert result.refused and "writing code is not something Stride does" in result.decline
