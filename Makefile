@@ -42,7 +42,7 @@ eval: $(INSTALLED)
 	$(BIN)/stride eval
 
 # The quality tier (Qwen2.5-Coder-1.5B through llama.cpp, seconds per answer: 15-40 minutes on 2 cores),
-# compared with its own baseline, eval/baselines/qwen2.5-coder-1.5b-instruct-q4_k_m.json.
+# compared with its own baseline, eval/baselines/qwen2.5-coder-1.5b.json.
 QUALITY_GGUF ?= qwen2.5-coder-1.5b
 eval-quality: $(INSTALLED)
 	STRIDE_BACKEND=llama-cpp STRIDE_GGUF=$(QUALITY_GGUF) $(BIN)/stride eval

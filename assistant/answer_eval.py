@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.cite import Passage, SupportChecker
+from assistant.model_files import TIERS as EMBEDDED_TIERS
+from assistant.model_files import Tier
 from assistant.retrieval_eval import Label, Question, is_match, read_dataset, score_ranking
 from assistant.text import NEGATION, answer_sentences, normalise, quote_parts
 
@@ -156,24 +158,24 @@ def judge_agreement(path: Path) -> dict:
     }
 
 
-# The model tiers Stride is evaluated on, by a fragment of the model's name or GGUF file, and the name of
-# each tier's baseline (eval/baselines/<name>.json). Any other model gets its own file, named after it.
-TIERS = {
-    "fast": ("smollm2", "smollm2-135m-instruct-q4_1"),
-    "quality": ("qwen2.5-coder-1.5b", "qwen2.5-coder-1.5b-instruct-q4_k_m"),
-}
+def _embedded_tier(model: str | None) -> Tier | None:
+    """The embedded tier a model name is (its preset, GGUF file name or a path to that file), else None."""
+    name = Path(model or "").name.lower()
+    return next((t for t in EMBEDDED_TIERS.values() if name in (t.preset, t.filename.lower())), None)
 
 
 def tier_of(model: str | None) -> str:
-    lowered = (model or "").lower()
-    return next((tier for tier, (fragment, _) in TIERS.items() if fragment in lowered), "other")
+    """ "fast" or "quality" for the embedded tiers, "other" for any other model."""
+    tier = _embedded_tier(model)
+    return tier.role if tier else "other"
 
 
 def model_key(model: str | None) -> str:
-    """A file name for the model's results and baseline: the tier's for a known tier, else the model's own."""
-    tier = tier_of(model)
-    if tier in TIERS:
-        return TIERS[tier][1]
+    """The name of the model's results folder and baseline (eval/baselines/<key>.json): a tier's preset
+    ("smollm2-135m", "qwen2.5-coder-1.5b"), else the model's own name made safe for a file name."""
+    tier = _embedded_tier(model)
+    if tier:
+        return tier.preset
     stem = Path(model or "unknown").name.lower().removesuffix(".gguf")
     return re.sub(r"[^a-z0-9._-]+", "-", stem).strip("-.") or "unknown"
 

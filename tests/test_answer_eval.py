@@ -4,7 +4,7 @@ The gate tests are pure functions on metric dicts (fast, not integration). The l
 evaluation set through the real embedded model (the fast tier) and fails on a hard gate (forbidden claim, an
 off-topic question answered, a citation that resolves to no passage, too many false refusals, a gated metric
 not measured) or on a move beyond the noise band from the committed fast-tier baseline
-(eval/baselines/smollm2-135m-instruct-q4_1.json).
+(eval/baselines/smollm2-135m.json).
 """
 
 import json
@@ -32,7 +32,7 @@ from assistant.retrieval_eval import Label
 from tests.conftest import ROOT
 
 EVAL = ROOT / "eval"
-FAST_BASELINE = EVAL / "baselines" / f"{model_key('SmolLM2-135M-Instruct.Q4_1.gguf')}.json"
+FAST_BASELINE = EVAL / "baselines" / "smollm2-135m.json"
 
 
 def test_required_claims_match_any_phrasing_case_and_quote_blind():
@@ -71,10 +71,12 @@ def test_judge_agreement_counts_per_tier_and_lists_the_disagreements(tmp_path):
 
 
 def test_tiers_and_model_keys():
-    assert tier_of("SmolLM2-135M-Instruct.Q4_1.gguf") == "fast"
+    assert tier_of("SmolLM2-135M-Instruct.Q4_1.gguf") == tier_of("smollm2-135m") == "fast"
     assert tier_of("/tmp/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf") == tier_of("qwen2.5-coder-1.5b") == "quality"
-    assert model_key("/tmp/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf") == model_key("qwen2.5-coder-1.5b")
+    assert model_key("/tmp/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf") == model_key("QWEN2.5-coder-1.5b")
+    assert model_key("SmolLM2-135M-Instruct.Q4_1.gguf") == "smollm2-135m" == FAST_BASELINE.stem
     assert tier_of("llama3.2:3b") == "other" and model_key("llama3.2:3b") == "llama3.2-3b"
+    assert tier_of("/models/SmolLM2-360M-Instruct.gguf") == "other"
 
 
 def test_the_dataset_is_complete():
