@@ -200,16 +200,18 @@ def seed_stride(tmp_path_factory, embeddings):
 
 
 @pytest.fixture(scope="session")
-def embedded_answerer(seed_stride):
-    """The real embedded model (SmolLM2-135M through llama.cpp) answering over the seed index."""
-    from assistant.answer import Answerer
+def embedded_chat():
+    """The real embedded model of the fast tier (SmolLM2-135M through llama.cpp), loaded once: (choice, model)."""
     from assistant.models import choose_backend, make_chat_model
 
     choice = choose_backend("llama-cpp", ollama_host="http://127.0.0.1:9", ollama_model="unused", gguf="smollm2-135m")
-    return Answerer(
-        seed_stride.retriever,
-        seed_stride.embeddings,
-        make_chat_model(choice),
-        backend=choice.backend,
-        model=choice.model,
-    )
+    return choice, make_chat_model(choice)
+
+
+@pytest.fixture(scope="session")
+def embedded_answerer(seed_stride, embedded_chat):
+    """The fast tier's model answering over the seed index."""
+    from assistant.answer import Answerer
+
+    choice, chat = embedded_chat
+    return Answerer(seed_stride.retriever, seed_stride.embeddings, chat, backend=choice.backend, model=choice.model)
