@@ -43,7 +43,7 @@ from assistant.cite import (
 )
 from assistant.retrieve import HybridRetriever, expand_query, validate_question
 from assistant.scope import Scope
-from assistant.text import answer_sentences, complete_sentences, jaccard, recall, tokens
+from assistant.text import answer_sentences, complete_sentences, jaccard, listing, recall, tokens
 
 PASSAGES = 3  # passages given to the model (more costs prompt time and confuses a small model)
 EVIDENCE = 5  # passages searched for disagreements and extractive sentences (no prompt cost)
@@ -507,8 +507,7 @@ def _unknown_words(question: str, scope: Scope, vocabulary_known: bool = False) 
 
 
 def _listed(words: list[str], most: int = 3) -> str:
-    shown = [f"“{word}”" for word in words[:most]]
-    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
+    return listing([f"“{word}”" for word in words[:most]], "or")
 
 
 def _prompt(question: str, passages: list[Passage]) -> str:

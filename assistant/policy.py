@@ -30,7 +30,8 @@ NEVER_PATTERNS = {what: re.compile(pattern, re.IGNORECASE) for what, pattern in 
 
 PAIN = re.compile(
     r"\bpain(ful)?\b|\bhurts?\b|\bhurting\b|\baches?\b|\baching\b|\binjur(y|ies|ed)\b"
-    r"|\bswell(ing|en)?\b|\bswollen\b|\btender(ness)?\b|\bsnap(ped|ping)?\b|\bbruis|\bthrobb|\bstabbing\b|\bnumb(ness)?\b|\btingl|\bsharp\b|\bclick(ing|s)?\b|\bpop(ped|ping)?\b|\bstrain(ed)?\b"
+    r"|\bswell(ing|en)?\b|\bswollen\b|\btender(ness)?\b|\bsnap(ped|ping)?\b|\bbruis|\bthrobb|\bstabbing\b"
+    r"|\bnumb(ness)?\b|\btingl|\bsharp\b|\bclick(ing|s)?\b|\bpop(ped|ping)?\b|\bstrain(ed)?\b"
     r"|\bsprain|\btear\b|\btorn\b|\btendin|\bbursitis\b|\bsciatica\b|\bit band\b|\bdiagnos|\bsymptom"
     r"|\bsore(ness)?\b|\bshin splints?\b|\bfracture|\bfasciitis\b|\btendon|\bniggl|\btwinge|\bpulled (a|my)\b",
     re.IGNORECASE,

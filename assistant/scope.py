@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from assistant.text import tokens
+from assistant.text import listing, tokens
 
 TOPICS = 6  # topics named in a decline
 TITLES = 3  # documents named in a decline; the rest are counted
@@ -54,7 +54,7 @@ def _topics(chunks) -> list[str]:
     documents: dict[str, Counter] = {}
     forms: dict[str, Counter] = {}
     for chunk in chunks:
-        for word in f"{chunk.section}".split():
+        for word in chunk.section.split():
             word = word.strip(".,:;!?()“”\"'’").lower()
             stem = next(iter(tokens(word)), "")
             if len(stem) < 3 or stem.isdigit():
@@ -144,14 +144,8 @@ class Scope:
         """What the sources cover, in one phrase: the author's words, else the topics, then the titles."""
         if not self.titles:
             return "no documents yet (run `stride ingest`)"
-        subject = self.about or (f"mostly {_join(self.topics)}" if self.topics else "")
+        subject = self.about or (f"mostly {listing(self.topics)}" if self.topics else "")
         shown = [f"“{title}”" for title in self.titles[:TITLES]]
         more = len(self.titles) - len(shown)
-        named = _join(shown + ([f"{more} more document{'s' if more > 1 else ''}"] if more else []))
+        named = listing(shown + ([f"{more} more document{'s' if more > 1 else ''}"] if more else []))
         return f"{subject}, in {named}" if subject else named
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 2:
-        return " and ".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"

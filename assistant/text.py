@@ -9,7 +9,8 @@ page agree on what a sentence is, when two quotes are the same, and what "not" l
 - `quote_parts`: the sentences and list items of a quoted selection, to find each in its passage;
 - `tokens`: stop-worded, lightly stemmed content words: squats/squatting/squat meet;
 - `jaccard` and `recall`: word-set overlap, symmetric and one-sided;
-- `NEGATION` and `is_negated`: the one list of negation words.
+- `NEGATION` and `is_negated`: the one list of negation words;
+- `listing`: items as a phrase ("a, b and c"), for sentences Stride writes itself.
 
 Leaves out: any language but English, and real stemming or lemmatising (the light stripper below is
 enough for the corpus's words). A sentence-splitting library (pysbd) was not tried.
@@ -119,6 +120,13 @@ def jaccard(a: set[str], b: set[str]) -> float:
 def recall(of: set[str], within: set[str]) -> float:
     """Share of `of`'s words found in `within` (0 when `of` is empty)."""
     return len(of & within) / len(of) if of else 0.0
+
+
+def listing(items: list[str], conjunction: str = "and") -> str:
+    """Items as a phrase: "a", "a and b", "a, b and c"."""
+    if len(items) <= 2:
+        return f" {conjunction} ".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
 def is_negated(text: str) -> bool:

@@ -5,6 +5,7 @@ from assistant.text import (
     complete_sentences,
     is_negated,
     jaccard,
+    listing,
     normalise,
     recall,
     split_sentences,
@@ -53,3 +54,8 @@ def test_one_negation_list():
         assert is_negated(text), text
     for text in ("Strengthen the glutes", "Nothing beats a squat", "knot"):
         assert not is_negated(text), text
+
+
+def test_listing_joins_items_as_a_phrase():
+    assert listing([]) == "" and listing(["a"]) == "a" and listing(["a", "b"], "or") == "a or b"
+    assert listing(["a", "b", "c"]) == "a, b and c"
