@@ -7,6 +7,7 @@ the commands, so `stride --help` answers at once.
 Leaves out: all behaviour; each command only calls the stage that does the work and prints the result.
 """
 
+import contextlib
 import json
 import sys
 import textwrap
@@ -52,9 +53,12 @@ def cli(ctx):
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Build a fresh index from these documents and replace the old one.")
+@click.option(
+    "--no-model-work", is_flag=True, help="Build exercise cards by rules only; a later plain ingest fills them in."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
-def ingest(stride, paths, rebuild, as_json):
+def ingest(stride, paths, rebuild, no_model_work, as_json):
     """Index the corpus folder (default) or the given files and folders.
 
     Only new or changed documents are embedded; documents deleted from an indexed folder are removed.
@@ -63,12 +67,45 @@ def ingest(stride, paths, rebuild, as_json):
     from assistant.index_corpus import index_corpus
 
     report = index_corpus(stride, list(paths), rebuild=rebuild)
+    with _progress("Exercise cards", quiet=as_json) as progress:
+        cards = stride.update_cards(model_work=not no_model_work, progress=progress)
     if as_json:
-        click.echo(json.dumps(report.as_dict(), indent=2))
+        click.echo(json.dumps({**report.as_dict(), "cards": cards.as_dict()}, indent=2))
     else:
         _print_ingest(report)
+        _print_cards(cards)
     if report.failed:
         sys.exit(EXIT_ERROR)
+
+
+@contextlib.contextmanager
+def _progress(label: str, *, quiet: bool):
+    """A `progress(done, total)` callback drawing a bar on a terminal; silent with --json or when piped."""
+    if quiet or not sys.stdout.isatty():
+        yield None
+        return
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr).__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+def _print_cards(cards) -> None:
+    how = f"model {cards.writer} filled {cards.model_filled} passage(s)" if cards.writer else "rules only"
+    click.echo(f"Exercise cards: {cards.cards} ({how}; {cards.built} passage(s) built, {cards.reused} cached).")
+    if cards.writer and cards.proposed:
+        click.echo(f"  the model proposed {cards.proposed} value(s); {len(cards.dropped)} failed their check")
+    if cards.missing:
+        click.echo(f"  {cards.missing}")
 
 
 def _print_ingest(report) -> None:
@@ -230,6 +267,45 @@ def _answer_eval(stride, dataset: Path, split: str, out: Path | None, update_bas
         click.echo(f"REGRESSION: {regression}", err=True)
     if found:
         sys.exit(EXIT_ERROR)
+
+
+@cli.command()
+@click.option("--muscle", default=None, help="Only cards for this muscle (the corpus's name or a phrase for it).")
+@click.option("--equipment", default=None, help="Only cards that use this equipment.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of cards.")
+@click.pass_obj
+def exercises(stride, muscle, equipment, as_json):
+    """List the exercise cards built at ingest: muscles, equipment, steps, harder, easier, cautions, sources."""
+    from assistant.cards import Library
+
+    library = Library.load(stride.cards_path)
+    found = library.matching(muscle=muscle, equipment=equipment)
+    if as_json:
+        click.echo(json.dumps([card.as_json() for card in found], indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo("No exercise cards match." if library.cards else "No exercise cards: the documents name none.")
+    for card in found:
+        _print_card(card)
+    if library.missing:
+        click.echo(f"Note: {library.missing}")
+
+
+def _print_card(card) -> None:
+    card_json = card.as_json()
+    aliases = f" (also: {', '.join(card_json['aliases'])})" if card_json["aliases"] else ""
+    click.echo(f"{card.name}{aliases}")
+    for name in ("muscles", "equipment"):
+        if card_json[name]:
+            click.echo(f"   {name}: {', '.join(card_json[name])}")
+    for name in ("steps", "cues", "harder", "easier", "cautions"):
+        for number, text in enumerate(card_json[name], 1):
+            label = f"{name}:" if number == 1 else ""
+            click.echo(textwrap.fill(text, 100, initial_indent=f"   {label:<10}", subsequent_indent=" " * 13))
+    if card.progression:
+        click.echo(f"   where it fits: step {card.progression.number} of the corpus's order")
+    sources = sorted({f"{s['source']}:{s['start']}-{s['end']}" for s in card_json["sources"] if s["field"] == "name"})
+    click.echo(f"   from {', '.join(sources) or card_json['sources'][0]['source']}")
 
 
 def _backend_options(command):

@@ -7,7 +7,10 @@ author edits (corpus/README.md documents it):
 - `vocabulary`: groups of phrases that name the same thing (runners' words and the documents' words), so a
   question naming one is searched with all of them;
 - `[residue]`: scrape residue of the particular sites the documents came from, as whole-line patterns and as
-  phrases that mark a sentence selling rather than informing.
+  phrases that mark a sentence selling rather than informing;
+- `[exercises]`: the words exercise cards (`cards`) look for: `muscles` and `equipment`, each a list of
+  groups, a group being a name followed by the phrases the documents use for it (a plain string is a group
+  of one), so "glute max" in a passage is listed as the muscle the author names "gluteus maximus".
 Every key is optional, and so is the file. It is read when the corpus is indexed (`stride ingest`), and
 what answering needs of it is stored with the index, so a question is answered with the knowledge of the
 corpus that was indexed, wherever the command runs.
@@ -33,6 +36,8 @@ class Knowledge:
     vocabulary: tuple[tuple[str, ...], ...] = ()
     residue_lines: tuple[re.Pattern[str], ...] = ()
     residue_sentences: tuple[re.Pattern[str], ...] = ()
+    muscles: tuple[tuple[str, ...], ...] = ()
+    equipment: tuple[tuple[str, ...], ...] = ()
     path: Path | None = field(default=None, compare=False)
 
     def for_index(self) -> dict:
@@ -58,12 +63,17 @@ def parse_knowledge(data: dict, path: Path | None = None) -> Knowledge:
     residue = data.get("residue", {})
     if not isinstance(residue, dict):
         raise InputError(f"{where}: [residue] must be a table with 'lines' and 'sentences' lists")
+    exercises = data.get("exercises", {})
+    if not isinstance(exercises, dict):
+        raise InputError(f"{where}: [exercises] must be a table with 'muscles' and 'equipment' lists")
     return Knowledge(
         about=_string(data.get("about", ""), where, "about"),
         examples=tuple(_strings(data.get("examples", []), where, "examples")),
         vocabulary=tuple(_vocabulary(data.get("vocabulary", []), where)),
         residue_lines=tuple(_patterns(residue.get("lines", []), where, "residue.lines")),
         residue_sentences=tuple(_patterns(residue.get("sentences", []), where, "residue.sentences")),
+        muscles=tuple(_named_groups(exercises.get("muscles", []), where, "exercises.muscles")),
+        equipment=tuple(_named_groups(exercises.get("equipment", []), where, "exercises.equipment")),
         path=path,
     )
 
@@ -89,6 +99,17 @@ def _vocabulary(value, where: str) -> list[tuple[str, ...]]:
         if len(phrases) < 2:
             raise InputError(f"{where}: vocabulary group {number} needs at least two phrases that mean the same")
         groups.append(tuple(phrase.lower() for phrase in phrases))
+    return groups
+
+
+def _named_groups(value, where: str, key: str) -> list[tuple[str, ...]]:
+    """[name, phrase, ...] groups (a plain string is a group of one), lower-cased."""
+    if not isinstance(value, list):
+        raise InputError(f"{where}: '{key}' must be a list of names or of [name, phrase, ...] lists")
+    groups = []
+    for number, group in enumerate(value, 1):
+        group = [group] if isinstance(group, str) else group
+        groups.append(tuple(p.lower() for p in _strings(group, where, f"{key} entry {number}")))
     return groups
 
 

@@ -110,6 +110,73 @@ class Stride:
             timeout=settings.ollama_timeout,
         )
 
+    @property
+    def cards_path(self):
+        """The exercise cards of the indexed corpus (`cards`), kept beside the index."""
+        return self.settings.data_dir / "cards.json"
+
+    def card_writer(self):
+        """(writer, missing): the model that fills exercise cards, or None and one line saying what is missing.
+
+        Ollama or the quality tier, or a GGUF the user named; never the fast tier, whose cards would be poor.
+        """
+        from assistant.cards import CardWriter
+        from assistant.errors import ModelUnavailable
+        from assistant.model_files import FAST, QUALITY
+        from assistant.models import make_chat_model
+
+        try:
+            choice = self.backend_choice
+        except ModelUnavailable as error:
+            return None, f"exercise cards are rule-based only: no writer model ({error})"
+        if choice.backend == "llama-cpp" and choice.tier == FAST.preset:
+            return None, (
+                "exercise cards are rule-based only: no writer model (the fast tier would invent), so sentences the "
+                f"rules could not sort, and aliases, are missing; `{QUALITY.install}` or start Ollama, then "
+                "`stride ingest`"
+            )
+        settings = self.settings
+        model = make_chat_model(
+            choice,
+            temperature=0.0,
+            seed=settings.seed,
+            max_tokens=160,
+            ollama_host=settings.ollama_host,
+            timeout=settings.ollama_timeout,
+        )
+        return CardWriter(model, choice.model), ""
+
+    def update_cards(self, *, model_work: bool = True, progress=None):
+        """Bring the exercise cards in step with the index (see `cards.update_library`)."""
+        from assistant.cards import Vocabulary, update_library
+        from assistant.knowledge import load_knowledge
+
+        knowledge = load_knowledge(self.settings.corpus_dir)
+        writer, missing = self.card_writer() if model_work else (None, "")
+        if not model_work:
+            missing = "exercise cards are rule-based only (--no-model-work): a plain `stride ingest` fills them in"
+        return update_library(
+            self.cards_path,
+            self.index.chunks(),
+            self._read_document,
+            Vocabulary(knowledge.muscles, knowledge.equipment),
+            writer=writer,
+            missing=missing,
+            progress=progress,
+        )
+
+    def _read_document(self, source: str) -> str | None:
+        """A document's text as indexed (spans point into it), or None when it can no longer be read."""
+        from pathlib import Path
+
+        from assistant.loaders import Unreadable, load
+
+        path = Path(source) if Path(source).is_absolute() else self.settings.corpus_dir / source
+        try:
+            return load(path).text
+        except (Unreadable, OSError):
+            return None
+
     @cached_property
     def answerer(self):
         from assistant.answer import Answerer

@@ -34,6 +34,7 @@ STAGES = [
     "models",
     "policy",
     "cite",
+    "cards",
     "answer",
     "answer_eval",
     "eval_report",

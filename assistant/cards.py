@@ -1,0 +1,799 @@
+"""Exercise cards: what each exercise the documents describe is, how to do it, and where the corpus says to start.
+
+Built at ingest, one passage at a time, and cached by the passage's content-hash id in
+`STRIDE_DATA_DIR/cards.json` (written atomically), so an unchanged corpus costs nothing, a changed passage's
+cards are rebuilt and a removed document's cards go. Every value on a card carries its span: the source, the
+character start/end in the document's text (the coordinates `stride search` gives passages) and the verbatim
+quote at those offsets. A value is the quote itself (steps, cues, harder, easier, cautions), or a name the
+corpus author listed in `stride.toml`'s `[exercises]` (muscles, equipment) found in the quoted sentence, or
+a sentence the writer model wrote that the support checker (`cite`) accepts against the card's sentences.
+
+Rules do what rules do well:
+- a section heading names an exercise when its passage instructs ("Stand with...", "this one") and the
+  heading is not a muscle, a piece of equipment or a collection ("... exercises");
+- a sentence names an exercise in wording any author uses: "performing a X engages", "do a X which",
+  "a X can be made harder", "X are often recommended", "another way to ... is a X", "exercises like the X
+  and the Y"; the card takes that sentence and the ones after it up to the next such name;
+- a passage that lost its heading (a scrape gap) yet instructs ("this exercise") is the card of the name
+  the corpus gives elsewhere that it mentions, other than after "similar to";
+- sentences are sorted into fields by generic cues: cautions ("avoid", "make sure"), easier ("reduce"),
+  harder ("challenge", "amplify"), steps (imperatives, in order), cues ("you should feel", "keep");
+- "where do I start": a list introduced as an order ("in this order:") is the progression; each step
+  lists the cards its text names, and those cards carry the step.
+The writer model (Ollama when configured, else the quality tier; never the fast tier: it invents) is asked
+for plain JSON per card and fills fields the rules left empty; each value is kept only if the checker
+accepts it against the card's own sentences (or, for muscles and equipment, if it is among the author's
+names found in them). Without that model the cards are rule-based and `missing` says so.
+
+The API the answer stage uses: `Library.load(path)`, `library.cards`, `library.matching(muscle=None,
+equipment=None)`, `library.named(text)` and `library.progression()` (ordered `Step`s, each with its cited
+sentence and the names of its exercises).
+
+Leaves out: the function a card trains (lifting, holding, lowering: the seeds say it of muscles, never of one
+exercise), sets and reps (the seeds give none), and names the documents never write (no invented aliases).
+"""
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from assistant.errors import InputError, StrideError
+from assistant.text import normalise, split_sentences, tokens
+
+CARDS_FILE = "cards.json"
+# Bump when the rules change what a passage's cards hold: every passage is then rebuilt.
+RULES_VERSION = "1"
+FIELDS = ("steps", "cues", "harder", "easier", "cautions")
+# `about`: what else the card's sentences say of it (a stance, what it works), in the order written.
+LIST_FIELDS = ("muscles", "equipment", *FIELDS, "about")
+
+# --- generic wording (no corpus's words): how authors name, instruct, make harder or easier ---
+NAME_WORDS = r"[A-Za-z][\w’'-]*(?:\s[A-Za-z][\w’'-]*){0,3}?"
+NAMING = [
+    re.compile(
+        rf"\b(?:performing|perform|doing|do|try|tried)\s+(?:an?\s+|the\s+)?(?P<n>{NAME_WORDS}(?:\s+and\s+"
+        rf"{NAME_WORDS})?),?\s+(?:which|that|engages|strengthens|works|targets)\b",
+        re.I,
+    ),
+    re.compile(
+        rf"^(?:an?\s+|the\s+)?(?P<n>{NAME_WORDS})\s+(?:can|could)\s+be\s+made\s+(?:more|less|harder|easier)", re.I
+    ),
+    re.compile(
+        rf"^(?P<n>{NAME_WORDS})\s+(?:is|are)\s+(?:often\s+|also\s+|commonly\s+|usually\s+)*"
+        r"(?:recommended|another\s+(?:method|way|option)|a\s+(?:good|great)\s+(?:exercise|option))",
+        re.I,
+    ),
+    re.compile(rf"\b(?:way|method)\s+to\s+\w+\s+(?:\w+\s+)?\w+\s+is\s+(?:an?|the)\s+(?P<n>{NAME_WORDS})[.!]?$", re.I),
+    re.compile(
+        r"\b(?:exercises?|movements?)\s+(?:such\s+as|like|including)\s+(?P<n>(?:the\s+)?[a-z][\w’'-]*"
+        r"(?:\s*(?:,|and|or)\s+(?:the\s+)?[a-z][\w’'-]*)*)",
+        re.I,
+    ),
+]
+LIST_SPLIT = re.compile(r"\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?", re.I)
+COLLECTION = re.compile(r"\b(exercises|workouts|muscles|anatomy|functions|notes|summary|takeaways|highlights)\b", re.I)
+THIS_ONE = re.compile(r"\bthis (?:one|exercise|movement|drill)\b", re.I)
+# A passage opening on "it" with nothing for it to refer to: its heading was lost ("Similar to X, it works...").
+LOST_REFERENCE = re.compile(r"^(?:[^,.]*,\s*)?(?:it|this)\s+(?!is\b|was\b)[a-z]+", re.I)
+NOT_A_NAME = re.compile(r"[!?]|\b(them|it|you|your|what|why|how|when|who)\b", re.I)
+SIMILAR = re.compile(r"\b(?:similar to|like|unlike|than)\s+(?:the\s+|a\s+)?$", re.I)
+ORDER_LEAD = re.compile(r"\b(?:in (?:this|the following|that) order|step by step|progression)\b.*:\s*$", re.I)
+CUES = {
+    "cautions": re.compile(
+        r"\b(avoid|make sure(?! you (?:can )?feel)|be careful|careful not|never|don'?t let|if you can'?t"
+        r"|too much)\b",
+        re.I,
+    ),
+    "easier": re.compile(r"\b(easier|reduce|regress\w*|less challenging|lighter|lower the intensity)\b", re.I),
+    "harder": re.compile(
+        r"\b(harder|more challenging|to challenge|challenge (?:the|them|it)|increase the challenge"
+        r"|amplify|add (?:weight|resistance)|heavier|progress to)\b",
+        re.I,
+    ),
+    "cues": re.compile(
+        r"\b(you (?:should|will|may) (?:also )?feel|make sure you (?:can )?feel|keep (?:more|it|your|the)"
+        r"|tight\w*|squeeze)\b",
+        re.I,
+    ),
+}
+# Words that start a sentence but are not verbs an instruction starts with.
+NOT_VERBS = frozenset(
+    "a an the this that these those it its they them their there here he she we i you your our my his her "
+    "if when while as because but and or so then also similar another many most some each every one other "
+    "note yes no not in on at to for of by with from into after before once although though what which who "
+    "how why is are was were be been can could should would will may might must do does did has have had "
+    "all both just only even still very more less instead like unlike due".split()
+)
+# What follows an instruction's verb: an object, a place or a particle ("Loop the...", "Stand with...").
+AFTER_VERB = frozenset(
+    "the a an your yourself it them this that one both each with on onto to towards toward into from through "
+    "around over under up down off back forward out in at tall straight upright still low slowly".split()
+)
+# A lead clause before the instruction: "Before you begin, brace...", "Keeping the back flat, lower...".
+LEAD_CLAUSE = re.compile(r"^(?:before|after|once|when|while|as|to|if|keeping|holding|staying)\b[^,]*,\s+", re.I)
+# Equipment a sentence says is not needed ("you don't need a rack") is not the exercise's equipment.
+NOT_NEEDED = re.compile(r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|no)\s+(?:\w+\s+)?(?:need|require)\b|\bwithout\b")
+LEADING = re.compile(r"^(?:(?:and\s+)?then\s+|and\s+|now\s+|next\s+|finally\s+|\w+ly\s+)+", re.I)
+
+
+@dataclass(frozen=True)
+class Span:
+    source: str
+    start: int
+    end: int
+    quote: str  # exactly source_text[start:end]
+
+
+@dataclass(frozen=True)
+class Value:
+    text: str
+    span: Span
+    how: str = "quote"  # "quote" (the text is the quote), "rule" (an author's name found in it), "model"
+
+
+@dataclass
+class Fragment:
+    """What one passage says of one exercise; `name` is None for a passage that lost its heading."""
+
+    name: Value | None
+    fields: dict[str, list[Value]]
+    passage: str  # chunk id
+    mentions: str = ""  # the passage text, for naming an unnamed fragment by the corpus's other names
+    heading: bool = False
+
+
+@dataclass
+class Step:
+    number: int
+    text: str
+    span: Span
+    exercises: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Card:
+    name: str
+    aliases: list[Value] = field(default_factory=list)
+    fields: dict[str, list[Value]] = field(default_factory=lambda: {f: [] for f in LIST_FIELDS})
+    naming: list[Value] = field(default_factory=list)
+    passages: list[dict] = field(default_factory=list)
+    progression: Step | None = None
+
+    def values(self, name: str) -> list[str]:
+        return [value.text for value in self.fields.get(name, [])]
+
+    def as_json(self) -> dict:
+        sources = [_source_json("name", v) for v in self.naming] + [_source_json("aliases", v) for v in self.aliases]
+        sources += [_source_json(name, v) for name in LIST_FIELDS for v in self.fields.get(name, [])]
+        if self.progression:
+            sources.append(_source_json("progression", Value(self.progression.text, self.progression.span)))
+        card = {"name": self.name, "aliases": [a.text for a in self.aliases]}
+        card.update({name: self.values(name) for name in LIST_FIELDS})
+        card["progression"] = self.progression.text if self.progression else None
+        card["passages"] = self.passages
+        card["sources"] = sources
+        return card
+
+
+def _source_json(field_name: str, value: Value) -> dict:
+    return {"field": field_name, "value": value.text, "how": value.how, **asdict(value.span)}
+
+
+# -------------------------------------------------------------------------------------------------
+# rules over one passage
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The author's `[exercises]` names (see `knowledge`): (name, phrases) groups for muscles and equipment."""
+
+    muscles: tuple[tuple[str, ...], ...] = ()
+    equipment: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(json.dumps([self.muscles, self.equipment]).encode()).hexdigest()[:16]
+
+    def found(self, kind: str, text: str) -> list[str]:
+        """The names of `kind` whose phrases `text` uses, as whole words (a plural 's' allowed)."""
+        lowered = normalise(text)
+        return [group[0] for group in getattr(self, kind) if any(_has_phrase(lowered, p) for p in group)]
+
+    def is_named(self, text: str) -> bool:
+        lowered = normalise(text)
+        return any(_has_phrase(lowered, p, whole=True) for g in (*self.muscles, *self.equipment) for p in g)
+
+
+def _has_phrase(text: str, phrase: str, whole: bool = False) -> bool:
+    pattern = rf"\b{re.escape(normalise(phrase))}s?\b"
+    return bool(re.fullmatch(pattern, text) if whole else re.search(pattern, text))
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    span: Span
+    line: int  # which line (paragraph or list item) of the passage
+
+
+def passage_sentences(chunk, source_text: str) -> list[Sentence]:
+    """The passage's sentences, each located verbatim in the document; one that can't be found is left out."""
+    found, cursor = [], chunk.start
+    for line_number, line in enumerate(chunk.text.splitlines()):
+        for sentence in split_sentences(line.removeprefix("- ")):
+            span = locate(sentence, source_text, cursor, chunk.end, chunk.source)
+            if span:
+                found.append(Sentence(" ".join(sentence.split()), span, line_number))
+                cursor = span.end
+    return found
+
+
+def locate(text: str, source_text: str, start: int, end: int, source: str, flags: int = 0) -> Span | None:
+    """Where `text` is in source_text[start:end], whatever the whitespace between its words."""
+    words = text.split()
+    if not words:
+        return None
+    match = re.compile(r"\s+".join(re.escape(w) for w in words), flags).search(source_text, start, end)
+    return Span(source, match.start(), match.end(), match.group()) if match else None
+
+
+def is_instruction(sentence: str) -> bool:
+    """An imperative: "Stand with...", "Then tap...", or after a lead clause ("Holding the bar, stand up")."""
+    sentence = sentence.strip()
+    for clause in (sentence, LEAD_CLAUSE.sub("", sentence)):
+        words = re.findall(r"[A-Za-z’']+", LEADING.sub("", clause))
+        if len(words) >= 2 and clause[:1].isalpha():
+            first, second = words[0].lower(), words[1].lower()
+            verb_like = first not in NOT_VERBS and not re.search(r"(ing|ed|ly|[^s]s|[’'].*)$", first)
+            if verb_like and second in AFTER_VERB:
+                return True
+    return False
+
+
+def classify(sentence: str) -> str:
+    """Which field a sentence of an exercise belongs to, or "" when none."""
+    for name in ("cautions", "easier", "harder"):
+        if CUES[name].search(sentence):
+            return name
+    if is_instruction(sentence):
+        return "steps"
+    return "cues" if CUES["cues"].search(sentence) else ""
+
+
+def names_in(sentence: str, vocabulary: Vocabulary) -> list[str]:
+    """Exercise names a sentence gives in generic naming wording (see the module docstring)."""
+    names = []
+    for pattern in NAMING:
+        for match in pattern.finditer(sentence):
+            for name in LIST_SPLIT.split(match.group("n")):
+                name = re.sub(r"^(?:the|an?)\s+", "", name.strip(" .,"), flags=re.I)
+                if name and len(name.split()) <= 4 and not _is_muscle(name, vocabulary) and not COLLECTION.search(name):
+                    names.append(name)
+    return list(dict.fromkeys(names))
+
+
+def _is_muscle(name: str, vocabulary: Vocabulary) -> bool:
+    return bool(vocabulary.found("muscles", name)) and len(name.split()) <= 3 and vocabulary.is_named(name)
+
+
+def is_exercise_heading(section: str, sentences: list[Sentence], vocabulary: Vocabulary) -> bool:
+    if not section or len(section.split()) > 6 or COLLECTION.search(section) or NOT_A_NAME.search(section):
+        return False
+    if vocabulary.is_named(section):
+        return False
+    texts = [s.text for s in sentences]
+    return any(THIS_ONE.search(t) for t in texts) or sum(is_instruction(t) for t in texts) >= 2
+
+
+def passage_fragments(chunk, sentences: list[Sentence], vocabulary: Vocabulary) -> list[Fragment]:
+    """The exercise fragments one passage gives, by the rules above."""
+    named = [(index, sentence, names_in(sentence.text, vocabulary)) for index, sentence in enumerate(sentences)]
+    named = [(index, sentence, names) for index, sentence, names in named if names]
+    # A heading names the exercise only when the passage names none itself (else the heading is its topic),
+    # and a passage that sets out an order of steps is a plan, not one exercise.
+    if (
+        not named
+        and not passage_progression(chunk, sentences)
+        and is_exercise_heading(chunk.section, sentences, vocabulary)
+    ):
+        heading = Value(chunk.section, Span(chunk.source, -1, -1, chunk.section), "heading")  # located later
+        return [_fragment(heading, sentences, chunk, vocabulary, heading=True)]
+    fragments: list[Fragment] = []
+    for index, sentence, names in named:
+        following = _until_next_name(sentences[index + 1 :], sentence.line, vocabulary)
+        for name in names:
+            found = locate(name, sentence.span.quote, 0, len(sentence.span.quote), chunk.source)
+            span = Span(chunk.source, sentence.span.start + found.start, sentence.span.start + found.end, found.quote)
+            if len(names) == 1:
+                fragments.append(_fragment(Value(name, span), [sentence, *following], chunk, vocabulary))
+            else:  # a sentence listing several exercises says nothing of how to do any one of them
+                about = {"about": [Value(sentence.text, sentence.span)]}
+                fragments.append(Fragment(Value(name, span), {**{f: [] for f in LIST_FIELDS}, **about}, chunk.id))
+    lost_heading = not chunk.section or COLLECTION.search(chunk.section)
+    opening = sentences[0].text if sentences else ""
+    if (
+        not fragments
+        and lost_heading
+        and (LOST_REFERENCE.search(opening) or any(THIS_ONE.search(s.text) for s in sentences))
+    ):
+        fragments.append(_fragment(None, sentences, chunk, vocabulary))
+    return fragments
+
+
+def _until_next_name(sentences: list[Sentence], line: int, vocabulary: Vocabulary) -> list[Sentence]:
+    taken = []
+    for sentence in sentences:
+        if sentence.line != line or names_in(sentence.text, vocabulary):
+            break
+        taken.append(sentence)
+    return taken
+
+
+def _fragment(name, sentences: list[Sentence], chunk, vocabulary: Vocabulary, heading: bool = False) -> Fragment:
+    fields: dict[str, list[Value]] = {f: [] for f in LIST_FIELDS}
+    for sentence in sentences:
+        fields[classify(sentence.text) or "about"].append(Value(sentence.text, sentence.span))
+        for what in ("muscles", "equipment"):
+            if what == "equipment" and NOT_NEEDED.search(normalise(sentence.text)):
+                continue  # "you don't need a rack for this one" names what it does not need
+            for found in vocabulary.found(what, sentence.text):
+                if found not in [v.text for v in fields[what]]:
+                    fields[what].append(Value(found, sentence.span, "rule"))
+    mentions = " ".join(s.text for s in sentences)
+    return Fragment(name, fields, chunk.id, mentions if name is None else "", heading)
+
+
+def passage_progression(chunk, sentences: list[Sentence]) -> list[Step]:
+    """The ordered steps of a list the passage introduces as an order ("...in this order:"), if any: each step
+    is its item's first sentence."""
+    lead_line = next((s.line for s in sentences if ORDER_LEAD.search(s.text)), None)
+    if lead_line is None:
+        return []
+    lines = chunk.text.splitlines()
+    steps: list[Step] = []
+    seen_lines: set[int] = set()
+    for sentence in sentences:
+        if sentence.line <= lead_line or sentence.line in seen_lines:
+            continue
+        if not lines[sentence.line].startswith("- "):
+            break  # the list is over
+        seen_lines.add(sentence.line)
+        steps.append(Step(len(steps) + 1, sentence.text, sentence.span))
+    return steps
+
+
+# -------------------------------------------------------------------------------------------------
+# the library: fragments merged into cards
+
+
+class Library:
+    """The cards of the indexed corpus, read from cards.json (see the module docstring)."""
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+        self.muscle_groups = [tuple(g) for g in data.get("muscles", [])]
+        self.equipment_groups = [tuple(g) for g in data.get("equipment", [])]
+        fragments, steps = [], []
+        for entry in data.get("passages", {}).values():
+            fragments.extend(_fragment_from_json(f) for f in entry["fragments"])
+            steps.extend(_step_from_json(s) for s in entry["progression"])
+        self.cards = merge(fragments)
+        passages = data.get("passages", {})
+        for card in self.cards:  # where each card's passage is, for the chat page to show it
+            for passage in card.passages:
+                entry = passages.get(passage["id"], {})
+                passage.update({key: entry.get(key) for key in ("source", "title", "section", "start", "end")})
+        self._steps = _link_progression(steps, self.cards)
+
+    @classmethod
+    def load(cls, path: Path) -> "Library":
+        """The library in `path` (cards.json); InputError when there is none yet or it is unreadable."""
+        try:
+            return cls(json.loads(Path(path).read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise InputError("no exercise cards yet: run `stride ingest`") from None
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise InputError(f"cannot read {path} ({error}); run `stride ingest` to rebuild it") from None
+
+    @property
+    def missing(self) -> str:
+        """One line on what the cards lack because no writer model filled them ("" when nothing)."""
+        return self.data.get("missing", "")
+
+    @property
+    def writer(self) -> str:
+        return self.data.get("writer") or ""
+
+    def names(self, kind: str) -> list[str]:
+        """The muscles or equipment ("muscles", "equipment") that some card lists."""
+        return sorted({name for card in self.cards for name in card.values(kind)})
+
+    def matching(self, muscle: str | None = None, equipment: str | None = None) -> list[Card]:
+        """Cards for a muscle and/or a piece of equipment, by the author's names or any phrase of theirs.
+        InputError for a name no card and no author's phrase knows (a typo should not look like "none")."""
+        for kind, asked, groups in (
+            ("muscles", muscle, self.muscle_groups),
+            ("equipment", equipment, self.equipment_groups),
+        ):
+            known = {normalise(p) for g in groups for p in g} | {normalise(n) for n in self.names(kind)}
+            if asked is not None and normalise(asked) not in known:
+                listed = ", ".join(self.names(kind)) or "none"
+                raise InputError(f"no {kind} named {asked.strip()!r} on any card; the cards name: {listed}")
+        return [
+            card
+            for card in self.cards
+            if _wanted(muscle, card.values("muscles"), self.muscle_groups)
+            and _wanted(equipment, card.values("equipment"), self.equipment_groups)
+        ]
+
+    def named(self, text: str) -> list[Card]:
+        """Cards whose name or alias the text mentions (stems, so "squatting" finds "squat")."""
+        words = set(tokens(text))
+        return [c for c in self.cards if any(set(tokens(n)) <= words for n in [c.name, *(a.text for a in c.aliases)])]
+
+    def progression(self) -> list[Step]:
+        """Where to start: the corpus's ordered steps, each with its sentence (span) and its exercises' names."""
+        return self._steps
+
+
+def _wanted(asked: str | None, have: list[str], groups: list[tuple[str, ...]]) -> bool:
+    if not asked:
+        return True
+    asked = normalise(asked)
+    names = {g[0] for g in groups if any(_has_phrase(asked, p, whole=True) or p == asked for p in g)} or {asked}
+    return bool(names & set(have))
+
+
+def merge(fragments: list[Fragment]) -> list[Card]:
+    """One card per exercise: named fragments grouped by name (stems; a name that only adds a muscle or an
+    equipment word to another, like "<muscle> <exercise>", is the same), then unnamed passages joined to the
+    name they mention (not after "similar to")."""
+    cards: list[Card] = []
+    for fragment in sorted([f for f in fragments if f.name], key=lambda f: (not f.heading, -len(f.name.text))):
+        card = _card_for(fragment.name.text, cards)
+        if card is None:
+            card = Card(fragment.name.text)
+            cards.append(card)
+        _add(card, fragment)
+    for fragment in (f for f in fragments if f.name is None):
+        named = [c for c in cards if _mentions(fragment.mentions, c.name)]
+        if len(named) == 1:
+            _add(named[0], fragment)
+    return sorted(cards, key=lambda c: normalise(c.name))
+
+
+def _card_for(name: str, cards: list[Card]) -> Card | None:
+    stems = set(tokens(name))
+    for card in cards:
+        theirs = set(tokens(card.name))
+        if stems == theirs or (stems and theirs and (stems < theirs or theirs < stems)):
+            return card
+    return None
+
+
+def _mentions(text: str, name: str) -> bool:
+    stems = set(tokens(name))
+    words = re.findall(r"[\w’'-]+", text)
+    for index in range(len(words)):
+        window = set(tokens(" ".join(words[index : index + len(name.split())])))
+        before = " ".join(words[max(0, index - 3) : index]) + " "
+        if stems and stems <= window and not SIMILAR.search(before):
+            return True
+    return False
+
+
+def _add(card: Card, fragment: Fragment) -> None:
+    if fragment.name:
+        if normalise(fragment.name.text) != normalise(card.name) and all(
+            normalise(a.text) != normalise(fragment.name.text) for a in card.aliases
+        ):
+            card.aliases.append(fragment.name)
+        if fragment.name.span.start >= 0:
+            card.naming.append(fragment.name)
+    for alias in fragment.fields.get("aliases", []):
+        if all(normalise(alias.text) != normalise(a.text) for a in [*card.aliases, Value(card.name, alias.span)]):
+            card.aliases.append(alias)
+    for name in LIST_FIELDS:
+        have = {(v.text, v.span.start) for v in card.fields[name]}
+        card.fields[name].extend(v for v in fragment.fields.get(name, []) if (v.text, v.span.start) not in have)
+    if fragment.passage not in [p["id"] for p in card.passages]:
+        card.passages.append({"id": fragment.passage})
+
+
+def _link_progression(steps: list[Step], cards: list[Card]) -> list[Step]:
+    for step in steps:
+        step.exercises = [card.name for card in cards if _mentions(step.text, card.name)]
+        for card in cards:
+            if card.name in step.exercises and card.progression is None:
+                card.progression = step
+    return steps
+
+
+# -------------------------------------------------------------------------------------------------
+# the cache: cards.json, one entry per passage id
+
+
+@dataclass
+class CardsReport:
+    built: int = 0
+    reused: int = 0
+    removed: int = 0
+    model_filled: int = 0
+    cards: int = 0
+    missing: str = ""
+    writer: str = ""
+    proposed: int = 0  # values the writer model proposed, kept after the checks, and those dropped (with why)
+    kept: int = 0
+    dropped: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def update_library(
+    path: Path,
+    chunks: list,
+    read_text: Callable[[str], str | None],
+    vocabulary: Vocabulary,
+    *,
+    writer=None,
+    missing: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> CardsReport:
+    """Bring cards.json in step with the indexed `chunks`: reuse cached passages, build new ones, drop gone ones.
+
+    `read_text(source)` gives a document's text (None when it can't be read: its passages are left out).
+    `writer` (a `CardWriter`, or None) fills what the rules could not, for passages it has not filled yet;
+    `missing` is the line saying what is lacking when there is no writer. `progress(done, total)` is called
+    as passages are done.
+    """
+    old = _read_cache(path)
+    key = f"{RULES_VERSION}:{vocabulary.key}"
+    cached = old.get("passages", {}) if old.get("key") == key else {}
+    report, passages, texts = CardsReport(), {}, {}
+    ordered = sorted(chunks, key=lambda c: (c.source, c.ordinal))
+    for done, chunk in enumerate(ordered, 1):
+        entry = cached.get(chunk.id)
+        if entry is None:
+            if chunk.source not in texts:
+                texts[chunk.source] = read_text(chunk.source)
+            if texts[chunk.source] is None:
+                continue
+            entry = build_passage(chunk, texts[chunk.source], vocabulary)
+            report.built += 1
+        else:
+            report.reused += 1
+        if writer is not None and entry["fragments"] and entry.get("writer") != writer.name:
+            try:
+                entry = writer.fill(entry, chunk, vocabulary)
+                report.model_filled += 1
+            except StrideError as error:  # the model went away: keep the rules' cards, say why
+                writer, missing = None, f"exercise cards are rule-based only: the writer model failed ({error})"
+        passages[chunk.id] = entry
+        if progress:
+            progress(done, len(ordered))
+    report.removed = len(set(cached) - set(passages))
+    lacking = [e for e in passages.values() if e["fragments"] and not e.get("writer")]
+    report.missing = missing if lacking else ""
+    report.writer = writer.name if writer is not None else ""
+    if writer is not None:
+        report.proposed, report.kept, report.dropped = writer.stats.proposed, writer.stats.kept, writer.stats.dropped
+    data = {
+        "version": 1,
+        "key": key,
+        "muscles": [list(g) for g in vocabulary.muscles],
+        "equipment": [list(g) for g in vocabulary.equipment],
+        "missing": report.missing,
+        "writer": report.writer,
+        "passages": passages,
+    }
+    write_atomically(path, data)
+    report.cards = len(Library(data).cards)
+    return report
+
+
+def build_passage(chunk, source_text: str, vocabulary: Vocabulary) -> dict:
+    """One passage's cache entry by the rules: its fragments and its progression steps, as plain data."""
+    sentences = passage_sentences(chunk, source_text)
+    fragments = passage_fragments(chunk, sentences, vocabulary)
+    for fragment in fragments:
+        if fragment.heading:
+            fragment.name = _heading_value(chunk, source_text, fragment.name)
+    return {
+        "source": chunk.source,
+        "section": chunk.section,
+        "title": chunk.title,
+        "start": chunk.start,
+        "end": chunk.end,
+        "fragments": [_fragment_json(f) for f in fragments],
+        "progression": [asdict(s) for s in passage_progression(chunk, sentences)],
+        "writer": "",
+    }
+
+
+def _heading_value(chunk, source_text: str, name: Value) -> Value:
+    """The heading's own line, the last time it appears before the passage."""
+    at = source_text.rfind(chunk.section, 0, chunk.start)
+    if at < 0:
+        return name
+    return Value(chunk.section, Span(chunk.source, at, at + len(chunk.section), chunk.section), "quote")
+
+
+def _fragment_json(fragment: Fragment) -> dict:
+    return {
+        "name": asdict(fragment.name) if fragment.name else None,
+        "fields": {name: [asdict(v) for v in values] for name, values in fragment.fields.items()},
+        "passage": fragment.passage,
+        "mentions": fragment.mentions,
+        "heading": fragment.heading,
+    }
+
+
+def _value(data: dict) -> Value:
+    return Value(data["text"], Span(**data["span"]), data["how"])
+
+
+def _fragment_from_json(data: dict) -> Fragment:
+    name = _value(data["name"]) if data["name"] else None
+    fields = {key: [_value(v) for v in values] for key, values in data["fields"].items()}
+    return Fragment(name, fields, data["passage"], data.get("mentions", ""), data.get("heading", False))
+
+
+def _step_from_json(data: dict) -> Step:
+    return Step(data["number"], data["text"], Span(**data["span"]))
+
+
+def _read_cache(path: Path) -> dict:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}  # no cache, or a damaged one: everything is rebuilt
+
+
+def write_atomically(path: Path, data: dict) -> None:
+    """Write to a temporary file beside `path`, then rename it over: a reader sees the old file or the new."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out, ensure_ascii=False, indent=1)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# -------------------------------------------------------------------------------------------------
+# the writer model: what rules cannot do, checked before it is kept
+
+WRITER_SYSTEM = (
+    "You sort the sentences of a fitness text about one exercise. Answer with one JSON object and nothing else."
+)
+WRITER_PROMPT = """Exercise: {name}
+Sentences:
+{numbered}
+
+Reply with JSON only, with these keys:
+"name": the exercise's name as the text writes it,
+"aliases": other names the text uses for this same exercise (words copied from the text, or []),
+"muscles": muscles the exercise works, as the text names them,
+"equipment": things the exercise needs (a band, a dumbbell...), never a position or a body part,
+"steps": numbers of the sentences that say how to do it, in order,
+"cues": numbers of the sentences that say what to feel or keep doing,
+"harder": numbers of the sentences that make it harder,
+"easier": numbers of the sentences that make it easier,
+"cautions": numbers of the sentences that warn about a mistake."""
+JSON_OBJECT = re.compile(r"\{.*\}", re.S)
+
+
+@dataclass
+class WriterStats:
+    proposed: int = 0
+    kept: int = 0
+    dropped: list[str] = field(default_factory=list)  # "field: value (why)", for the report
+
+
+class CardWriter:
+    """Asks a chat model (Ollama or the quality tier) for plain JSON per fragment and keeps what passes the
+    checks: a name or alias must be written in the fragment's sentences (and not be a muscle or equipment
+    name), a muscle or equipment item must be one of the author's names found in them, and a sentence number
+    must point at one of them (its quote is the value). Only sentences the rules left in `about` move."""
+
+    def __init__(self, chat_model, name: str) -> None:
+        self.chat_model = chat_model
+        self.name = name
+        self.stats = WriterStats()
+
+    def fill(self, entry: dict, chunk, vocabulary: Vocabulary) -> dict:
+        fragments = [_fragment_from_json(f) for f in entry["fragments"]]
+        for fragment in fragments:
+            self._fill_one(fragment, vocabulary)
+        return {**entry, "fragments": [_fragment_json(f) for f in fragments], "writer": self.name}
+
+    def _fill_one(self, fragment: Fragment, vocabulary: Vocabulary) -> None:
+        sentences = sorted({v.span.start: v for vs in fragment.fields.values() for v in vs if v.how == "quote"}.items())
+        quotes = [value for _, value in sentences]
+        if not quotes:
+            return
+        name = fragment.name.text if fragment.name else "(not named: the text's own name for it)"
+        numbered = "\n".join(f"{n}. {v.text}" for n, v in enumerate(quotes, 1))
+        reply = self._ask(WRITER_PROMPT.format(name=name, numbered=numbered))
+        scope = " ".join(v.text for v in quotes)
+        if fragment.name is None:
+            found = self._phrase(reply.get("name"), quotes, "name", vocabulary)
+            fragment.name = found
+        for alias in reply.get("aliases") or []:
+            value = self._phrase(alias, quotes, "aliases", vocabulary)
+            if value and fragment.name and normalise(value.text) != normalise(fragment.name.text):
+                fragment.fields.setdefault("aliases", []).append(value)
+        for kind in ("muscles", "equipment"):
+            for item in reply.get(kind) or []:
+                self._named(kind, item, quotes, scope, fragment, vocabulary)
+        for kind in FIELDS:
+            for number in reply.get(kind) or []:
+                self._move(kind, number, quotes, fragment)
+
+    def _ask(self, prompt: str) -> dict:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        from assistant.models import stream_text
+
+        text = "".join(stream_text(self.chat_model, [SystemMessage(WRITER_SYSTEM), HumanMessage(prompt)]))
+        match = JSON_OBJECT.search(text)
+        try:
+            reply = json.loads(match.group()) if match else {}
+        except ValueError:
+            reply = {}
+        if not isinstance(reply, dict):
+            reply = {}
+        if not reply:
+            self.stats.dropped.append(f"reply: not a JSON object ({' '.join(text.split())[:60]!r})")
+        return reply
+
+    def _phrase(self, text, quotes: list[Value], kind: str, vocabulary: Vocabulary) -> Value | None:
+        self.stats.proposed += 1
+        if not isinstance(text, str) or not text.strip() or _is_muscle(text, vocabulary) or vocabulary.is_named(text):
+            self.stats.dropped.append(f"{kind}: {text!r} (empty, or a muscle or equipment name)")
+            return None
+        for quote in quotes:
+            span = locate(text, quote.span.quote, 0, len(quote.span.quote), quote.span.source, re.I)
+            if span is not None:
+                self.stats.kept += 1
+                start = quote.span.start + span.start
+                return Value(span.quote, Span(quote.span.source, start, start + len(span.quote), span.quote), "model")
+        self.stats.dropped.append(f"{kind}: {text!r} (not written in the exercise's sentences)")
+        return None
+
+    def _named(self, kind: str, item, quotes: list[Value], scope: str, fragment: Fragment, vocabulary) -> None:
+        self.stats.proposed += 1
+        names = vocabulary.found(kind, item) if isinstance(item, str) else []
+        have = [v.text for v in fragment.fields[kind]]
+        for name in names:
+            usable = [q for q in quotes if kind == "muscles" or not NOT_NEEDED.search(normalise(q.text))]
+            quote = next((q for q in usable if name in vocabulary.found(kind, q.text)), None)
+            if quote is not None:
+                self.stats.kept += 1
+                if name not in have:
+                    fragment.fields[kind].append(Value(name, quote.span, "model"))
+                return
+        self.stats.dropped.append(f"{kind}: {item!r} (not one of the corpus's {kind} names in these sentences)")
+
+    def _move(self, kind: str, number, quotes: list[Value], fragment: Fragment) -> None:
+        self.stats.proposed += 1
+        if not isinstance(number, int) or not 1 <= number <= len(quotes):
+            self.stats.dropped.append(f"{kind}: {number!r} (no such sentence)")
+            return
+        self.stats.kept += 1
+        quote = quotes[number - 1]
+        about = fragment.fields.get("about", [])
+        if quote in about:  # only what the rules could not place moves; the rules' own fields stay as they are
+            about.remove(quote)
+            fragment.fields[kind].append(Value(quote.text, quote.span, "model"))
+            fragment.fields[kind].sort(key=lambda value: value.span.start)  # steps stay in the order written

@@ -1,0 +1,365 @@
+"""Exercise cards: the rules on small texts written here, spans that are verbatim at their offsets, the cache,
+the writer model's checks (with a scripted model: wiring only), the library's filters and progression, and
+the checked-in seed library (eval/exercises.json) against the corpus."""
+
+import json
+
+import pytest
+
+from assistant import cards
+from assistant.errors import InputError
+from assistant.ingest import Chunk
+from tests.conftest import CORPUS, ROOT
+from tests.fakes import ScriptedChat
+from tests.test_cli import one_line_error, run  # noqa: F401  (`run` is a fixture)
+
+VOCABULARY = cards.Vocabulary(
+    muscles=(("quadriceps", "quads"), ("calves", "calf muscles"), ("glutes",)),
+    equipment=(("dumbbell",), ("band", "loop band"), ("step", "a step")),
+)
+
+
+def chunk_of(text: str, section: str = "", source: str = "notes.md", start: int = 0, ordinal: int = 0) -> Chunk:
+    """A passage whose text is the document's text from `start` on (the case for plain paragraphs)."""
+    return Chunk(
+        f"id-{source}-{ordinal}-{hash(text) & 0xFFFF}",
+        source,
+        "Notes",
+        section,
+        text,
+        start,
+        start + len(text),
+        ordinal,
+    )
+
+
+def fragments(text: str, section: str = "", prefix: str = "") -> list[cards.Fragment]:
+    document = prefix + text
+    chunk = chunk_of(text, section, start=len(prefix))
+    return cards.passage_fragments(chunk, cards.passage_sentences(chunk, document), VOCABULARY)
+
+
+def texts(fragment, field) -> list[str]:
+    return [value.text for value in fragment.fields[field]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Lie on your back with your knees bent.", True),
+        ("Slowly lower the heel below the step.", True),
+        ("Then press up onto your toes.", True),
+        ("Keeping your knees soft, lower yourself down.", True),
+        ("Before you begin, stand on the edge of a step.", True),
+        ("Weakness here causes trouble later.", False),
+        ("This exercise works the calves.", False),
+        ("Similar to the deadlift, it loads the hips.", False),
+        ("You’ll need a band for this one.", False),
+        ("Runners often skip it.", False),
+    ],
+)
+def test_instructions_are_told_from_statements(sentence, expected):
+    assert cards.is_instruction(sentence) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "field"),
+    [
+        ("To make it harder, hold a dumbbell in each hand.", "harder"),
+        ("If that is too much, reduce the range.", "cautions"),
+        ("Reduce the range until it feels easy.", "easier"),
+        ("Avoid letting the knee cave in.", "cautions"),
+        ("Rise onto your toes.", "steps"),
+        ("You should feel it in the back of the lower leg.", "cues"),
+        ("Runners love this one.", ""),
+    ],
+)
+def test_sentences_are_sorted_into_fields(sentence, field):
+    assert cards.classify(sentence) == field
+
+
+def test_a_heading_that_names_an_exercise_gives_a_card_with_steps_in_order_and_verbatim_spans():
+    prefix = "Wall Sit\n\n"
+    text = (
+        "Lean your back against a wall. Slide down until your  thighs are level. "
+        "To make it harder, hold a dumbbell on your lap. Avoid letting your knees pass your toes. "
+        "You should feel your quads burn."
+    )
+    [fragment] = fragments(text, "Wall Sit", prefix)
+    assert fragment.heading and fragment.name.text == "Wall Sit"
+    assert texts(fragment, "steps") == ["Lean your back against a wall.", "Slide down until your thighs are level."]
+    assert texts(fragment, "harder") == ["To make it harder, hold a dumbbell on your lap."]
+    assert texts(fragment, "cautions") == ["Avoid letting your knees pass your toes."]
+    assert texts(fragment, "equipment") == ["dumbbell"] and texts(fragment, "muscles") == ["quadriceps"]
+    document = prefix + text
+    for values in fragment.fields.values():
+        for value in values:
+            assert document[value.span.start : value.span.end] == value.span.quote
+    # two spaces in the document, one in the value: the quote keeps the document's own characters
+    assert "your  thighs" in fragment.fields["steps"][1].span.quote
+
+
+def test_headings_that_name_a_muscle_equipment_or_a_collection_are_not_exercises():
+    instructions = "Stand on one leg. Lift the other knee up. Lower it back down."
+    for heading in ("Quadriceps", "Loop band", "Favourite Exercises", "Why Do Them?"):
+        assert [f for f in fragments(instructions, heading) if f.heading] == []
+
+
+def test_exercises_named_in_running_text_get_the_sentences_that_follow_them():
+    text = (
+        "A better start is to train standing up. Performing a heel walk strengthens the shins. "
+        "You should feel it in the shins. Another way to load the calves is a Seated Calf Raise. "
+        "Hold a dumbbell on your knee."
+    )
+    found = {f.name.text: f for f in fragments(text, "Lower legs")}
+    assert set(found) == {"heel walk", "Seated Calf Raise"}
+    assert texts(found["heel walk"], "cues") == ["You should feel it in the shins."]
+    assert texts(found["Seated Calf Raise"], "equipment") == ["dumbbell"]
+    assert "Hold a dumbbell on your knee." in texts(found["Seated Calf Raise"], "steps")
+
+
+def test_a_passage_that_lost_its_heading_joins_the_exercise_it_names_but_not_the_one_it_compares_with():
+    intro = chunk_of("Start with simple exercises such as the deadlift and the row.", "Basics", ordinal=0)
+    lost = (
+        "It works the whole back of the body. Grip the deadlift bar with both hands. Similar to the row, keep it flat."
+    )
+    lost_chunk = chunk_of(lost, "Strength Exercises", start=len(intro.text) + 2, ordinal=1)
+    document = intro.text + "\n\n" + lost
+    parts = []
+    for chunk in (intro, lost_chunk):
+        parts += cards.passage_fragments(chunk, cards.passage_sentences(chunk, document), VOCABULARY)
+    library = {card.name: card for card in cards.merge(parts)}
+    assert set(library) == {"deadlift", "row"}
+    assert "Grip the deadlift bar with both hands." in library["deadlift"].values("steps")
+    assert library["row"].values("steps") == []
+
+
+def test_names_that_only_add_a_muscle_word_are_one_card_with_an_alias():
+    text = "Many runners do bridges, which work the hips. A glute bridge can be made harder by lifting one foot."
+    library = cards.merge(fragments(text, "Hips"))
+    assert [card.name for card in library] == ["glute bridge"]
+    assert [alias.text for alias in library[0].aliases] == ["bridges"]
+
+
+def test_the_progression_is_a_list_introduced_as_an_order_and_names_its_exercises(tmp_path):
+    text = (
+        "Build up in this order:\n- Learn to brace the trunk. It protects the back.\n"
+        "- Learn to hinge at the hips.\n- Learn the deadlift once both are easy.\nThat is all."
+    )
+    naming = "Later you can try exercises such as the deadlift."
+    document = text + "\n\n" + naming
+    chunks = [chunk_of(text, "Start", ordinal=0), chunk_of(naming, "More", start=len(text) + 2, ordinal=1)]
+    report = cards.update_library(tmp_path / "cards.json", chunks, lambda source: document, VOCABULARY)
+    library = cards.Library.load(tmp_path / "cards.json")
+    steps = library.progression()
+    assert [s.text for s in steps] == [
+        "Learn to brace the trunk.",
+        "Learn to hinge at the hips.",
+        "Learn the deadlift once both are easy.",
+    ]
+    assert [s.exercises for s in steps] == [[], [], ["deadlift"]]
+    assert all(document[s.span.start : s.span.end] == s.span.quote for s in steps)
+    [card] = library.cards
+    assert card.progression.number == 3 and report.cards == 1
+
+
+def corpus_chunks(folder):
+    from assistant.ingest import discover, load_document
+
+    candidates, _ = discover([folder], folder)
+    return [chunk for candidate in candidates for chunk in load_document(candidate).chunks]
+
+
+def read_from(folder):
+    def read(source):
+        path = folder / source
+        return path.read_text(encoding="utf-8") if path.exists() else None
+
+    return read
+
+
+def write_corpus(folder, calf_text: str):
+    folder.mkdir(exist_ok=True)
+    (folder / "calf.md").write_text(f"---\ntitle: Lower legs\n---\n# Calf Raise\n\n{calf_text}\n", encoding="utf-8")
+    (folder / "hips.md").write_text(
+        "---\ntitle: Hips\n---\nPerforming a side plank strengthens the hips. Rest your forearm on the floor.\n",
+        encoding="utf-8",
+    )
+
+
+def test_the_cache_reuses_unchanged_passages_rebuilds_changed_ones_and_drops_removed_documents(tmp_path):
+    folder, path = tmp_path / "corpus", tmp_path / "data" / "cards.json"
+    write_corpus(folder, "Stand on the edge of a step. Rise onto your toes. Lower the heels slowly.")
+    first = cards.update_library(path, corpus_chunks(folder), read_from(folder), VOCABULARY)
+    assert (first.built, first.reused, first.cards) == (2, 0, 2)
+
+    again = cards.update_library(path, corpus_chunks(folder), read_from(folder), VOCABULARY)
+    assert (again.built, again.reused, again.removed) == (0, 2, 0)
+
+    write_corpus(folder, "Stand on the edge of a step. Rise onto your toes. Hold a dumbbell in one hand.")
+    changed = cards.update_library(path, corpus_chunks(folder), read_from(folder), VOCABULARY)
+    assert (changed.built, changed.reused, changed.removed) == (1, 1, 1)
+    raise_card = cards.Library.load(path).named("calf raise")[0]
+    assert raise_card.values("equipment") == ["step", "dumbbell"]
+
+    (folder / "hips.md").unlink()
+    removed = cards.update_library(path, corpus_chunks(folder), read_from(folder), VOCABULARY)
+    assert (removed.removed, removed.cards) == (1, 1)
+    assert [c.name for c in cards.Library.load(path).cards] == ["Calf Raise"]
+    assert not list(path.parent.glob(".cards.json.*")), "the temporary file of the atomic write is left behind"
+
+
+def test_a_damaged_cache_is_rebuilt_and_a_missing_one_is_one_clear_error(tmp_path):
+    with pytest.raises(InputError, match="run `stride ingest`"):
+        cards.Library.load(tmp_path / "cards.json")
+    folder, path = tmp_path / "corpus", tmp_path / "cards.json"
+    write_corpus(folder, "Rise onto your toes.")
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot read"):
+        cards.Library.load(path)
+    report = cards.update_library(path, corpus_chunks(folder), read_from(folder), VOCABULARY)
+    assert report.built == 2 and cards.Library.load(path).cards
+
+
+def test_the_library_filters_by_the_authors_names_and_phrases_and_refuses_unknown_ones(tmp_path):
+    folder, path = tmp_path / "corpus", tmp_path / "cards.json"
+    write_corpus(folder, "Stand on the edge of a step. Rise onto your toes until your calf muscles tighten.")
+    cards.update_library(path, corpus_chunks(folder), read_from(folder), VOCABULARY)
+    library = cards.Library.load(path)
+    assert [c.name for c in library.matching(muscle="calf muscles")] == ["Calf Raise"]
+    assert [c.name for c in library.matching(equipment="a step")] == ["Calf Raise"]
+    assert library.matching(muscle="calves", equipment="dumbbell") == []
+    with pytest.raises(InputError, match="no muscles named 'biceps'"):
+        library.matching(muscle="biceps")
+
+
+def writer_reply(**reply) -> ScriptedChat:
+    return ScriptedChat(reply="Sure! " + json.dumps(reply) + " Done.")
+
+
+def test_the_writer_keeps_only_what_passes_its_checks(tmp_path):
+    folder, path = tmp_path / "corpus", tmp_path / "cards.json"
+    write_corpus(folder, "Also called a heel raise. Stand tall on a step. I do this one daily.")
+    model = writer_reply(
+        aliases=["heel raise", "tiptoe lift"],  # the second is written nowhere
+        equipment=["step", "staggered stance"],  # a position, not equipment
+        muscles=["calves"],  # not in these sentences
+        steps=[3, 9],  # sentence 3 is the rules' "about"; there is no sentence 9
+        cues=[2],  # already a step by the rules: stays where the rules put it
+    )
+    writer = cards.CardWriter(model, "scripted")
+    report = cards.update_library(path, corpus_chunks(folder), read_from(folder), VOCABULARY, writer=writer)
+    card = cards.Library.load(path).named("calf raise")[0]
+    assert [alias.text for alias in card.aliases] == ["heel raise"]
+    assert card.values("equipment") == ["step"]
+    assert card.values("muscles") == []
+    assert card.values("steps") == ["Stand tall on a step.", "I do this one daily."]
+    assert card.values("cues") == []
+    assert report.model_filled == 2 and report.writer == "scripted"
+    dropped = " ".join(report.dropped)
+    assert "tiptoe lift" in dropped and "staggered stance" in dropped and "9" in dropped and "calves" in dropped
+    text = (folder / "calf.md").read_text(encoding="utf-8")
+    for source in card.as_json()["sources"]:
+        assert text[source["start"] : source["end"]] == source["quote"]
+
+    again = cards.update_library(path, corpus_chunks(folder), read_from(folder), VOCABULARY, writer=writer)
+    assert again.model_filled == 0, "a passage the writer filled is not asked again"
+
+
+def test_a_reply_that_is_not_json_adds_nothing_and_is_reported(tmp_path):
+    folder, path = tmp_path / "corpus", tmp_path / "cards.json"
+    write_corpus(folder, "Stand tall on a step. I do this one daily.")
+    writer = cards.CardWriter(ScriptedChat(reply="The exercise is great for runners."), "scripted")
+    report = cards.update_library(path, corpus_chunks(folder), read_from(folder), VOCABULARY, writer=writer)
+    card = cards.Library.load(path).named("calf raise")[0]
+    assert card.values("steps") == ["Stand tall on a step."] and card.values("about") == ["I do this one daily."]
+    assert any("not a JSON object" in reason for reason in report.dropped)
+
+
+# --- the seed corpus's reviewed library -----------------------------------------------------------------
+
+EXPECTED = ROOT / "eval" / "exercises.json"
+
+
+def test_every_span_of_the_expected_library_is_verbatim_at_its_offsets_in_the_corpus():
+    library = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    assert len(library) >= 10
+    for card in library:
+        keys = {"name", "aliases", "muscles", "equipment", "steps", "harder", "easier", "cautions", "sources"}
+        assert keys <= set(card)
+        assert card["sources"], card["name"]
+        for source in card["sources"]:
+            text = (CORPUS / source["source"]).read_text(encoding="utf-8")
+            assert text[source["start"] : source["end"]] == source["quote"], (card["name"], source)
+        values = {(s["field"], s["value"]) for s in card["sources"]}
+        for field in ("aliases", "muscles", "equipment", "steps", "harder", "easier", "cautions"):
+            assert all((field, value) in values for value in card[field]), (card["name"], field)
+
+
+@pytest.mark.integration
+def test_the_seed_library_built_by_ingest_matches_the_expected_one_on_names(seed_stride, tmp_path):
+    stride = seed_stride.with_settings(data_dir=tmp_path)
+    stride._client = seed_stride.client  # the session's index, read only; cards.json goes to tmp_path
+    report = stride.update_cards(model_work=False)
+    built = cards.Library.load(stride.cards_path)
+    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    assert sorted(c.name for c in built.cards) == sorted(c["name"] for c in expected)
+    assert report.built == 32 and "rule-based only" in report.missing
+    for card in built.cards:
+        for source in card.as_json()["sources"]:
+            text = (CORPUS / source["source"]).read_text(encoding="utf-8")
+            assert text[source["start"] : source["end"]] == source["quote"]
+
+
+# --- the command line -----------------------------------------------------------------------------------
+
+
+def test_exercises_before_any_ingest_is_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from assistant.cli import cli
+    from assistant.config import Settings
+    from assistant.wiring import Stride
+
+    stride = Stride(Settings(corpus_dir=CORPUS, data_dir=tmp_path / "data"))
+    one_line_error(CliRunner().invoke(cli, ["exercises", "--json"], obj=stride), "run `stride ingest`")
+
+
+@pytest.mark.integration
+def test_ingest_builds_cards_and_exercises_prints_them_as_json_and_filters(run, corpus_copy):  # noqa: F811
+    first = run("ingest", "--no-model-work", "--json")
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.output)["cards"]
+    assert report["built"] == 32 and report["cards"] == 11 and "--no-model-work" in report["missing"]
+
+    again = json.loads(run("ingest", "--no-model-work", "--json").output)["cards"]
+    assert (again["built"], again["reused"]) == (0, 32)
+
+    listed = json.loads(run("exercises", "--json").output)
+    keys = {"name", "aliases", "muscles", "equipment", "steps", "harder", "easier", "cautions", "sources"}
+    assert len(listed) == 11 and all(keys <= set(card) for card in listed)
+    assert all({"source", "start", "end", "quote"} <= set(s) for card in listed for s in card["sources"])
+
+    banded = json.loads(run("exercises", "--equipment", "theraband", "--json").output)
+    assert banded and all("band" in card["equipment"] for card in banded) and len(banded) < len(listed)
+    glute_max = json.loads(run("exercises", "--muscle", "glute max", "--json").output)
+    assert glute_max and all("gluteus maximus" in card["muscles"] for card in glute_max)
+
+    one_line_error(run("exercises", "--muscle", "elbows"), "no muscles named 'elbows'")
+    plain = run("exercises", "--muscle", "hamstrings")
+    assert plain.exit_code == 0 and "steps:" in plain.output and "rule-based only" in plain.output
+
+    # an edited passage is rebuilt, the others come from the cache
+    document = corpus_copy / "top-5-favorite-glute-exercises.txt"
+    document.write_text(document.read_text(encoding="utf-8").replace("Stand with a staggered", "Stand in a staggered"))
+    edited = json.loads(run("ingest", "--no-model-work", "--json").output)["cards"]
+    assert (edited["built"], edited["reused"], edited["removed"]) == (1, 31, 1)
+    push_off = next(c for c in json.loads(run("exercises", "--json").output) if c["name"] == "Glute Push-off")
+    assert push_off["steps"][0] == "Stand in a staggered stance."
+
+    # a removed document's cards go
+    (corpus_copy / "learn2run-strength-training-glutes.txt").unlink()
+    removed = json.loads(run("ingest", "--no-model-work", "--json").output)["cards"]
+    assert removed["removed"] == 13
+    names = {card["name"] for card in json.loads(run("exercises", "--json").output)}
+    assert "Farmer’s Carry" not in names and "Glute Push-off" in names
