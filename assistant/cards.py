@@ -387,7 +387,7 @@ class Library:
         for card in self.cards:  # where each card's passage is, for the chat page to show it
             for passage in card.passages:
                 entry = passages.get(passage["id"], {})
-                passage.update({key: entry.get(key) for key in ("source", "title", "section", "start", "end")})
+                passage.update({key: entry.get(key) for key in ("source", "title", "section", "start", "end", "text")})
         self._steps = _link_progression(steps, self.cards)
 
     @classmethod
@@ -610,6 +610,7 @@ def build_passage(chunk, source_text: str, vocabulary: Vocabulary) -> dict:
         "title": chunk.title,
         "start": chunk.start,
         "end": chunk.end,
+        "text": chunk.text,
         "fragments": [_fragment_json(f) for f in fragments],
         "progression": [asdict(s) for s in passage_progression(chunk, sentences)],
         "writer": "",

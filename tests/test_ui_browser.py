@@ -2,7 +2,8 @@
 
 Types the first example question, waits for the streamed answer and its sources, follows a citation marker to
 its passage and takes a screenshot; then clears the conversation, asks the example where the sources differ,
-and checks that the page asked nothing of any other host. The screenshot goes to a temporary folder unless
+and checks that the page asked nothing of any other host. In the Exercises tab, filters the cards by muscle and
+opens a card's passage. The screenshot goes to a temporary folder unless
 asked for: `pytest --screenshot docs/screenshot.png` (or STRIDE_SCREENSHOT=docs/screenshot.png) refreshes the
 README's.
 """
@@ -41,6 +42,7 @@ def page_url(seed_stride, tmp_path_factory):
     from ui.app import launch
 
     stride = seed_stride.with_settings(backend="llama-cpp")  # the real embedded model, as `stride ui` runs it
+    stride.update_cards(model_work=False)  # the Exercises tab's cards, as `stride ingest --no-model-work` builds them
     port = free_port()
     feedback = tmp_path_factory.mktemp("browser") / "feedback.jsonl"
     demo = launch(stride, port=port, feedback_path=feedback, prevent_thread_lock=True, quiet=True)
@@ -111,3 +113,36 @@ def test_question_answer_sources_and_screenshot(browser, page_url, screenshot):
     assert not foreign, f"the page asked other hosts: {foreign}"
     page.close()
     assert time.monotonic() - started < 120
+
+
+def test_exercises_tab_filters_cards_and_shows_their_passages(browser, page_url, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 1100})
+    page.set_default_timeout(30_000)
+    page.goto(page_url)
+    page.get_by_role("tab", name="Exercises").click()
+    cards = page.locator("#stride-exercises .stride-card")
+    cards.first.wait_for()
+    everything = cards.count()
+    assert everything >= 10
+    start = page.locator("#stride-exercises .stride-start")
+    assert start.locator("li").count() == 3 and "squat" in start.inner_text()
+
+    page.locator("#stride-muscle input").click()
+    page.get_by_role("option", name="hamstrings").click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('#stride-exercises .stride-card').length < n", arg=everything
+    )
+    assert cards.count() >= 1
+    for index in range(cards.count()):
+        assert "hamstrings" in cards.nth(index).locator("div.stride-card-meta").inner_text()
+    card = cards.first
+    assert card.locator("h4", has_text="How to do it").count() == 1 and card.locator("ol li").count() >= 1
+    passage = card.locator("details")
+    passage.locator("summary").click()
+    quote = passage.locator("blockquote")
+    quote.wait_for()
+    first_step = card.locator("ol li").first.inner_text()
+    assert first_step.split()[0] in quote.inner_text()  # the step is quoted from the passage shown
+    assert ".txt, characters" in passage.locator("summary").inner_text()
+    page.screenshot(path=str(tmp_path / "exercises.png"), full_page=True)
+    page.close()

@@ -6,7 +6,10 @@ What the page does:
 - declines, safety notes and "the sources differ" answers are drawn differently from plain answers;
 - follow-ups ("and with a band?") build on the tab's own conversation, kept in gr.State; a button clears it;
 - a status line says which model answers and what is indexed, or what to do when either is missing;
-- thumbs up/down on the last answer, with an optional comment, are appended to a local JSONL file.
+- thumbs up/down on the last answer, with an optional comment, are appended to a local JSONL file;
+- an Exercises tab lists the exercise cards built at ingest (`assistant.cards`), filtered by muscle and
+  equipment, each with its steps, what makes it harder or easier, its cautions and the passage it comes
+  from (title, section, file and the passage's text), under the corpus's "where do I start" order.
 
 Nothing leaves the machine: Gradio's analytics are off, there is no share link, fonts are Gradio's bundled
 ones, and the server binds 127.0.0.1 unless told otherwise.
@@ -32,6 +35,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 import gradio as gr
 
 from assistant.answer import Answer, Sentence
+from assistant.cards import Library
 from assistant.errors import InputError, ModelUnavailable, StrideError
 
 log = logging.getLogger(__name__)
@@ -87,6 +91,15 @@ a.stride-cite:hover { text-decoration: underline; }
   font-size: 0.92em; line-height: 1.5; }
 .stride-source mark { background: #fef08a; color: inherit; padding: 0 1px; }
 #stride-feedback-note { font-size: 0.9em; }
+.stride-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px; margin: 8px 0; }
+.stride-card h3 { margin: 0 0 4px; font-size: 1.05em; }
+.stride-card .stride-card-meta { font-size: 0.85em; color: var(--body-text-color-subdued); }
+.stride-card h4 { margin: 6px 0 2px; font-size: 0.9em; }
+.stride-card ol, .stride-card ul { margin: 0 0 0 1.2em; }
+.stride-card details { margin-top: 6px; font-size: 0.9em; }
+.stride-card blockquote { margin: 4px 0; padding-left: 10px; border-left: 3px solid var(--border-color-primary); }
+.stride-start { border-left: 4px solid #0d9488; padding: 6px 12px; background: var(--background-fill-secondary);
+  border-radius: 8px; }
 .stride-caption p { margin: 0 0 -6px; font-size: 0.85em; color: var(--body-text-color-subdued); }
 """
 
@@ -119,42 +132,56 @@ def build_app(stride, *, feedback_path: Path | None = None, concurrency: int = A
             elem_id="stride-title",
         )
         status = gr.HTML(elem_id="stride-status")
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3):
-                chat = gr.Chatbot(
-                    label="Conversation",
-                    height=420,
-                    layout="bubble",
-                    feedback_options=None,  # our own thumbs below take a comment and go to the JSONL file
-                    buttons=["copy"],
-                    placeholder=f"Ask about {about}" + (", or pick an example below." if example_questions else "."),
-                    elem_id="stride-chat",
-                )
-                with gr.Row():
-                    question = gr.Textbox(
-                        show_label=False,
-                        placeholder=f"Ask a question, e.g. “{example_questions[0]}”"
-                        if example_questions
-                        else "Ask a question",
-                        scale=5,
-                        autofocus=True,
-                        elem_id="stride-question",
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"), gr.Row(equal_height=False):
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(
+                        label="Conversation",
+                        height=420,
+                        layout="bubble",
+                        feedback_options=None,  # our own thumbs below take a comment and go to the JSONL file
+                        buttons=["copy"],
+                        placeholder=f"Ask about {about}"
+                        + (", or pick an example below." if example_questions else "."),
+                        elem_id="stride-chat",
                     )
-                    send = gr.Button("Ask", variant="primary", scale=1, min_width=80)
-                gr.Markdown("Try an example:", elem_classes="stride-caption", visible=bool(example_questions))
+                    with gr.Row():
+                        question = gr.Textbox(
+                            show_label=False,
+                            placeholder=f"Ask a question, e.g. “{example_questions[0]}”"
+                            if example_questions
+                            else "Ask a question",
+                            scale=5,
+                            autofocus=True,
+                            elem_id="stride-question",
+                        )
+                        send = gr.Button("Ask", variant="primary", scale=1, min_width=80)
+                    gr.Markdown("Try an example:", elem_classes="stride-caption", visible=bool(example_questions))
+                    with gr.Row():
+                        examples = [gr.Button(text, size="sm", variant="secondary") for text in example_questions]
+                    with gr.Row(equal_height=True):
+                        up = gr.Button("👍 Helpful", size="sm", scale=0, min_width=110)
+                        down = gr.Button("👎 Not helpful", size="sm", scale=0, min_width=130)
+                        comment = gr.Textbox(
+                            show_label=False,
+                            placeholder="Optional comment on the last answer",
+                            scale=4,
+                            container=False,
+                        )
+                        clear = gr.Button("Clear conversation", size="sm", scale=0, min_width=150)
+                    feedback_note = gr.Markdown(elem_id="stride-feedback-note")
+                with gr.Column(scale=2):
+                    gr.Markdown("### Sources")
+                    sources = gr.HTML(sources_html([]), elem_id="stride-sources", max_height=640)
+
+            with gr.Tab("Exercises", id="exercises"):
+                muscle_names, equipment_names = exercise_filters(stride)
                 with gr.Row():
-                    examples = [gr.Button(text, size="sm", variant="secondary") for text in example_questions]
-                with gr.Row(equal_height=True):
-                    up = gr.Button("👍 Helpful", size="sm", scale=0, min_width=110)
-                    down = gr.Button("👎 Not helpful", size="sm", scale=0, min_width=130)
-                    comment = gr.Textbox(
-                        show_label=False, placeholder="Optional comment on the last answer", scale=4, container=False
+                    muscle = gr.Dropdown(["Any", *muscle_names], value="Any", label="Muscle", elem_id="stride-muscle")
+                    equipment = gr.Dropdown(
+                        ["Any", *equipment_names], value="Any", label="Equipment", elem_id="stride-equipment"
                     )
-                    clear = gr.Button("Clear conversation", size="sm", scale=0, min_width=150)
-                feedback_note = gr.Markdown(elem_id="stride-feedback-note")
-            with gr.Column(scale=2):
-                gr.Markdown("### Sources")
-                sources = gr.HTML(sources_html([]), elem_id="stride-sources", max_height=640)
+                exercises = gr.HTML(elem_id="stride-exercises")
 
         outputs = [chat, sources, question, session]
         options = {"concurrency_limit": concurrency, "concurrency_id": "ask", "show_progress": "minimal"}
@@ -172,6 +199,10 @@ def build_app(stride, *, feedback_path: Path | None = None, concurrency: int = A
             rate = partial(rate_last_answer, feedback_path, rating)
             button.click(rate, [comment, session], [feedback_note, comment], api_name=name)
         demo.load(partial(status_html, stride, known_passages), None, status, api_name="status")
+        show = partial(exercises_html, stride)
+        demo.load(show, [muscle, equipment], exercises, api_name="exercises")
+        for control in (muscle, equipment):
+            control.change(show, [muscle, equipment], exercises, api_visibility="private")
     demo.queue(default_concurrency_limit=concurrency, max_size=QUEUE_SIZE)
     return demo
 
@@ -493,3 +524,80 @@ def _sentence(text: str) -> str:
 
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# -----------------------------------------------------------------------------
+# the Exercises tab
+
+CARD_FIELDS = (
+    ("steps", "How to do it", "ol"),
+    ("cues", "Cues", "ul"),
+    ("harder", "Harder", "ul"),
+    ("easier", "Easier", "ul"),
+    ("cautions", "Cautions", "ul"),
+)
+
+
+def _library(stride) -> Library | None:
+    try:
+        return Library.load(stride.cards_path)
+    except StrideError:
+        return None
+
+
+def exercise_filters(stride) -> tuple[list[str], list[str]]:
+    """The muscles and equipment the cards name, for the tab's two filters (none before the first ingest)."""
+    library = _library(stride)
+    return (library.names("muscles"), library.names("equipment")) if library else ([], [])
+
+
+def exercises_html(stride, muscle: str | None, equipment: str | None) -> str:
+    """The tab: where to start, then the cards that match the filters ("Any" is no filter)."""
+    try:
+        library = Library.load(stride.cards_path)
+        cards = library.matching(
+            muscle=None if muscle in (None, "", "Any") else muscle,
+            equipment=None if equipment in (None, "", "Any") else equipment,
+        )
+    except StrideError as error:
+        return notice_html("stride-input", "No exercise cards", _escape(str(error)))
+    parts = [_progression_html(library)] if library.progression() else []
+    if library.missing:
+        parts.append(f'<p class="stride-card-meta">{_escape(library.missing)}</p>')
+    parts += [_card_html(card) for card in cards] or ['<p class="stride-sources-empty">No card matches.</p>']
+    return "".join(parts)
+
+
+def _progression_html(library: Library) -> str:
+    items = []
+    for step in library.progression():
+        names = f" <i>({_escape(', '.join(step.exercises))})</i>" if step.exercises else ""
+        items.append(f"<li>{_escape(step.text)}{names}</li>")
+    source = library.progression()[0].span.source
+    return f'<div class="stride-start"><b>Where to start</b> ({_escape(source)})<ol>{"".join(items)}</ol></div>'
+
+
+def _card_html(card) -> str:
+    data = card.as_json()
+    aliases = f" (also {_escape(', '.join(data['aliases']))})" if data["aliases"] else ""
+    meta = [
+        f"{label}: {_escape(', '.join(data[key]))}"
+        for key, label in (("muscles", "Muscles"), ("equipment", "Equipment"))
+        if data[key]
+    ]
+    if card.progression:
+        meta.append(f"where to start: step {card.progression.number}")
+    body = [f"<h3>{_escape(card.name)}{aliases}</h3>", f'<div class="stride-card-meta">{" · ".join(meta)}</div>']
+    for key, title, tag in CARD_FIELDS:
+        if data[key]:
+            items = "".join(f"<li>{_escape(text)}</li>" for text in data[key])
+            body.append(f"<h4>{title}</h4><{tag}>{items}</{tag}>")
+    for passage in data["passages"]:
+        where = " — ".join(p for p in (passage.get("title"), passage.get("section")) if p)
+        span = f"{passage.get('source')}, characters {passage.get('start')}-{passage.get('end')}"
+        text = "<br>".join(_escape(line) for line in (passage.get("text") or "").splitlines())
+        body.append(
+            f'<details><summary>Passage: {_escape(where)} <span class="stride-card-meta">({_escape(span)})</span>'
+            f"</summary><blockquote>{text}</blockquote></details>"
+        )
+    return f'<div class="stride-card">{"".join(body)}</div>'
