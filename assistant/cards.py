@@ -33,6 +33,7 @@ Leaves out: the function a card trains (lifting, holding, lowering: the seeds sa
 exercise), sets and reps (the seeds give none), and names the documents never write (no invented aliases).
 """
 
+import functools
 import hashlib
 import json
 import os
@@ -477,14 +478,22 @@ def _card_for(name: str, cards: list[Card]) -> Card | None:
 
 
 def _mentions(text: str, name: str) -> bool:
-    stems = set(tokens(name))
-    words = re.findall(r"[\w’'-]+", text)
+    stems, size = set(tokens(name)), len(name.split())
+    words = _words(text)
     for index in range(len(words)):
-        window = set(tokens(" ".join(words[index : index + len(name.split())])))
-        before = " ".join(words[max(0, index - 3) : index]) + " "
+        if not words[index][1] & stems:
+            continue  # the name's words start here or nowhere
+        window = set().union(*(stem for _, stem in words[index : index + size]))
+        before = " ".join(word for word, _ in words[max(0, index - 3) : index]) + " "
         if stems and stems <= window and not SIMILAR.search(before):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The text's words with their stems, once per text: a library of thousands of passages asks often."""
+    return tuple((word, frozenset(tokens(word))) for word in re.findall(r"[\w’'-]+", text))
 
 
 def _add(card: Card, fragment: Fragment) -> None:
