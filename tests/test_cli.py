@@ -153,7 +153,7 @@ def test_module_entry_point_and_instant_help():
             sys.executable,
             "-c",
             "import sys, assistant.cli; print(sorted(m for m in ('chromadb', 'onnxruntime', "
-            "'langchain_core', 'rank_bm25') if m in sys.modules))",
+            "'langchain_core', 'bm25s') if m in sys.modules))",
         ],
         capture_output=True,
         text=True,
