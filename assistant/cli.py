@@ -35,6 +35,41 @@ class StrideGroup(click.Group):
             ctx.exit(130)
 
 
+def on_terminal() -> bool:
+    """Whether a person is watching stdout (bars are drawn only then)."""
+    return sys.stdout.isatty()
+
+
+class ProgressBar:
+    """A `Progress` callback (done, total) that draws a bar when stdout is a terminal, and nothing with --json
+    or when stdout is a file or a pipe. The bar is made at the first report, when the total is known; work that
+    never reports (nothing to do) draws nothing."""
+
+    def __init__(self, label: str, *, quiet: bool = False) -> None:
+        self.label = label
+        self.enabled = not quiet and on_terminal()
+        self._bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        if self._bar is None:
+            # On stderr, so that stdout holds only the report (`stride ingest > log` on a terminal).
+            self._bar = click.progressbar(length=total, label=self.label, show_pos=True, file=sys.stderr)
+            self._bar.__enter__()
+        self._bar.update(done - self._bar.pos)
+        if done >= total:  # ends the line now: the next stage's bar starts on a line of its own
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+    def __enter__(self) -> "ProgressBar":
+        return self
+
+    def __exit__(self, *raised) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*raised)  # ends the bar's line, so what follows starts on its own
+
+
 @click.group(cls=StrideGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="stride", prog_name="stride")
 @click.pass_context
@@ -66,9 +101,12 @@ def ingest(stride, paths, rebuild, no_model_work, as_json):
     """
     from assistant.index_corpus import index_corpus
 
-    report = index_corpus(stride, list(paths), rebuild=rebuild)
-    with _progress("Exercise cards", quiet=as_json) as progress:
-        cards = stride.update_cards(model_work=not no_model_work, progress=progress)
+    with (
+        ProgressBar("Embedding passages", quiet=as_json) as embedding,
+        ProgressBar("Exercise cards", quiet=as_json) as carding,
+    ):
+        report = index_corpus(stride, list(paths), rebuild=rebuild, progress=embedding)
+        cards = stride.update_cards(model_work=not no_model_work, progress=carding)
     if as_json:
         click.echo(json.dumps({**report.as_dict(), "cards": cards.as_dict()}, indent=2))
     else:
@@ -76,27 +114,6 @@ def ingest(stride, paths, rebuild, no_model_work, as_json):
         _print_cards(cards)
     if report.failed:
         sys.exit(EXIT_ERROR)
-
-
-@contextlib.contextmanager
-def _progress(label: str, *, quiet: bool):
-    """A `progress(done, total)` callback drawing a bar on a terminal; silent with --json or when piped."""
-    if quiet or not sys.stdout.isatty():
-        yield None
-        return
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = click.progressbar(length=total, label=label, file=sys.stderr).__enter__()
-        bar.update(done - bar.pos)
-
-    try:
-        yield progress
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
 
 
 def _print_cards(cards) -> None:
@@ -214,7 +231,8 @@ def evaluate(stride, retrieval, split, dataset, out, update_baseline, as_json):
 def _retrieval_eval(stride, dataset: Path, as_json: bool) -> None:
     from assistant.retrieval_eval import METRICS, MODES, evaluate, load_questions
 
-    report = evaluate(stride.retriever, load_questions(dataset))
+    with ProgressBar("Searching", quiet=as_json) as progress:
+        report = evaluate(stride.retriever, load_questions(dataset), progress=progress)
     if as_json:
         click.echo(json.dumps({key: value for key, value in report.items() if key != "per_question"}, indent=2))
         return
@@ -237,14 +255,14 @@ def _answer_eval(stride, dataset: Path, split: str, out: Path | None, update_bas
     live = out / "items.jsonl"  # each item as it is judged: a long run can be followed, a stopped one read
     live.write_text("")
 
-    def progress(done, total, result):
-        with live.open("a", encoding="utf-8") as log:
-            log.write(json.dumps(item_json(result), ensure_ascii=False) + "\n")
-        if not as_json:
-            mark = "ok" if not result.failures else f"{len(result.failures)} issue(s)"
-            click.echo(f"  [{done}/{total}] {result.item.id} {result.item.category}: {mark}", err=True)
+    with ProgressBar("Answering", quiet=as_json) as bar:
 
-    report = evaluate_items(stride.answerer, items, dataset.parent / "judge_labels.jsonl", progress)
+        def progress(done, total, result):
+            with live.open("a", encoding="utf-8") as log:
+                log.write(json.dumps(item_json(result), ensure_ascii=False) + "\n")
+            bar(done, total)
+
+        report = evaluate_items(stride.answerer, items, dataset.parent / "judge_labels.jsonl", progress)
     baseline_path = dataset.parent / "baselines" / f"{report['model_key']}.json"
     baseline = json.loads(baseline_path.read_text()) if baseline_path.is_file() else None
     report["baseline"] = str(baseline_path)
@@ -374,7 +392,6 @@ def chat(stride, backend, model):
 
     Type /clear to forget the conversation, /quit (or Ctrl-D) to leave.
     """
-    import contextlib
 
     from assistant.errors import InputError
 

@@ -21,6 +21,7 @@ import json
 import shutil
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -34,6 +35,8 @@ DATABASE = "chroma.sqlite3"
 VECTOR_SEGMENT = "urn:chroma:segment/vector/hnsw-local-persisted"
 HNSW_FILES = ("header.bin", "data_level0.bin", "length.bin", "link_lists.bin")  # written with the folder
 HNSW_PERSISTED = "index_metadata.pickle"  # written once Chroma has flushed the segment (and trimmed its log)
+# How long work reports how far it got: progress(done, total), called as it goes. Only the CLI draws bars.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -268,23 +271,36 @@ class ChunkIndex:
         self._collection = None
 
     @_writing
-    def sync(self, documents: list[Document], *, present: set[str], scope: list[str]) -> SyncReport:
+    def sync(
+        self,
+        documents: list[Document],
+        *,
+        present: set[str],
+        scope: list[str],
+        progress: Progress | None = None,
+    ) -> SyncReport:
         """Make the index hold exactly `documents` for the sources they name.
 
         present: every source that exists on disk, loaded or not (an unreadable file keeps its old chunks).
         scope: source prefixes this run speaks for ("" = everything); indexed sources in scope that are
             no longer present are removed.
+        progress: told (passages done, passages in all) after each document, unchanged ones included.
         """
         collection = self.collection(create=True)
         stored = _stored_by_source(collection)
         report = SyncReport()
+        total, done = sum(len(document.chunks) for document in documents), 0
         for document in documents:
             old = stored.get(document.source)
-            if old and old.fingerprints == {document.fingerprint} and old.ids == set(_entries(document)):
+            entries = _entries(document)
+            if old and old.fingerprints == {document.fingerprint} and old.ids == set(entries):
                 report.unchanged.append(document.source)
-                continue
-            self._write_document(collection, document, old.ids if old else set(), report)
-            (report.updated if old else report.added).append(document.source)
+            else:
+                self._write_document(collection, document, entries, old.ids if old else set(), report)
+                (report.updated if old else report.added).append(document.source)
+            done += len(document.chunks)
+            if progress:
+                progress(done, total)
         for source, old in stored.items():
             if source not in present and _in_scope(source, scope):
                 _delete(collection, sorted(old.ids))
@@ -292,20 +308,19 @@ class ChunkIndex:
         return report
 
     @_writing
-    def rebuild(self, documents: list[Document]) -> SyncReport:
+    def rebuild(self, documents: list[Document], progress: Progress | None = None) -> SyncReport:
         """Index `documents` into a fresh collection, then swap it in; the old one serves until then."""
         staging = ChunkIndex(self.client, self.embeddings, self.name + REBUILD_SUFFIX, location=self.location)
         with contextlib.suppress(Exception):
             self.client.delete_collection(staging.name)
-        report = staging.sync(documents, present={d.source for d in documents}, scope=[])
+        report = staging.sync(documents, present={d.source for d in documents}, scope=[], progress=progress)
         report.added, report.updated = sorted(report.added), []
         staging_collection = self.client.get_collection(staging.name)
         staging_collection.modify(metadata={**self._expected_metadata(), "complete": True})
         self._swap_in(staging_collection)
         return report
 
-    def _write_document(self, collection, document: Document, old_ids: set[str], report: SyncReport) -> None:
-        entries = _entries(document)
+    def _write_document(self, collection, document: Document, entries: dict, old_ids: set[str], report: SyncReport):
         new_ids = list(entries)
         vectors = _stored_vectors(collection, new_ids)  # unchanged chunks and windows keep their vectors
         to_embed = [id_ for id_ in new_ids if id_ not in vectors]

@@ -15,7 +15,7 @@ from pathlib import Path
 from assistant.clean import SiteResidue
 from assistant.config import setting_error
 from assistant.errors import IndexDamaged, InputError
-from assistant.index import SyncReport, move_aside
+from assistant.index import Progress, SyncReport, move_aside
 from assistant.ingest import Skipped, discover, load_document, source_id
 from assistant.knowledge import load_knowledge
 from assistant.loaders import Unreadable
@@ -54,7 +54,17 @@ class IngestReport:
         }
 
 
-def index_corpus(stride, paths: list[Path], *, rebuild: bool = False) -> IngestReport:
+def index_corpus(
+    stride,
+    paths: list[Path],
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Bring the index in step with `paths` (default: the corpus folder).
+
+    progress: `index.Progress` of the embedding, in passages.
+    """
     corpus_root = stride.settings.corpus_dir
     if not paths and not corpus_root.is_dir():
         raise setting_error("corpus_dir", corpus_root, "is not a folder")
@@ -76,11 +86,11 @@ def index_corpus(stride, paths: list[Path], *, rebuild: bool = False) -> IngestR
     report = IngestReport(stride.index_location, SyncReport(), skipped, rebuilt=rebuild)
     if rebuild:
         report.moved_aside = _reopen_if_damaged(stride)
-        report.sync = stride.index.rebuild(documents)
+        report.sync = stride.index.rebuild(documents, progress)
     else:
         present = {c.source for c in candidates}
         scope = [_scope(p, corpus_root) for p in paths if p.is_dir()]
-        report.sync = stride.index.sync(documents, present=present, scope=scope)
+        report.sync = stride.index.sync(documents, present=present, scope=scope, progress=progress)
     stride.index.set_profile(profile(stride.index.chunks(), knowledge.for_index()))
     found = stride.index.sources()
     report.documents_total = len(found)

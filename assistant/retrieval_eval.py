@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from assistant.errors import InputError
+from assistant.index import Progress
 from assistant.retrieve import MODES, HybridRetriever
 from assistant.text import normalise
 
@@ -107,20 +108,25 @@ def score_ranking(question: Question, ranked: list[tuple[str, str]]) -> dict[str
     }
 
 
-def evaluate(retriever: HybridRetriever, questions: list[Question], modes=MODES) -> dict:
+def evaluate(
+    retriever: HybridRetriever, questions: list[Question], modes=MODES, progress: Progress | None = None
+) -> dict:
     """Metrics per mode over all questions, and per split:
 
     {"questions": n, mode: {metric: value}, ..., "splits": {"dev": {"questions": n, mode: {...}}, ...},
      "broken_labels": [...], "per_question": {id: {mode: {metric: value}}}}
+    progress: told (questions done, questions in all) after each question.
     """
     broken = broken_labels(questions, retriever.index.chunks())
     per_question: dict[str, dict] = {}
-    for question in questions:
+    for done, question in enumerate(questions, 1):
         for mode in modes:
             hits = retriever.search(question.question, k=DEPTH, mode=mode)
             per_question.setdefault(question.id, {})[mode] = score_ranking(
                 question, [(h.chunk.source, h.chunk.text) for h in hits]
             )
+        if progress:
+            progress(done, len(questions))
     report: dict = {"questions": len(questions), **_averages(questions, per_question, modes), "splits": {}}
     for split in sorted({q.split for q in questions}):
         members = [q for q in questions if q.split == split]

@@ -1,8 +1,9 @@
 """Retrieval: a runner's question -> the best passages, by dense similarity and BM25 combined.
 
 The dense side (Chroma nearest neighbours of the question's embedding, over whole passages and their
-two-sentence windows) catches paraphrases; the lexical side (BM25 over every passage, held in memory) catches
-exact terms like "clamshells" or "hex bar". They are combined as dense score + 0.1 x BM25 score (divided by the
+two-sentence windows) catches paraphrases; the lexical
+side (BM25 over every passage, held in memory as sparse matrices) catches exact terms like "clamshells" or
+"hex bar". They are combined as dense score + 0.1 x BM25 score (divided by the
 query's best): reciprocal rank fusion was measured too and lost to dense alone on MRR, so it is kept only as
 the `rrf` mode for comparison (README, "Retrieval quality"). BM25's best passage always makes the top k.
 Runners rarely use the corpus's own words, so the query is expanded with the corpus author's vocabulary

@@ -4,7 +4,8 @@ What a runner runs is measured as a runner runs it, each in its own process with
 `stride ingest` (seed corpus, again unchanged, and with `--scale N` a synthetic corpus N times larger,
 each copy reworded so nothing deduplicates), `stride ask` (cold: a new process each time), `stride ui`
 (answer latency through gradio_client, then Ctrl-C), `stride eval` (all 94 items) and `stride --help`.
-In this process: retrieval latency p50/p95 and the retrieval eval, the embedded model's load time, first
+In this process: retrieval latency p50/p95 (on the seed corpus, and on the N-times corpus with --scale) and
+the retrieval eval, the embedded model's load time, first
 token and decode speed on a fixed prompt, warm `ask`, and the answer eval's test split for Stride and for a
 plain LangChain baseline (bench/baseline.py: dense-only Chroma top 4 stuffed into the prompt, no checks)
 with the same model and judge, side by side with ratios; the first-token figures of those real answers.
