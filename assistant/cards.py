@@ -717,9 +717,17 @@ class CardWriter:
     named were not in the text, so the rules alone do those."""
 
     def __init__(self, chat_model, name: str) -> None:
-        self.chat_model = chat_model
+        """`chat_model`: a chat model, or a function making one, called the first time a passage needs it
+        (loading the quality tier takes seconds; an unchanged re-ingest must not pay them)."""
+        self._chat_model = chat_model
         self.name = name
         self.stats = WriterStats()
+
+    @property
+    def chat_model(self):
+        if callable(self._chat_model) and not hasattr(self._chat_model, "invoke"):
+            self._chat_model = self._chat_model()
+        return self._chat_model
 
     def fill(self, entry: dict, chunk, vocabulary: Vocabulary) -> dict:
         fragments = [_fragment_from_json(f) for f in entry["fragments"]]

@@ -136,15 +136,18 @@ class Stride:
                 "`stride ingest`"
             )
         settings = self.settings
-        model = make_chat_model(
-            choice,
-            temperature=0.0,
-            seed=settings.seed,
-            max_tokens=160,
-            ollama_host=settings.ollama_host,
-            timeout=settings.ollama_timeout,
-        )
-        return CardWriter(model, choice.model), ""
+
+        def model():
+            return make_chat_model(
+                choice,
+                temperature=0.0,
+                seed=settings.seed,
+                max_tokens=160,
+                ollama_host=settings.ollama_host,
+                timeout=settings.ollama_timeout,
+            )
+
+        return CardWriter(model, choice.model), ""  # the model is loaded only if a passage needs it
 
     def update_cards(self, *, model_work: bool = True, progress=None):
         """Bring the exercise cards in step with the index (see `cards.update_library`)."""

@@ -260,7 +260,11 @@ def test_the_writer_keeps_only_what_passes_its_checks(tmp_path):
     for source in card.as_json()["sources"]:
         assert text[source["start"] : source["end"]] == source["quote"]
 
-    again = cards.update_library(path, corpus_chunks(folder), read_from(folder), VOCABULARY, writer=writer)
+    def no_model():
+        raise AssertionError("the model was loaded though every passage was filled already")
+
+    unloaded = cards.CardWriter(no_model, "scripted")
+    again = cards.update_library(path, corpus_chunks(folder), read_from(folder), VOCABULARY, writer=unloaded)
     assert again.model_filled == 0, "a passage the writer filled is not asked again"
 
 
