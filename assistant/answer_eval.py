@@ -38,7 +38,7 @@ from assistant.model_files import Tier
 from assistant.retrieval_eval import Label, Question, is_match, read_dataset, score_ranking
 from assistant.text import NEGATION, answer_sentences, normalise, quote_parts
 
-CITED_KINDS = ("claim", "side")  # sentences whose citations must support them; "framing" cites nothing
+CITED_KINDS = ("claim", "item", "side")  # sentences whose citations must support them; "framing" cites nothing
 METRIC_KEYS = (
     "claim_recall", "critical_claim_recall", "forbidden_rate", "citation_label_precision", "citation_label_recall",
     "checker_citation_precision", "checker_citation_recall", "decline_accuracy", "false_refusal_rate",
@@ -296,11 +296,11 @@ def summarise(results: list[ItemResult]) -> dict:
     required = [met for r in answerable for met in r.required_met]
     critical = [met for r in answerable for met in r.critical_met]
     latencies = [r.answer["timings_ms"]["total"] for r in results]
-    # From the question to the model's first token, and to the first sentence the runner sees (checked
-    # model text or, when that fails the checks, the first quote): only answers that called the model.
+    # From the question to the model's first token (answers that called a model: the fast tier's do not), and to
+    # the first sentence the runner sees (checked model text or a quote from the plan): every answer given.
     called_model = [r.answer["timings_ms"] for r in results if "first_model_token" in r.answer["timings_ms"]]
     model_firsts = [timings["first_model_token"] for timings in called_model]
-    shown_firsts = [timings["first_token"] for timings in called_model]
+    shown_firsts = [r.answer["timings_ms"].get("first_token", 0.0) for r in results if not r.answer["refused"]]
     with_retrieval = [r.retrieval for r in results if r.retrieval]
     not_refused = [r for r in results if not r.answer["refused"]]
     labelled = [r for r in results if r.item.sources and r.item.expected != "decline"]

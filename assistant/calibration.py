@@ -32,6 +32,7 @@ class Thresholds:
     answering_margin: float  # its passage's best relevance may trail the best passage's by this
     same_passage_margin: float  # extractive: sentences of the best passage this close to the best one join it
     other_passage_margin: float  # extractive: a sentence of another passage this close joins too
+    plan_margin: float  # a plan's points may trail its most relevant evidence sentence by this (`plan`)
     calibration: str
     calibrated: bool = True
 
@@ -48,6 +49,7 @@ MINILM = Thresholds(
     answering_margin=0.1,
     same_passage_margin=0.12,
     other_passage_margin=0.06,
+    plan_margin=0.16,
     calibration=(
         "Chosen on the dev split of eval/answers.jsonl and eval/retrieval.jsonl with the seed corpus "
         "(README, 'Answer quality'): min_relevance and min_relevance_unanchored from the best dense similarity "

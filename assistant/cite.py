@@ -205,10 +205,10 @@ def find_disagreement(passages: list[Passage], asked: set[str], scope: Scope) ->
     sides: dict[str, list[tuple[Passage, str, set[str]]]] = {"for": [], "against": []}
     for passage in passages:
         for sentence in passage.sentences:
-            stance = _stance(sentence)
+            stance_of = stance(sentence)
             about = asked & set(tokens(f"{passage.section} {sentence}"))
-            if stance and about:
-                sides[stance].append((passage, sentence, about))
+            if stance_of and about:
+                sides[stance_of].append((passage, sentence, about))
     for against, against_sentence, against_about in sides["against"]:
         for in_favour, for_sentence, for_about in sides["for"]:
             if against.source != in_favour.source and scope.same_subject(against_about, for_about):
@@ -217,6 +217,7 @@ def find_disagreement(passages: list[Passage], asked: set[str], scope: Scope) ->
     return None
 
 
-def _stance(sentence: str) -> str:
+def stance(sentence: str) -> str:
+    """The sentence's stance in generic wording ("I recommend": "for", "not very beneficial": "against"), or ""."""
     lowered = normalise(sentence)
     return "against" if NEGATIVE_STANCE.search(lowered) else "for" if POSITIVE_STANCE.search(lowered) else ""

@@ -360,7 +360,7 @@ def _print_streamed(events, history: list[str] | None = None):
         if isinstance(event, Answer):
             _print_answer_tail(event)
             return event
-        click.echo(event.render() + " ", nl=False)
+        click.echo(f"\n- {event.render()}" if event.kind == "item" else event.render() + " ", nl=False)
     return None
 
 
@@ -371,11 +371,12 @@ def _print_answer_tail(answer) -> None:
     click.echo(f"\n\n{answer.note}" if answer.note else "")
     how = {
         "generated": f"written by {answer.model} ({answer.backend}); every sentence checked against its source",
-        "extractive": "quoted from the sources: the model's own sentences did not pass the checks"
+        "extractive": "quoted from the sources: each sentence as its source says it"
         if not answer.sources_differ
         else "quoted from the sources, which differ",
     }[answer.grounding]
-    click.echo(click.style(f"({how})", dim=True))
+    if answer.citations:
+        click.echo(click.style(f"({how})", dim=True))
     if answer.citations:
         click.echo("\nSources:")
     for citation in answer.citations:

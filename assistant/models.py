@@ -70,6 +70,13 @@ class BackendChoice:
     model_path: str | None = None  # the resolved GGUF, for llama-cpp (a tier's may still have to be joined)
     tier: str | None = None  # the embedded tier's preset ("smollm2-135m"), when the model is one
 
+    @property
+    def writes(self) -> bool:
+        """Whether answers ask this model to write within the plan. Not the fast tier: 95% of SmolLM2-135M's
+        answers were quoted anyway because its sentences failed the checks, so its answers are the plan's
+        source sentences and it is never loaded to answer."""
+        return self.tier != FAST.preset
+
 
 # -----------------------------------------------------------------------------
 # finding GGUF files

@@ -37,6 +37,19 @@ PAIN = re.compile(
     re.IGNORECASE,
 )
 
+# Soreness in working muscles after training is what training does, not a symptom to examine: "my glutes are
+# sore after my first strength session" gets what the sources say, without the clinician note. Soreness in a
+# joint, tendon or bone, or alongside any other pain word, still gets it.
+SORENESS = re.compile(r"\bsore(ness)?\b", re.IGNORECASE)
+AFTER_TRAINING = re.compile(
+    r"\b(muscles?|workouts?|training|session|gym|lifting|strength|exercis\w*|doms|day after|next day)\b", re.IGNORECASE
+)
+BODY_PARTS = re.compile(
+    r"\b(joints?|knees?|ankles?|hips?|back|spine|neck|shoulders?|elbows?|wrists?|achilles|tendons?|heels?|feet|foot"
+    r"|shins?|bones?|arch(es)?|toes?|it band)\b",
+    re.IGNORECASE,
+)
+
 DIAGNOSIS = re.compile(
     r"\byou (probably |likely |may |might )?(have|has|are suffering from)\b|\bsounds like (a|an|you)\b"
     r"|\bthis is (a sign|likely|probably|a symptom) of\b|\bis (probably|likely) (a|an|caused by)\b"
@@ -67,7 +80,17 @@ def never_answers(question: str) -> str | None:
 
 
 def needs_clinician(question: str) -> bool:
-    return bool(PAIN.search(question))
+    """Pain, injury or symptoms that need examining; not the expected soreness of trained muscles."""
+    found = [match.group(0) for match in PAIN.finditer(question)]
+    if not found:
+        return False
+    only_soreness = all(SORENESS.fullmatch(word) for word in found)
+    return not (only_soreness and AFTER_TRAINING.search(question) and not BODY_PARTS.search(question))
+
+
+def body_parts(text: str) -> list[str]:
+    """The joints, tendons and bones the text names ("knee", "achilles"), lower-cased, in order."""
+    return list(dict.fromkeys(match.group(0).lower() for match in BODY_PARTS.finditer(text)))
 
 
 def is_diagnosis(sentence: str) -> bool:

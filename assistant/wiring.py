@@ -185,9 +185,11 @@ class Stride:
         from assistant.answer import Answerer
 
         if self._chat_model is not None:
-            backend, model = "fake", type(self._chat_model).__name__
+            backend, model, writer = "fake", type(self._chat_model).__name__, self._chat_model
         else:
-            backend, model = self.backend_choice.backend, self.backend_choice.model
+            choice = self.backend_choice
+            backend, model = choice.backend, choice.model
+            writer = self.chat_model if choice.writes else None  # the fast tier is never loaded to answer
         return Answerer(
-            self.retriever, self.embeddings, self.chat_model, backend=backend, model=model, thresholds=self.thresholds
+            self.retriever, self.embeddings, writer, backend=backend, model=model, thresholds=self.thresholds
         )

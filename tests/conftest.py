@@ -210,8 +210,9 @@ def embedded_chat():
 
 @pytest.fixture(scope="session")
 def embedded_answerer(seed_stride, embedded_chat):
-    """The fast tier's model answering over the seed index."""
+    """The fast tier answering over the seed index, as the product wires it (its model does not write)."""
     from assistant.answer import Answerer
 
     choice, chat = embedded_chat
-    return Answerer(seed_stride.retriever, seed_stride.embeddings, chat, backend=choice.backend, model=choice.model)
+    writer = chat if choice.writes else None
+    return Answerer(seed_stride.retriever, seed_stride.embeddings, writer, backend=choice.backend, model=choice.model)

@@ -47,3 +47,22 @@ def test_instructions_to_the_assistant_are_told_from_advice(sentence, instructio
 @pytest.mark.parametrize("question", ["I felt a snap at the back of my ankle", "My calf is swollen and tender"])
 def test_snaps_swelling_and_tenderness_get_the_clinician_note(question):
     assert policy.needs_clinician(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "needs"),
+    [
+        ("My glutes are sore the day after my first strength workout. Is that normal?", False),
+        ("My quads are sore after squats at the gym", False),
+        ("My Achilles is sore after my strength session", True),
+        ("My knee is sore after my workout", True),
+        ("My calves are sore and swollen after training", True),
+        ("My Achilles is sore after long runs", True),
+    ],
+)
+def test_the_expected_soreness_of_trained_muscles_is_no_symptom(question, needs):
+    assert policy.needs_clinician(question) is needs
+
+
+def test_body_parts_are_named_in_order():
+    assert policy.body_parts("My knee and my Achilles hurt, and the knee swells") == ["knee", "achilles"]

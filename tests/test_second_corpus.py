@@ -51,7 +51,8 @@ def test_a_decline_describes_this_corpus_not_the_seed_one(second):
 def test_the_second_corpus_passes_the_seed_gates(second, embedded_chat, tmp_path):
     stride, _ = second
     choice, chat = embedded_chat
-    answerer = Answerer(stride.retriever, stride.embeddings, chat, backend=choice.backend, model=choice.model)
+    writer = chat if choice.writes else None
+    answerer = Answerer(stride.retriever, stride.embeddings, writer, backend=choice.backend, model=choice.model)
     report = evaluate_items(answerer, load_items(SECOND / "answers.jsonl"))
     baseline = json.loads((SECOND / "baselines" / f"{model_key(choice.model)}.json").read_text())
     write_outputs(report, baseline, tmp_path)

@@ -35,6 +35,7 @@ STAGES = [
     "policy",
     "cite",
     "cards",
+    "plan",
     "answer",
     "answer_eval",
     "eval_report",

@@ -418,16 +418,31 @@ def answer_html(answer: Answer, number: int) -> str:
     elif answer.sources_differ:
         body = _differ_html(answer, number)
     else:
-        sentences = " ".join(_sentence_html(s.text, s.citations, number) for s in answer.sentences)
-        body = f"<p>{sentences}</p>{_how_html(answer)}"
+        body = f"{_sentences_html(answer.sentences, number, answer.layout)}{_how_html(answer)}"
     if answer.note:
         body += notice_html("safety", "See a professional", _escape(answer.note))
     return f'<div class="stride-answer">{body}</div>'
 
 
 def _pending_html(shown: list[Sentence], number: int) -> str:
-    sentences = " ".join(_sentence_html(s.text, s.citations, number) for s in shown)
-    return f'<div class="stride-answer"><p>{sentences} <span class="stride-typing">…</span></p></div>'
+    sentences = _sentences_html(shown, number, "list")
+    return f'<div class="stride-answer">{sentences}<p><span class="stride-typing">…</span></p></div>'
+
+
+def _sentences_html(sentences: list[Sentence], number: int, layout: str) -> str:
+    """Prose sentences as paragraphs' text; a plan's items as a list (numbered when they are steps)."""
+    html, items = [], []
+    for sentence in [*sentences, None]:
+        if sentence is not None and sentence.kind == "item":
+            items.append(f"<li>{_sentence_html(sentence.text, sentence.citations, number)}</li>")
+            continue
+        if items:
+            tag = "ol" if layout == "steps" else "ul"
+            html.append(f"<{tag}>{''.join(items)}</{tag}>")
+            items = []
+        if sentence is not None:
+            html.append(f"<p>{_sentence_html(sentence.text, sentence.citations, number)}</p>")
+    return "".join(html)
 
 
 def _differ_html(answer: Answer, number: int) -> str:
@@ -444,9 +459,9 @@ def _differ_html(answer: Answer, number: int) -> str:
 def _how_html(answer: Answer) -> str:
     how = {
         "generated": f"Written by {answer.model} ({answer.backend}); every sentence checked against its source.",
-        "extractive": "Quoted from the sources (the model's own sentences did not pass the checks).",
+        "extractive": "Quoted from the sources: each sentence as its source says it.",
     }.get(answer.grounding, "")
-    return f'<div class="stride-how">{_escape(how)}</div>' if how else ""
+    return f'<div class="stride-how">{_escape(how)}</div>' if how and answer.citations else ""
 
 
 def _sentence_html(text: str, citations, number: int) -> str:

@@ -1,0 +1,307 @@
+"""Answer plans: the shape an answer takes for the kind of question asked, and the evidence that fills it.
+
+A runner asking "what exercises ..." wants a list, "how do I ..." the steps in order, "should I ..." a yes or
+no first, "how many sets ..." a number or a plain "the sources give none". So the question is sorted into a
+kind (`kind_of`), and `make_plan` gathers the evidence for that kind across every passage that answers the
+question (not one best passage), in the order the answer should show it:
+- verdict ("should I", "is X worth it"): a sentence taking a stance on what was asked goes first, marked
+  "Yes:" or "No:" when the question's own polarity makes that unambiguous, then the supporting points;
+- list ("what exercises for ..."): the best sentence of each answering passage, one item each, more of them;
+- procedure ("how do I"): the sentence naming the movement and the ones after it, in the source's order;
+- quantity ("how many sets", "how often"): the sentences that give a number of what was asked; when none
+  does, a plain "The sources do not give ..." before what they do say;
+- progression ("where do I start", "I'm new to"): sentences that order things (first, then, before), in the
+  source's order;
+- reason, troubleshooting, fact: the most relevant points, a few more than one passage would give.
+A plan is made of source sentences, so on its own it is the fast tier's answer; a model that can write is
+given the plan and writes within it (`answer`).
+
+Leaves out: scoring sentences against the question (the caller passes its scorer), checking anything a
+model writes (`cite`), and pain, diagnoses and declines (`policy`, `answer`).
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant.calibration import Thresholds
+from assistant.cite import Passage, stance
+from assistant.text import is_negated, jaccard, tokens
+
+# Question kinds, tried in order: the first that matches wins ("Should I ... how many?" is a quantity).
+KINDS = [
+    (
+        "progression",
+        r"\bwhere (do|should|can) (i|you|we|a beginner) (start|begin)\b"
+        r"|\bhow (do|should|can) i (start|begin|get started)\b"
+        r"|\bi'?m (new|a beginner|just starting)\b|\bbeginners?\b|\bfirst steps?\b|\bget(ting)? started\b",
+    ),
+    (
+        "quantity",
+        r"\bhow (many|much|often|long|heavy|far|frequently)\b|\b(sets?|reps?|repetitions)\b"
+        r"|\btimes (a|per) (day|week)\b",
+    ),
+    (
+        "list",
+        r"^\s*how (do|can|should|would) (i|you|we) "
+        r"(strengthen|train|improve|build|fix|work on|target|loosen|stretch)\b",
+    ),
+    (
+        "procedure",
+        r"^\s*(how (do|can|should|would) (i|you|we)|how to|how is|how are)\b|\bwalk me through\b|\btechnique\b"
+        r"|\b(the|a) (right|best|correct|proper) way to\b|\bset up\b|\bsteps? (to|for)\b",
+    ),
+    ("reason", r"^\s*why\b|\bwhy (would|does|do|is|are|could)\b|\breasoning\b|\bwhat'?s the point\b"),
+    (
+        "list",
+        r"^\s*(what|which)\s+(\w+\s+){0,3}(exercises?|moves?|drills?|workouts?|muscles?|options?|equipment|kit)\b"
+        r"|\bwhat (can|should) i do\b|\b(list|name) (some|the|a few)\b",
+    ),
+    (
+        "verdict",
+        r"^\s*(should|do|does|is|are|can|could|would|will)\b|\bshould i\b|\bworth (it|doing)\b|\bwaste of time\b"
+        r"|\bgood idea\b|\bright\?\s*$|\bwho'?s right\b|\bwhich is it\b|\benough\?\s*$",
+    ),
+    ("troubleshooting", r"\b(i|my)\b.{0,60}\b(feel|feels|get|gets|notice|drops?|wobbl\w*|can'?t|doesn'?t|don'?t)\b"),
+]
+KIND_PATTERNS = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in KINDS]
+
+# How many points each kind shows (a list shows more; a procedure's steps come from one passage).
+POINTS = {"list": 5, "procedure": 4, "progression": 4}
+DEFAULT_POINTS = 4
+PER_PASSAGE = {"list": 1, "procedure": 4}
+DEFAULT_PER_PASSAGE = 3
+MAX_PASSAGES = 3  # passages one prose answer draws on (a list draws on as many as it has items)
+LIST_REACH = 1.5  # a list's items may trail the best by this many plan margins: a list names more things
+LIST_ITEMS = 3  # fewer close items than this make a short answer, not a list
+MIN_WORDS = 3  # a unit with fewer content words ("Now do them!") says nothing alone
+
+# What a quantity question asks for: (pattern in the question, pattern of an answer in a source, what to call it).
+NUMBER = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|a few|several)"
+QUANTITIES = [
+    (
+        r"\b(sets?|reps?|repetitions)\b",
+        rf"\b{NUMBER}\s*(-|to|or|x)?\s*\d*\s*(sets?|reps?|repetitions|times)\b",
+        "a number of sets or repetitions",
+    ),
+    (
+        r"\bhow (often|frequently)\b|\btimes (a|per)\b",
+        rf"\b({NUMBER}\s*(times|days?|sessions?)\s*(a|per|each)\s*(day|week)|daily|every (day|other day|week))\b",
+        "how often",
+    ),
+    (
+        r"\bhow (long|far)\b",
+        rf"\b{NUMBER}\s*(-|to)?\s*\d*\s*(seconds?|minutes?|hours?|weeks?|months?|miles?|km|meters?)\b",
+        "how long",
+    ),
+    (r"\bhow (heavy|much weight)\b", rf"\b{NUMBER}\s*(kg|kilos?|lbs?|pounds?|percent|%)\b", "how heavy"),
+]
+ANY_NUMBER = rf"\b{NUMBER}\b"
+# Sentences that put things in an order: what a beginner's progression is made of.
+ORDER_WORDS = re.compile(
+    r"\b(first|start|begin|before|then|next|once|after|progress\w*|order|fundamentals?|foundation|basics?)\b", re.I
+)
+# A stance plain enough to answer "Yes" with: a recommendation, not any positive word ("gives great relief").
+RECOMMENDS = re.compile(
+    r"\b(recommend(ed|s)?|good idea|worth (it|doing)|should (be|do|include|add)|beneficial|effective|important to)\b",
+    re.I,
+)
+# A question's own polarity: "Should I skip ...?" answered by "not recommended" is a yes, not a no.
+NEGATIVE_QUESTION = re.compile(r"\b(not|n't|avoid|skip|stop|instead|waste|pointless|overrated|bad)\b", re.I)
+YES_NO_QUESTION = re.compile(r"^\s*(should|do|does|is|are|can|would|will)\b|\bshould i\b|\bworth (it|doing)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Point:
+    """One source sentence (or a list with its lead-in) that the answer shows, cited to its passage."""
+
+    passage: int
+    text: str
+    score: float
+    lead: str = ""  # "Yes: " / "No: " before a verdict's stance sentence
+
+
+@dataclass
+class Plan:
+    """What the answer says, in order: an optional framing line with no citation (`missing`: "The sources do
+    not give a number of sets or repetitions."), then the points, each from one passage."""
+
+    kind: str
+    points: list[Point] = field(default_factory=list)
+    missing: str = ""  # what the sources do not give, said plainly before the points
+    layout: str = "prose"  # "prose", "list" (one item a line) or "steps" (numbered, in order)
+
+
+Scorer = Callable[[str, str], float]  # (sentence, section) -> relevance to the question
+
+
+def kind_of(question: str) -> str:
+    """The question's kind (see the module docstring); "fact" when nothing else fits."""
+    return next((kind for kind, pattern in KIND_PATTERNS if pattern.search(question)), "fact")
+
+
+def make_plan(
+    question: str,
+    passages: list[Passage],
+    score: Scorer,
+    thresholds: Thresholds,
+    asked: frozenset[str] = frozenset(),
+    kind: str | None = None,
+) -> Plan:
+    """The plan for `question` from the evidence passages, scored by `score`; `asked` are the stems of the
+    corpus's subjects the question names (`Scope.subjects_in`): a verdict's stance must be about one of them;
+    `kind` overrides the question's own (a follow-up's is its first question's)."""
+    kind = kind or kind_of(question)
+    scored = _scored(passages, score)
+    if not scored:
+        return Plan(kind)
+    if kind == "procedure":
+        return Plan(kind, _procedure(scored, thresholds), layout="steps")
+    if kind == "progression":
+        return Plan(kind, _progression(scored, thresholds))
+    answering = _answering(scored, thresholds)
+    if kind == "list":  # one item from each passage (or heading) that comes close: a list names several things
+        items = _best(scored, POINTS["list"], 1, thresholds, LIST_REACH)
+        return (
+            Plan(kind, items, layout="list") if len(items) >= LIST_ITEMS else Plan(kind, _prose(answering, thresholds))
+        )
+    if kind == "quantity":
+        return _quantity(question, answering, thresholds)
+    points = _prose(answering, thresholds, POINTS.get(kind, DEFAULT_POINTS))
+    if kind == "verdict":
+        points = _verdict_first(question, answering, points, thresholds, asked)
+    return Plan(kind, points)
+
+
+def _prose(scored, thresholds: Thresholds, limit: int = DEFAULT_POINTS) -> list[Point]:
+    """A prose answer's points: mostly the passage that answers best, another's only when nearly as close."""
+    return _best(
+        scored,
+        limit,
+        DEFAULT_PER_PASSAGE,
+        thresholds,
+        passages=MAX_PASSAGES,
+        other_margin=thresholds.other_passage_margin,
+    )
+
+
+def _scored(passages: list[Passage], score: Scorer) -> list[tuple[float, Passage, str]]:
+    return [
+        (score(unit, p.section), p, unit)
+        for p in passages
+        for unit in p.sentences
+        if len(tokens(unit)) >= MIN_WORDS and not unit.rstrip().endswith("?")
+    ]
+
+
+def _answering(scored, thresholds: Thresholds):
+    """The units of passages whose best unit is nearly as relevant as the best of all."""
+    best_of: dict[int, float] = {}
+    for value, passage, _ in scored:
+        best_of[passage.number] = max(value, best_of.get(passage.number, value))
+    top = max(best_of.values())
+    return [item for item in scored if best_of[item[1].number] >= top - thresholds.answering_margin]
+
+
+def _best(
+    scored,
+    limit: int,
+    per_passage: int,
+    thresholds: Thresholds,
+    reach: float = 1.0,
+    passages: int = 99,
+    other_margin: float | None = None,
+) -> list[Point]:
+    """The most relevant units within `reach` plan margins of the best, not repeating each other, at most
+    `per_passage` from one passage and `passages` passages; a passage after the first joins only with a unit
+    within `other_margin` of the best (when given: a prose answer stays with the passage that answers; a list
+    wants many). Shown grouped by passage (best passage first), each in source order."""
+    top = max(item[0] for item in scored)
+    chosen: list[tuple[float, Passage, str]] = []
+    for item in sorted(scored, key=lambda item: -item[0]):
+        value, passage, unit = item
+        if value < top - reach * thresholds.plan_margin or len(chosen) == limit:
+            break
+        if sum(1 for c in chosen if c[1] is passage or _same_heading(c[1], passage)) >= per_passage:
+            continue
+        if any(_redundant(unit, other) for _, _, other in chosen):
+            continue
+        used = {c[1].number for c in chosen}
+        far = other_margin is not None and value < top - other_margin
+        if passage.number not in used and (len(used) >= passages or (used and far)):
+            continue
+        chosen.append(item)
+    return _in_reading_order(chosen)
+
+
+def _in_reading_order(chosen) -> list[Point]:
+    rank: dict[int, int] = {}
+    for _, passage, _ in chosen:  # chosen is best first, so a passage's rank is its best unit's
+        rank.setdefault(passage.number, len(rank))
+    ordered = sorted(chosen, key=lambda item: (rank[item[1].number], item[1].sentences.index(item[2])))
+    return [Point(passage.number, unit, value) for value, passage, unit in ordered]
+
+
+def _procedure(scored, thresholds: Thresholds) -> list[Point]:
+    """The best unit's passage, from the unit naming the movement on, in order: one exercise's steps."""
+    value, passage, _ = max(scored, key=lambda item: item[0])
+    close = [u for v, p, u in scored if p is passage and v >= value - thresholds.plan_margin]
+    start = min(passage.sentences.index(u) for u in close)
+    units = [u for u in passage.sentences[start:] if len(tokens(u)) >= MIN_WORDS][: POINTS["procedure"]]
+    return [Point(passage.number, u, value) for u in units]
+
+
+def _progression(scored, thresholds: Thresholds) -> list[Point]:
+    """Units that put things in an order, from the passages answering the question; else the best units."""
+    answering = _answering(scored, thresholds)
+    ordering = [item for item in answering if ORDER_WORDS.search(item[2])]
+    pool = ordering or answering
+    return _best(pool, POINTS["progression"], DEFAULT_PER_PASSAGE, thresholds, passages=MAX_PASSAGES)
+
+
+def _quantity(question: str, scored, thresholds: Thresholds) -> Plan:
+    _, answer_pattern, name = next(
+        ((q, a, n) for q, a, n in QUANTITIES if re.search(q, question, re.I)), ("", ANY_NUMBER, "a number for this")
+    )
+    giving = [item for item in scored if re.search(answer_pattern, item[2], re.I)]
+    points = _prose(giving, thresholds) if giving else []
+    if points:
+        return Plan("quantity", points)
+    what = f"say {name}" if name.startswith("how") else f"give {name}"
+    rest = _best(scored, 2, 1, thresholds)
+    return Plan("quantity", rest, missing=f"The sources do not {what}; this is what they do say.")
+
+
+def _verdict_first(question: str, scored, points: list[Point], thresholds: Thresholds, asked) -> list[Point]:
+    """The most relevant unit taking a stance on what was asked, first; "Yes:"/"No:" before it only for a
+    plain yes/no question whose own wording is not negative ("Should I skip ...?" would flip the answer)."""
+    top = max(item[0] for item in scored)
+    stances = [
+        (value, passage, unit, stance(unit))
+        for value, passage, unit in scored
+        if stance(unit) and asked & set(tokens(f"{passage.section} {unit}")) and value >= top - thresholds.plan_margin
+    ]
+    if not stances:
+        return points
+    value, passage, unit, side = max(stances, key=lambda item: item[0])
+    lead = ""
+    # "Yes"/"No" only when the sentence itself names what was asked and says plainly what to do about it.
+    plain = side == "against" or (RECOMMENDS.search(unit) and not is_negated(unit))
+    if (
+        YES_NO_QUESTION.search(question)
+        and not NEGATIVE_QUESTION.search(question)
+        and plain
+        and asked & set(tokens(unit))
+    ):
+        lead = "Yes: " if side == "for" else "No: "
+    first = Point(passage.number, unit, value, lead)
+    return [first, *(p for p in points if p.text != unit)][: POINTS.get("verdict", DEFAULT_POINTS)]
+
+
+def _same_heading(a: Passage, b: Passage) -> bool:
+    """Two passages under one heading of one document: one item of a list, one source of a point."""
+    return bool(a.section) and a.section == b.section and a.source == b.source
+
+
+def _redundant(a: str, b: str) -> bool:
+    return jaccard(set(tokens(a)), set(tokens(b))) >= 0.5

@@ -1,0 +1,113 @@
+"""Answer plans: question kinds and the evidence each kind gathers, on small invented passages.
+
+The scorer is word overlap with the question, so what is chosen can be read off the text; the real scorer
+(embeddings) is exercised by the answer integration tests and the eval.
+"""
+
+import pytest
+
+from assistant.calibration import MINILM
+from assistant.cite import Passage
+from assistant.plan import kind_of, make_plan
+from assistant.text import recall, tokens
+
+
+def overlap_scorer(question: str):
+    asked = set(tokens(question))
+    return lambda sentence, section="": recall(asked, set(tokens(f"{section} {sentence}")))
+
+
+def passage(number: int, text: str, section: str = "", source: str = "doc.txt") -> Passage:
+    return Passage(number, source, "Doc", section, text, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Should I do calf raises before a race?", "verdict"),
+        ("Is skipping rope worth it for runners?", "verdict"),
+        ("What exercises help my calves?", "list"),
+        ("Which drills are good for ankle stiffness?", "list"),
+        ("How do I do a single-leg calf raise?", "procedure"),
+        ("Walk me through the toe yoga drill.", "procedure"),
+        ("How many sets of calf raises should I do?", "quantity"),
+        ("How often should I train my feet?", "quantity"),
+        ("Where do I start with foot strength?", "progression"),
+        ("I'm new to strength work, what matters?", "progression"),
+        ("Why do calves matter for running uphill?", "reason"),
+        ("When I hop, my arch collapses and I feel wobbly.", "troubleshooting"),
+        ("What is the soleus?", "fact"),
+    ],
+)
+def test_kinds(question, kind):
+    assert kind_of(question) == kind
+
+
+def test_a_quantity_the_sources_never_give_is_said_plainly_then_what_they_do_say():
+    passages = [passage(1, "Calf raises build the soleus and gastrocnemius. Keep the knee soft on the way down.")]
+    question = "How many sets of calf raises should I do?"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM)
+    assert plan.missing.startswith("The sources do not give a number of sets")
+    assert plan.points and all("sets" not in p.text for p in plan.points)
+
+
+def test_a_quantity_the_sources_give_is_the_answer():
+    passages = [
+        passage(1, "Calf raises build the soleus. Do three sets of fifteen calf raises on a step."),
+        passage(2, "Calf raises can be done anywhere."),
+    ]
+    question = "How many sets of calf raises should I do?"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM)
+    assert not plan.missing
+    assert plan.points[0].text == "Do three sets of fifteen calf raises on a step."
+
+
+def test_a_procedure_keeps_the_steps_of_one_passage_in_order():
+    steps = "Stand on a step with your heels off. Rise onto your toes. Lower your heels slowly below the step."
+    passages = [
+        passage(1, f"The heel drop trains the calf. {steps}", "Heel drop"),
+        passage(2, "Heel drops are hard at first and the calf may feel tired.", "Heel drop tips"),
+    ]
+    question = "How do I do the heel drop?"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM)
+    assert plan.layout == "steps"
+    texts = [p.text for p in plan.points]
+    assert {p.passage for p in plan.points} == {1}
+    assert texts == sorted(texts, key=passages[0].sentences.index)
+    assert "Rise onto your toes." in texts
+
+
+def test_a_list_takes_one_item_from_each_close_passage():
+    passages = [
+        passage(1, "Calf raises are a good exercise for the calves. They are simple.", "Calf raises"),
+        passage(2, "Skipping is a good exercise for the calves and feet.", "Skipping"),
+        passage(3, "Heel drops are a good exercise for the calves too.", "Heel drops"),
+    ]
+    question = "What exercises are good for the calves?"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM)
+    assert plan.layout == "list"
+    assert sorted(p.passage for p in plan.points) == [1, 2, 3]
+
+
+def test_a_verdict_leads_with_the_stance_on_what_was_asked():
+    passages = [
+        passage(1, "Stretching the calves is fine. Stretching the plantar fascia is not recommended before runs."),
+    ]
+    question = "Should I stretch my plantar fascia before runs?"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM, frozenset(tokens("plantar fascia")))
+    assert plan.points[0].lead == "No: "
+    assert "not recommended" in plan.points[0].text
+
+
+def test_a_negative_question_gets_the_stance_first_but_no_yes_or_no():
+    passages = [passage(1, "Stretching the plantar fascia is not recommended before runs.")]
+    question = "Should I skip stretching my plantar fascia before runs?"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM, frozenset(tokens("plantar fascia")))
+    assert plan.points[0].lead == ""
+
+
+def test_no_stance_on_what_was_asked_means_no_verdict_lead():
+    passages = [passage(1, "Avoid arching your back. Hopping builds spring in the feet.")]
+    question = "Should I do hopping drills?"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM, frozenset(tokens("hopping")))
+    assert all(p.lead == "" for p in plan.points)
