@@ -698,6 +698,8 @@ Text:
 Reply with JSON only: {{"name": the exercise's name as the text writes it, "aliases": [other names the text
 itself uses for this same exercise, copied word for word; [] if none]}}"""
 JSON_OBJECT = re.compile(r"\{.*\}", re.S)
+# An exercise is not named after muscles: the model offered "<adjective> hip muscles" as a seed card's alias.
+BODY = re.compile(r"\b(muscles?|tendons?|joints?|bones?)\b", re.I)
 
 
 @dataclass
@@ -768,8 +770,8 @@ class CardWriter:
 
     def _phrase(self, text, quotes: list[Value], kind: str, vocabulary: Vocabulary, name: str) -> Value | None:
         self.stats.proposed += 1
-        if not isinstance(text, str) or not text.strip() or vocabulary.is_named(text):
-            self.stats.dropped.append(f"{kind}: {text!r} (empty, or a muscle or equipment name)")
+        if not isinstance(text, str) or not text.strip() or vocabulary.is_named(text) or BODY.search(text):
+            self.stats.dropped.append(f"{kind}: {text!r} (empty, or names a muscle or equipment)")
             return None
         if name and set(tokens(text)) <= set(tokens(name)):
             self.stats.dropped.append(f"{kind}: {text!r} (says no more than the name {name!r})")

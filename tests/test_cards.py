@@ -239,11 +239,11 @@ def writer_reply(**reply) -> ScriptedChat:
 
 def test_the_writer_keeps_only_what_passes_its_checks(tmp_path):
     folder, path = tmp_path / "corpus", tmp_path / "cards.json"
-    write_corpus(folder, "Also called a heel raise. Stand tall on a step. I do this one daily.")
+    write_corpus(folder, "Also called a heel raise. Stand tall on a step. I do this one daily for lower leg muscles.")
     model = writer_reply(
         name="ignored: the passage has its heading",
         # written; nowhere; only part of a word ("ee"); no more than the name; equipment; another card's name
-        aliases=["heel raise", "tiptoe lift", "ee", "raises", "step", "side plank"],
+        aliases=["heel raise", "tiptoe lift", "ee", "raises", "step", "side plank", "lower leg muscles"],
     )
     writer = cards.CardWriter(model, "scripted")
     report = cards.update_library(path, corpus_chunks(folder), read_from(folder), VOCABULARY, writer=writer)
@@ -253,7 +253,7 @@ def test_the_writer_keeps_only_what_passes_its_checks(tmp_path):
     assert card.values("steps") == ["Stand tall on a step."], "the model does not sort sentences"
     assert report.model_filled == 2 and report.writer == "scripted"
     dropped = " ".join(report.dropped)
-    for rejected in ("tiptoe lift", "'ee'", "'raises'", "'step'"):
+    for rejected in ("tiptoe lift", "'ee'", "'raises'", "'step'", "'lower leg muscles'"):
         assert rejected in dropped
     assert [alias.text for alias in library.named("side plank")[0].aliases] == []
     text = (folder / "calf.md").read_text(encoding="utf-8")
