@@ -20,8 +20,14 @@ it, from OLLAMA_MODELS: the one environment variable this module reads, because 
 
 Nothing is downloaded, ever: a model that is not on disk is an error telling the user how to get it.
 
-Left out on purpose: tool calling and structured output (answers are plain text), GPU offload, async
-versions (LangChain runs the sync ones in an executor), and Ollama models that are not pulled yet
+The embedded model reads the prompt on every core, or on one when other work keeps the cores busy
+(`batch_threads`: measured faster on two shared cores), and reuses the KV state of the last prompt's common
+prefix (llama-cpp-python does that itself), so a fixed system prompt is read once.
+
+Left out on purpose: tool calling and structured output (answers are plain text: JSON, with or without a
+grammar, cost the quality tier claims and a later first sentence, and the fast tier cannot write it; see
+bench/structured.py and the README), prompt-lookup decoding (3x slower on two busy cores), GPU offload,
+async versions (LangChain runs the sync ones in an executor), and Ollama models that are not pulled yet
 (pulling is the user's call: gigabytes).
 """
 
@@ -310,7 +316,13 @@ def make_chat_model(
                 path = model_files.ensure_gguf(model_files.TIERS[choice.tier], path)
         llm, lock = load_llama(path, n_ctx)
         return LlamaCppChat(
-            llm=llm, lock=lock, model_name=choice.model, temperature=temperature, seed=seed, max_tokens=max_tokens
+            llm=llm,
+            lock=lock,
+            model_name=choice.model,
+            temperature=temperature,
+            seed=seed,
+            max_tokens=max_tokens,
+            cores=default_threads(),
         )
     if choice.backend == "ollama":
         import httpx
@@ -346,13 +358,13 @@ def load_llama(path: Path, n_ctx: int = 2048) -> tuple[Any, threading.Lock]:
             # per token as soon as anything else runs (the embedder, a second tab, another process); measured
             # here, one thread of two costs ~15% of idle decode speed (151 -> 134 tokens/s). The 1.5B quality
             # tier alike: on a busy 2-core machine, 2.5-4 tokens/s with one thread, 0.4-0.5 with two. Reading
-            # the prompt (batch) uses them all: faster on an idle machine, though on that busy one a single
-            # thread read a 450-token prompt faster (18-25 s against 27-38 s).
+            # the prompt (batch) uses them all on a quiet machine; `LlamaCppChat` drops to one when it is busy
+            # (`batch_threads`).
             try:
                 llm = Llama(
                     model_path=key[0],
                     n_ctx=n_ctx,
-                    n_threads=max(1, threads - 1),
+                    n_threads=decode_threads(threads),
                     n_threads_batch=threads,
                     seed=42,
                     verbose=False,
@@ -364,6 +376,36 @@ def load_llama(path: Path, n_ctx: int = 2048) -> tuple[Any, threading.Lock]:
                 ) from None
             _LLAMAS[key] = (llm, threading.Lock())
         return _LLAMAS[key]
+
+
+def decode_threads(cores: int) -> int:
+    """Threads for writing, one token at a time: all cores but one (see `load_llama`)."""
+    return max(1, cores - 1)
+
+
+def batch_threads(cores: int, load: float | None = None) -> int:
+    """Threads for reading the prompt: every core on a quiet machine, one when other work keeps them busy.
+
+    llama.cpp's threads meet after every layer, so when one of them waits for a core the others spin until
+    it comes back. Measured with the quality tier on 2 shared cores (load average 15-17), plan-shaped prompts
+    of ~250 tokens: a whole answer took 96 and 86 s with two prompt threads, 75 and 64 s with one.
+    `load` is the 1-minute load average (read from the system when None); above the number of cores, other
+    work is queued for them. Stride's own threads alone stay at or below it (at most `cores` while it
+    answers), so it never drops to one because of itself. Systems without a load average keep every core.
+    """
+    if load is None:
+        try:
+            load = os.getloadavg()[0]
+        except (AttributeError, OSError):  # Windows has no load average
+            return cores
+    return 1 if load > cores else cores
+
+
+def fit_threads(llm: Any, cores: int) -> None:
+    """Set the llama.cpp context's thread counts for the next call, by how busy the machine is now."""
+    import llama_cpp
+
+    llama_cpp.llama_set_n_threads(llm.ctx, decode_threads(cores), batch_threads(cores))
 
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
@@ -387,6 +429,7 @@ class LlamaCppChat(BaseChatModel):
     max_tokens: int = 160
     repeat_penalty: float = 1.1  # the 135M model loops on its own phrases without it
     seed: int = 42
+    cores: int = 0  # the cores llama.cpp may use: its threads are fitted to the load before each call (0: not)
 
     @property
     def _llm_type(self) -> str:
@@ -416,6 +459,8 @@ class LlamaCppChat(BaseChatModel):
         }
         # Held until the stream ends or its consumer closes it (a `break` closes the generator).
         with self.lock:
+            if self.cores:
+                fit_threads(self.llm, self.cores)
             for part in self.llm.create_chat_completion(stream=True, **params):
                 choice = part["choices"][0]
                 text = choice["delta"].get("content") or ""

@@ -12,12 +12,13 @@ import time
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 
-from assistant import model_files
+from assistant import model_files, models
 from assistant.errors import ModelUnavailable, StrideError
 from assistant.model_files import FAST, QUALITY, Tier
 from assistant.models import (
     BackendChoice,
     LlamaCppChat,
+    batch_threads,
     choose_backend,
     make_chat_model,
     ollama_status,
@@ -367,6 +368,32 @@ def test_leaving_a_stream_early_frees_the_model():
     assert not chat.lock.locked()
 
 
+def test_the_prompt_is_read_on_every_core_unless_other_work_keeps_them_busy(monkeypatch):
+    assert batch_threads(2, load=0.3) == 2
+    assert batch_threads(2, load=2.0) == 2  # Stride's own two threads alone: not busy
+    assert batch_threads(2, load=2.5) == 1
+    assert batch_threads(8, load=6.0) == 8
+    monkeypatch.setattr(models.os, "getloadavg", lambda: (16.0, 15.0, 14.0))
+    assert batch_threads(2) == 1
+
+    def no_load_average():
+        raise OSError("no load average here")
+
+    monkeypatch.setattr(models.os, "getloadavg", no_load_average)
+    assert batch_threads(4) == 4
+
+
+def test_threads_are_fitted_to_the_load_before_each_call_when_cores_are_given(monkeypatch):
+    fitted = []
+    monkeypatch.setattr(models, "fit_threads", lambda llm, cores: fitted.append((llm, cores)))
+    llm = FakeLlama()
+    list(stream_text(LlamaCppChat(llm=llm, cores=2), MESSAGES))
+    list(stream_text(LlamaCppChat(llm=llm, cores=2), MESSAGES))
+    assert fitted == [(llm, 2), (llm, 2)]
+    list(stream_text(LlamaCppChat(llm=llm), MESSAGES))  # no cores given: the threads stay as loaded
+    assert len(fitted) == 2
+
+
 # -----------------------------------------------------------------------------
 # the real SmolLM2
 
@@ -401,6 +428,15 @@ def test_smollm2_is_loaded_once_and_shared_safely_between_threads(smollm2):
     for thread in threads:
         thread.join(30)
     assert results == [expected] * 3
+
+
+@pytest.mark.integration
+def test_smollm2_answers_the_same_with_one_prompt_thread_on_a_busy_machine(smollm2, monkeypatch):
+    assert smollm2.cores >= 1  # make_chat_model gives the cores, so threads are fitted before each call
+    monkeypatch.setattr(models.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    quiet = "".join(stream_text(smollm2, MESSAGES))
+    monkeypatch.setattr(models.os, "getloadavg", lambda: (99.0, 99.0, 99.0))
+    assert "".join(stream_text(smollm2, MESSAGES)) == quiet
 
 
 def smollm2_path(chat) -> str:
