@@ -26,7 +26,7 @@ prefix (llama-cpp-python does that itself), so a fixed system prompt is read onc
 
 Left out on purpose: tool calling and structured output (answers are plain text: JSON, with or without a
 grammar, cost the quality tier claims and a later first sentence, and the fast tier cannot write it; see
-bench/structured.py and the README), prompt-lookup decoding (3x slower on two busy cores), GPU offload,
+bench/structured.py and the README), prompt-lookup decoding (3-10x slower on two busy cores), GPU offload,
 async versions (LangChain runs the sync ones in an executor), and Ollama models that are not pulled yet
 (pulling is the user's call: gigabytes).
 """
