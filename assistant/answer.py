@@ -34,6 +34,7 @@ import numpy as np
 
 from assistant import policy
 from assistant.calibration import Thresholds, thresholds_for
+from assistant.cards import Library
 from assistant.cite import (
     CheckedSentence,
     Passage,
@@ -41,7 +42,7 @@ from assistant.cite import (
     evidence_units,
     find_disagreement,
 )
-from assistant.plan import Plan, Point, kind_of, make_plan
+from assistant.plan import Plan, Point, from_cards, kind_of, make_plan
 from assistant.retrieve import HybridRetriever, expand_query, validate_question
 from assistant.scope import QUANTIFIERS, Scope
 from assistant.text import answer_sentences, complete_sentences, is_negated, listing, recall, tokens
@@ -143,12 +144,14 @@ class Sentence:
     citations: tuple[int, ...]
     kind: str = "claim"
     support: tuple[Support, ...] = ()
-    title: str = ""  # a side's document
+    title: str = ""  # a side's document; a card item's exercise
 
     def render(self) -> str:
         """The sentence as plain text with its markers; a side reads `Title: “quote”`."""
         markers = "".join(f"[{n}]" for n in self.citations)
         text = f"{self.title}: “{self.text}”" if self.kind == "side" else self.text
+        if self.kind == "item" and self.title:  # an exercise, then what the source says of it
+            text = f"{self.title}: {self.text}"
         return f"{text} {markers}".strip()
 
     def to_json(self) -> dict:
@@ -220,8 +223,10 @@ class Answerer:
         model: str,
         evidence: int = EVIDENCE,
         thresholds: Thresholds | None = None,
+        cards: Library | None = None,
     ) -> None:
         self.evidence = evidence
+        self.cards = cards  # the exercise cards built at ingest, for list and "where do I start" answers
         self.retriever = retriever
         self.embeddings = embeddings
         self.thresholds = thresholds or thresholds_for(embeddings.model_id)
@@ -268,6 +273,10 @@ class Answerer:
                 kind_of(cleaned) if kind_of(cleaned) != "fact" or cleaned == run.standalone else kind_of(run.standalone)
             )
             plan = make_plan(cleaned, passages, run.relevance, self.thresholds, frozenset(asked), kind)
+            carded = from_cards(plan.kind, cleaned, self.cards, frozenset(asked), len(passages) + 1)
+            if carded:  # the exercises the cards know, or the corpus's order to start in, each with its passage
+                plan, extra = carded
+                passages = [*passages, *extra]
             unknown, words = _unknown_words(cleaned, scope, vocabulary_known=True)
             if words and len(unknown) / words >= self.thresholds.unknown_share and not plan.missing:
                 yield run.accept(
@@ -289,7 +298,7 @@ class Answerer:
                 yield run.accept(NOT_PRESCRIBED, {}, "framing")
             if plan.missing or uncovered or not plan.points:
                 yield from run.emit_plan(plan)
-            elif self.chat_model is not None:
+            elif self.chat_model is not None and not carded:
                 yield from run.emit_written(plan, passages)
             else:
                 yield from run.emit_plan(plan)
@@ -382,7 +391,7 @@ class _Run:
         if plan.missing:
             yield self.accept(plan.missing, {}, "framing")
         for point in plan.points:
-            yield self.accept(_with_lead(point), {point.passage: point.text}, self._point_kind())
+            yield self.accept(_with_lead(point), {point.passage: point.text}, self._point_kind(), point.title)
 
     def emit_written(self, plan: Plan, passages: list[Passage]) -> Iterator[Sentence]:
         """The model writes within the plan: it is shown only the plan's points, asked for the answer's shape,

@@ -25,8 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.calibration import Thresholds
+from assistant.cards import Library
 from assistant.cite import Passage, stance
-from assistant.text import is_negated, jaccard, tokens
+from assistant.errors import StrideError
+from assistant.text import is_negated, jaccard, normalise, tokens
 
 # Question kinds, tried in order: the first that matches wins ("Should I ... how many?" is a quantity).
 KINDS = [
@@ -73,7 +75,8 @@ PER_PASSAGE = {"list": 1, "procedure": 4}
 DEFAULT_PER_PASSAGE = 3
 MAX_PASSAGES = 3  # passages one prose answer draws on (a list draws on as many as it has items)
 LIST_REACH = 1.5  # a list's items may trail the best by this many plan margins: a list names more things
-LIST_ITEMS = 3  # fewer close items than this make a short answer, not a list
+LIST_ITEMS = 3
+CARD_ITEMS = 8  # exercises a list from the cards shows  # fewer close items than this make a short answer, not a list
 MIN_WORDS = 3  # a unit with fewer content words ("Now do them!") says nothing alone
 
 # What a quantity question asks for: (pattern in the question, pattern of an answer in a source, what to call it).
@@ -106,6 +109,12 @@ RECOMMENDS = re.compile(
     r"\b(recommend(ed|s)?|good idea|worth (it|doing)|should (be|do|include|add)|beneficial|effective|important to)\b",
     re.I,
 )
+# A list question that asks for exercises (not "which muscles ..."): the cards can answer it.
+ASKS_EXERCISES = re.compile(
+    r"\b(exercises?|moves?|drills?|workouts?|routine)\b|\bwhat (can|should) i do\b"
+    r"|^\s*how (do|can|should) i (strengthen|train|work on|target)\b",
+    re.I,
+)
 # A question's own polarity: "Should I skip ...?" answered by "not recommended" is a yes, not a no.
 NEGATIVE_QUESTION = re.compile(r"\b(not|n't|avoid|skip|stop|instead|waste|pointless|overrated|bad)\b", re.I)
 YES_NO_QUESTION = re.compile(r"^\s*(should|do|does|is|are|can|would|will)\b|\bshould i\b|\bworth (it|doing)\b", re.I)
@@ -119,6 +128,7 @@ class Point:
     text: str
     score: float
     lead: str = ""  # "Yes: " / "No: " before a verdict's stance sentence
+    title: str = ""  # the exercise a card's item is about, shown before its sentence
 
 
 @dataclass
@@ -171,6 +181,79 @@ def make_plan(
     if kind == "verdict":
         points = _verdict_first(question, answering, points, thresholds, asked)
     return Plan(kind, points)
+
+
+def from_cards(
+    kind: str, question: str, library: Library | None, asked: frozenset[str], first_number: int
+) -> tuple[Plan, list[Passage]] | None:
+    """A list or "where do I start" answer from the exercise cards built at ingest (`cards`): the exercises for
+    the muscle or equipment the question names, each with a sentence describing it, or the corpus's ordered
+    steps. Returns the plan and the passages its points cite (numbered from `first_number`), or None when the
+    cards do not answer it (no library, no progression, fewer than two exercises)."""
+    if (
+        library is None
+        or kind not in ("list", "progression")
+        or (kind == "list" and not ASKS_EXERCISES.search(question))
+    ):
+        return None
+    if kind == "progression":
+        points = [(step.text, step.span, "") for step in library.progression()]
+        layout = "steps"
+    else:
+        cards, filtered = _cards_asked(question, library, asked)
+        points = [(value.text, value.span, card.name) for card in cards if (value := _describing(card))]
+        layout = "list"
+    # One card is an answer when the question named its muscle or equipment; unfiltered, a list needs two.
+    if len(points) < (1 if kind == "list" and filtered else LIST_ITEMS - 1):
+        return None
+    passages: list[Passage] = []
+    plan = Plan(kind, layout=layout)
+    for text, span, title in points[:CARD_ITEMS]:
+        entry = _entry_holding(library, span)
+        if entry is None:
+            continue
+        number = first_number + len(passages)
+        passages.append(Passage(number, entry["source"], entry["title"], entry["section"], text, 0.0, [text]))
+        plan.points.append(Point(number, text, 0.0, title=title))
+    return (plan, passages) if plan.points else None
+
+
+def _cards_asked(question: str, library: Library, asked: frozenset[str]):
+    """The cards for the muscle and equipment the question names, and whether it named any. A muscle word the
+    whole corpus is about ("glutes" to a glute corpus: not among `asked`) filters nothing: all are for it."""
+    wanted = normalise(question)
+
+    def named(groups) -> str | None:
+        for group in groups:
+            if any(re.search(rf"\b{re.escape(normalise(p))}s?\b", wanted) for p in group):
+                return group[0]
+        return None
+
+    muscle, equipment = named(library.muscle_groups), named(library.equipment_groups)
+    if muscle and not (set(tokens(muscle)) & asked):
+        muscle = None
+    try:
+        return library.matching(muscle=muscle, equipment=equipment), bool(muscle or equipment)
+    except StrideError:
+        return [], True
+
+
+def _describing(card):
+    """The card's sentence that best says what the exercise is: what the source says of it, else its first
+    step, else the sentence naming it."""
+    naming = [v for v in card.naming if len(tokens(v.text)) > len(tokens(card.name)) + 2]
+    for values in (card.fields.get("about", []), card.fields.get("steps", []), naming):
+        if values:
+            return values[0]
+    return None
+
+
+def _entry_holding(library: Library, span) -> dict | None:
+    """The indexed passage (a cards.json entry) whose text holds the span."""
+    for entry in library.data.get("passages", {}).values():
+        if entry["source"] == span.source and entry["start"] <= span.start < entry["end"]:
+            return entry
+    return None
 
 
 def _prose(scored, thresholds: Thresholds, limit: int = DEFAULT_POINTS) -> list[Point]:

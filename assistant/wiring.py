@@ -191,5 +191,22 @@ class Stride:
             backend, model = choice.backend, choice.model
             writer = self.chat_model if choice.writes else None  # the fast tier is never loaded to answer
         return Answerer(
-            self.retriever, self.embeddings, writer, backend=backend, model=model, thresholds=self.thresholds
+            self.retriever,
+            self.embeddings,
+            writer,
+            backend=backend,
+            model=model,
+            thresholds=self.thresholds,
+            cards=self.library,
         )
+
+    @cached_property
+    def library(self):
+        """The exercise cards built at ingest, or None before the first ingest (answers then use passages)."""
+        from assistant.cards import Library
+        from assistant.errors import StrideError
+
+        try:
+            return Library.load(self.cards_path)
+        except StrideError:
+            return None

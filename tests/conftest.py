@@ -196,6 +196,7 @@ def seed_stride(tmp_path_factory, embeddings):
     data = tmp_path_factory.mktemp("seed-index")
     stride = Stride(Settings(corpus_dir=CORPUS, data_dir=data), embeddings=embeddings)
     index_corpus(stride, [])
+    stride.update_cards(model_work=False)  # the cards by rules, as `stride ingest` builds them on the fast tier
     return stride
 
 
@@ -215,4 +216,11 @@ def embedded_answerer(seed_stride, embedded_chat):
 
     choice, chat = embedded_chat
     writer = chat if choice.writes else None
-    return Answerer(seed_stride.retriever, seed_stride.embeddings, writer, backend=choice.backend, model=choice.model)
+    return Answerer(
+        seed_stride.retriever,
+        seed_stride.embeddings,
+        writer,
+        backend=choice.backend,
+        model=choice.model,
+        cards=seed_stride.library,
+    )

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.calibration import MINILM
 from assistant.cite import Passage
-from assistant.plan import kind_of, make_plan
+from assistant.plan import from_cards, kind_of, make_plan
 from assistant.text import recall, tokens
 
 
@@ -111,3 +111,57 @@ def test_no_stance_on_what_was_asked_means_no_verdict_lead():
     question = "Should I do hopping drills?"
     plan = make_plan(question, passages, overlap_scorer(question), MINILM, frozenset(tokens("hopping")))
     assert all(p.lead == "" for p in plan.points)
+
+
+CARD_TEXT = "Heel drops: stand on a step. Lower your heels slowly, calves tight. Skipping: hop lightly on your feet."
+
+
+def _value(quote: str) -> dict:
+    start = CARD_TEXT.index(quote)
+    span = {"source": "doc.txt", "start": start, "end": start + len(quote), "quote": quote}
+    return {"text": quote, "span": span, "how": "quote"}
+
+
+def _library():
+    from assistant.cards import LIST_FIELDS, Library
+
+    empty = {name: [] for name in LIST_FIELDS}
+    drops = {**empty, "steps": [_value("stand on a step."), _value("Lower your heels slowly, calves tight.")]}
+    drops["muscles"] = [_value("calves")]
+    skip = {**empty, "steps": [_value("hop lightly on your feet.")]}
+    fragments = [
+        {"name": _value("Heel drops"), "fields": drops, "passage": "p1", "mentions": "", "heading": True},
+        {"name": _value("Skipping"), "fields": skip, "passage": "p1", "mentions": "", "heading": True},
+    ]
+    steps = [
+        {"number": n, "text": quote, "span": _value(quote)["span"]}
+        for n, quote in enumerate(["stand on a step.", "hop lightly on your feet."], 1)
+    ]
+    entry = {"source": "doc.txt", "section": "", "title": "Doc", "start": 0, "end": len(CARD_TEXT), "text": CARD_TEXT}
+    passages = {"p1": {**entry, "fragments": fragments, "progression": steps}}
+    return Library({"muscles": [["calves", "calf"]], "equipment": [], "passages": passages})
+
+
+def test_a_list_of_exercises_comes_from_the_cards_each_cited_to_its_passage():
+    plan, passages = from_cards("list", "What exercises can I do?", _library(), frozenset(), 4)
+    assert plan.layout == "list"
+    assert [(p.title, p.text) for p in plan.points] == [
+        ("Heel drops", "stand on a step."),
+        ("Skipping", "hop lightly on your feet."),
+    ]
+    assert [p.number for p in passages] == [4, 5] and passages[0].sentences == ["stand on a step."]
+
+
+def test_a_named_muscle_filters_the_cards_and_one_card_is_enough():
+    plan, _ = from_cards("list", "What exercises work my calves?", _library(), frozenset(tokens("calves")), 1)
+    assert [p.title for p in plan.points] == ["Heel drops"]
+
+
+def test_which_muscles_is_not_a_question_for_the_exercise_cards():
+    assert from_cards("list", "Which muscles lift the heel?", _library(), frozenset(), 1) is None
+    assert from_cards("list", "What exercises can I do?", None, frozenset(), 1) is None
+
+
+def test_where_to_start_is_the_corpus_order_from_the_cards():
+    plan, _ = from_cards("progression", "Where do I start?", _library(), frozenset(), 1)
+    assert plan.layout == "steps" and [p.text for p in plan.points] == ["stand on a step.", "hop lightly on your feet."]
