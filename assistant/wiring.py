@@ -157,7 +157,9 @@ class Stride:
         knowledge = load_knowledge(self.settings.corpus_dir)
         writer, missing = self.card_writer() if model_work else (None, "")
         if not model_work:
-            missing = "exercise cards are rule-based only (--no-model-work): a plain `stride ingest` fills them in"
+            missing = (
+                "exercise cards are rule-based only: `stride ingest --model-work` lets the writer model fill them in"
+            )
         return update_library(
             self.cards_path,
             self.index.chunks(),
