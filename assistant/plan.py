@@ -75,8 +75,9 @@ PER_PASSAGE = {"list": 1, "procedure": 4}
 DEFAULT_PER_PASSAGE = 3
 MAX_PASSAGES = 3  # passages one prose answer draws on (a list draws on as many as it has items)
 LIST_REACH = 1.5  # a list's items may trail the best by this many plan margins: a list names more things
-LIST_ITEMS = 3
-CARD_ITEMS = 8  # exercises a list from the cards shows  # fewer close items than this make a short answer, not a list
+LIST_ITEMS = 3  # fewer close items than this make a short answer, not a list
+CARD_ITEMS = 8  # exercises a list from the cards shows
+DESCRIBING_WORDS = 6  # content words a card's "about" sentence needs to describe the exercise
 MIN_WORDS = 3  # a unit with fewer content words ("Now do them!") says nothing alone
 
 # What a quantity question asks for: (pattern in the question, pattern of an answer in a source, what to call it).
@@ -239,10 +240,11 @@ def _cards_asked(question: str, library: Library, asked: frozenset[str]):
 
 
 def _describing(card):
-    """The card's sentence that best says what the exercise is: what the source says of it, else its first
-    step, else the sentence naming it."""
+    """The card's sentence that best says what the exercise is: what the source says of it when that says
+    something ("You'll need a band for this one" does not), else its first step, else the sentence naming it."""
+    about = [v for v in card.fields.get("about", []) if len(tokens(v.text)) >= DESCRIBING_WORDS]
     naming = [v for v in card.naming if len(tokens(v.text)) > len(tokens(card.name)) + 2]
-    for values in (card.fields.get("about", []), card.fields.get("steps", []), naming):
+    for values in (about, card.fields.get("steps", []), card.fields.get("about", []), naming):
         if values:
             return values[0]
     return None

@@ -430,18 +430,22 @@ def _pending_html(shown: list[Sentence], number: int) -> str:
 
 
 def _sentences_html(sentences: list[Sentence], number: int, layout: str) -> str:
-    """Prose sentences as paragraphs' text; a plan's items as a list (numbered when they are steps)."""
-    html, items = [], []
+    """Prose sentences run together in a paragraph; a plan's items make a list (numbered when they are steps),
+    each item's exercise (a card's name) in bold before its sentence."""
+    html, run, kind = [], [], ""
     for sentence in [*sentences, None]:
-        if sentence is not None and sentence.kind == "item":
-            items.append(f"<li>{_sentence_html(sentence.text, sentence.citations, number)}</li>")
-            continue
-        if items:
-            tag = "ol" if layout == "steps" else "ul"
-            html.append(f"<{tag}>{''.join(items)}</{tag}>")
-            items = []
-        if sentence is not None:
-            html.append(f"<p>{_sentence_html(sentence.text, sentence.citations, number)}</p>")
+        this = "item" if sentence is not None and sentence.kind == "item" else "prose"
+        if run and (sentence is None or this != kind):
+            tag = ("ol" if layout == "steps" else "ul") if kind == "item" else "p"
+            html.append(f"<{tag}>{''.join(run) if kind == 'item' else ' '.join(run)}</{tag}>")
+            run = []
+        if sentence is None:
+            break
+        kind, shown = this, _sentence_html(sentence.text, sentence.citations, number)
+        if this == "item":
+            title = f"<strong>{_escape(sentence.title)}</strong>: " if sentence.title else ""
+            shown = f"<li>{title}{shown}</li>"
+        run.append(shown)
     return "".join(html)
 
 
