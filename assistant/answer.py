@@ -298,7 +298,9 @@ class Answerer:
                 yield run.accept(NOT_PRESCRIBED, {}, "framing")
             if plan.missing or uncovered or not plan.points:
                 yield from run.emit_plan(plan)
-            elif self.chat_model is not None and not carded:
+            elif self.chat_model is not None and plan.layout == "prose":
+                # A model writes prose; a list's items and a procedure's steps are best in the sources' words
+                # and order (the quality tier put its own two steps before the ones it left out).
                 yield from run.emit_written(plan, passages)
             else:
                 yield from run.emit_plan(plan)
