@@ -273,7 +273,7 @@ class Answerer:
                 kind_of(cleaned) if kind_of(cleaned) != "fact" or cleaned == run.standalone else kind_of(run.standalone)
             )
             plan = make_plan(cleaned, passages, run.relevance, self.thresholds, frozenset(asked), kind)
-            carded = from_cards(plan.kind, cleaned, self.cards, frozenset(asked), len(passages) + 1)
+            carded = from_cards(plan.kind, run.standalone, self.cards, frozenset(asked), len(passages) + 1)
             if carded:  # the exercises the cards know, or the corpus's order to start in, each with its passage
                 plan, extra = carded
                 passages = [*passages, *extra]
