@@ -262,7 +262,9 @@ class Answerer:
         passages = self._evidence(hits, run.relevance, asked)
         # Only a question asking whether to do something gets the "sources differ" answer; "why is my hip
         # tight?" should not, even when its passages happen to hold both stances.
-        disagreement = find_disagreement(passages, asked, scope) if ASKS_FOR_VERDICT.search(cleaned) else None
+        # ...and not "how many sets should I do?", which asks for a number, whatever the sources' stances.
+        verdict = ASKS_FOR_VERDICT.search(cleaned) and kind_of(cleaned) not in ("quantity", "procedure", "list")
+        disagreement = find_disagreement(passages, asked, scope) if verdict else None
         if disagreement:
             yield from run.emit_disagreement(disagreement, passages, cleaned)
         else:

@@ -56,7 +56,7 @@ KINDS = [
     ("reason", r"^\s*why\b|\bwhy (would|does|do|is|are|could)\b|\breasoning\b|\bwhat'?s the point\b"),
     (
         "list",
-        r"^\s*(what|which)\s+(\w+\s+){0,3}(exercises?|moves?|drills?|workouts?|muscles?|options?|equipment|kit)\b"
+        r"^\s*(what|which)\s+(\w+\s+){0,3}(exercises|moves|drills|workouts|muscles|options|equipment|kit)\b"
         r"|\bwhat (can|should) i do\b|\b(list|name) (some|the|a few)\b",
     ),
     (
@@ -81,7 +81,8 @@ DESCRIBING_WORDS = 6  # content words a card's "about" sentence needs to describ
 MIN_WORDS = 3  # a unit with fewer content words ("Now do them!") says nothing alone
 
 # What a quantity question asks for: (pattern in the question, pattern of an answer in a source, what to call it).
-NUMBER = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|a few|several)"
+# "one" is left out: "stand on one foot" gives no number of anything.
+NUMBER = r"(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|a few|several)"
 QUANTITIES = [
     (
         r"\b(sets?|reps?|repetitions)\b",
@@ -94,7 +95,7 @@ QUANTITIES = [
         "how often",
     ),
     (
-        r"\bhow (long|far)\b",
+        r"\bhow (long|far)\b|\bhow many (seconds|minutes|hours|days|weeks|months|miles|km)\b",
         rf"\b{NUMBER}\s*(-|to)?\s*\d*\s*(seconds?|minutes?|hours?|weeks?|months?|miles?|km|meters?)\b",
         "how long",
     ),
