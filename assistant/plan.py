@@ -117,6 +117,10 @@ ASKS_EXERCISES = re.compile(
     r"|^\s*how (do|can|should) i (strengthen|train|work on|target)\b",
     re.I,
 )
+# A sentence opening with one of these means something only after the sentence before it ("They are very
+# helpful": the hamstrings of the sentence before). "It" and "This" are left out: under a heading they
+# mostly mean what the heading names ("Gluteus Minimus ... It abducts the hip"), and the answer shows it.
+LEANS_BACK = re.compile(r"^(they|their|them|these|those|he|she)\b", re.I)
 # A question's own polarity: "Should I skip ...?" answered by "not recommended" is a yes, not a no.
 NEGATIVE_QUESTION = re.compile(r"\b(not|n't|avoid|skip|stop|instead|waste|pointless|overrated|bad)\b", re.I)
 YES_NO_QUESTION = re.compile(r"^\s*(should|do|does|is|are|can|would|will)\b|\bshould i\b|\bworth (it|doing)\b", re.I)
@@ -312,12 +316,24 @@ def _best(
             continue
         if any(_redundant(unit, other) for _, _, other in chosen):
             continue
+        if _leans_back(unit) and not any(c[1] is passage and c[2] == _before(passage, unit) for c in chosen):
+            continue  # "They are very helpful ..." without the sentence saying who they are misleads
         used = {c[1].number for c in chosen}
         far = other_margin is not None and value < top - other_margin
         if passage.number not in used and (len(used) >= passages or (used and far)):
             continue
         chosen.append(item)
     return _in_reading_order(chosen)
+
+
+def _leans_back(unit: str) -> bool:
+    """Whether the unit opens with a word that points at the sentence before it ("They", "These")."""
+    return bool(LEANS_BACK.match(unit))
+
+
+def _before(passage: Passage, unit: str) -> str | None:
+    at = passage.sentences.index(unit)
+    return passage.sentences[at - 1] if at else None
 
 
 def _in_reading_order(chosen) -> list[Point]:

@@ -165,3 +165,15 @@ def test_which_muscles_is_not_a_question_for_the_exercise_cards():
 def test_where_to_start_is_the_corpus_order_from_the_cards():
     plan, _ = from_cards("progression", "Where do I start?", _library(), frozenset(), 1)
     assert plan.layout == "steps" and [p.text for p in plan.points] == ["stand on a step.", "hop lightly on your feet."]
+
+
+def test_a_sentence_about_they_comes_only_with_the_sentence_saying_who_they_are():
+    text = (
+        "Heel drops build the calves of runners. The soleus is often overlooked. "
+        "They need strengthening for steep hills."
+    )
+    question = "Should runners strengthen the calves for hills?"
+    plan = make_plan(question, [passage(1, text)], overlap_scorer(question), MINILM)
+    texts = [p.text for p in plan.points]
+    assert "Heel drops build the calves of runners." in texts
+    assert "They need strengthening for steep hills." not in texts  # its "they" (the soleus) was not chosen
