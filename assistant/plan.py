@@ -117,8 +117,8 @@ ASKS_EXERCISES = re.compile(
     r"|^\s*how (do|can|should) i (strengthen|train|work on|target)\b",
     re.I,
 )
-# A sentence opening with one of these means something only after the sentence before it ("They are very
-# helpful": the hamstrings of the sentence before). "It" and "This" are left out: under a heading they
+# A sentence opening with one of these means something only after the sentence before it ("They should be
+# strengthened": who should?). "It" and "This" are left out: under a heading they
 # mostly mean what the heading names ("Gluteus Minimus ... It abducts the hip"), and the answer shows it.
 LEANS_BACK = re.compile(r"^(they|their|them|these|those|he|she)\b", re.I)
 # A question's own polarity: "Should I skip ...?" answered by "not recommended" is a yes, not a no.
@@ -317,7 +317,7 @@ def _best(
         if any(_redundant(unit, other) for _, _, other in chosen):
             continue
         if _leans_back(unit) and not any(c[1] is passage and c[2] == _before(passage, unit) for c in chosen):
-            continue  # "They are very helpful ..." without the sentence saying who they are misleads
+            continue  # "They should be strengthened" without the sentence saying who they are misleads
         used = {c[1].number for c in chosen}
         far = other_margin is not None and value < top - other_margin
         if passage.number not in used and (len(used) >= passages or (used and far)):
