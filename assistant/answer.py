@@ -409,7 +409,7 @@ class _Run:
         if not evidence:
             return
         thresholds = self.answerer.thresholds
-        checker = SupportChecker(self.answerer.embeddings, thresholds.support_cosine)
+        checker = SupportChecker(self.answerer.embeddings, thresholds)
         self.relevance.prime([(u, "") for p in evidence for u in p.sentences])
         # A supported sentence must also answer this question, not merely repeat a point: its relevance to the
         # question may trail the most relevant point only by a margin.

@@ -21,13 +21,66 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.calibration import thresholds_for
+from assistant.calibration import Thresholds, thresholds_for
 from assistant.scope import Scope
-from assistant.text import is_negated, jaccard, normalise, recall, split_sentences, tokens
+from assistant.text import is_negated, jaccard, normalise, split_sentences, tokens
 
-# Both bars must be cleared: this share of the sentence's content words found in the supporting passage text,
-# and the embedding model's own cosine bar (`calibration`: it depends on the model).
-MIN_LEXICAL = 0.5
+# Words that say yes or no: the negation check compares them, so coverage leaves them out.
+POLARITY_WORDS = frozenset(tokens("yes no not never nor don't doesn't isn't aren't won't can't shouldn't wouldn't"))
+# Words that join, hedge or attribute a claim without adding to it ("also", "specifically", "the passage
+# states", "you can make"): coverage skips them.
+FILLER = frozenset(
+    tokens(
+        "also actually additionally although because both even especially however indeed instead just like more "
+        "most much often really so specifically such though thus therefore very well which again here only "
+        "according passage passages source sources states says mentions article author "
+        "make made take help allow include involve can may"
+    )
+)
+# Words whose opposite in the source makes a sentence say the reverse ("the closer the weight" where the
+# source says "the further"): a sentence with one of a pair, whose source has only the other, is contradicted.
+OPPOSITES = [
+    tuple(tokens(pair))
+    for pair in (
+        "same opposite",
+        "same different",
+        "closer further",
+        "closer farther",
+        "inward outward",
+        "left right",
+        "more less",
+        "higher lower",
+        "heavier lighter",
+        "quickly slowly",
+        "fast slow",
+        "before after",
+        "increase decrease",
+        "easier harder",
+        "front back",
+        "above below",
+        "toes heels",
+        "bigger smaller",
+        "largest smallest",
+        "strong weak",
+        "stronger weaker",
+        "tight loose",
+        "always never",
+        "inside outside",
+    )
+]
+# Where one clause of a sentence ends and the next begins: word order is compared within a clause only.
+CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:and then|then|after|before|while|when|because|so that)\s", re.IGNORECASE)
+# "Not as tall as" compares; it does not deny what the sentence says.
+COMPARISON = re.compile(r"\bnot (as|so) \w+ as\b|\bnot only\b", re.IGNORECASE)
+# Numbers a sentence gives must be in its source ("3 sets" where it gives none is an addition); words are read
+# as digits so "three" meets "3".
+NUMBER_WORDS = {tokens(w)[0]: str(n) for n, w in enumerate("zero one two three four five six seven eight nine".split())}
+ROOT = 6  # letters two stems of one word share ("stabil": stability, stabilizing)
+# A list of short names: "A, B and C" or "A and B", each item one to three words.
+LIST = re.compile(
+    r"\b(?:[A-Za-z-]+ ){0,2}[A-Za-z-]+(?:, (?:[A-Za-z-]+ ){0,2}[A-Za-z-]+)*,? (?:and|or) (?:[A-Za-z-]+ ){0,2}[A-Za-z-]+"
+    r"(?=\s*(?:[.,;:!?)\[]|$))"  # ...ending the sentence or a clause: "A and B help C" is not a list of names
+)
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 PRONOUN_START = re.compile(r"(it|they|this|these|that|those)\b", re.IGNORECASE)
 # A sentence's stance on what it names, in wording any author uses. "Against" is tried first: "not
@@ -116,18 +169,22 @@ def evidence_units(text: str) -> list[str]:
 
 
 class SupportChecker:
-    """Scores sentences against passages; `embeddings` embeds both (cached per text within one answer)."""
+    """Scores sentences against passages; `embeddings` embeds both (cached per text within one answer).
 
-    def __init__(self, embeddings, min_cosine: float | None = None) -> None:
+    `thresholds` are the embedding model's (`calibration`); by default the set calibrated for `embeddings`.
+    """
+
+    def __init__(self, embeddings, thresholds: Thresholds | None = None) -> None:
         self.embeddings = embeddings
-        if min_cosine is None:  # the bar calibrated for this embedding model (`calibration`)
-            min_cosine = thresholds_for(getattr(embeddings, "model_id", "")).support_cosine
-        self.min_cosine = min_cosine
+        self.thresholds = thresholds or thresholds_for(getattr(embeddings, "model_id", ""))
         self._vectors: dict[str, np.ndarray] = {}
 
-    def check(self, sentences: list[str], passages: list[Passage]) -> list[CheckedSentence]:
+    def check(self, sentences: list[str], passages: list[Passage], question: str = "") -> list[CheckedSentence]:
+        """Each sentence checked against the passages; `question` lets a sentence restate what was asked
+        (its words count as said when some passage uses them too)."""
         valid = {p.number for p in passages}
         units = [(p, unit) for p in passages for unit in _support_units(p.sentences)]
+        topic = set(content_words(question)) & {w for p in passages for w in content_words(" ".join(p.sentences))}
         self._embed([u for _, u in units] + [parse_markers(s, valid)[0] for s in sentences])
         checked: list[CheckedSentence] = []
         seen: list[set[str]] = []
@@ -139,7 +196,7 @@ class SupportChecker:
             elif any(jaccard(words, other) >= 0.8 for other in seen):
                 checked.append(CheckedSentence(text, [], 0.0, False, "repeats an earlier sentence"))
             else:
-                checked.append(self._check_one(text, cited, units))
+                checked.append(self._check_one(text, cited, units, topic))
                 seen.append(words)
         return checked
 
@@ -147,13 +204,14 @@ class SupportChecker:
         """Best support of `sentence` by one passage (0 when contradicted); used by the eval's judge too."""
         units = [(passage, unit) for unit in _support_units(passage.sentences)]
         self._embed([u for _, u in units] + [sentence])
-        scores = [self._score(sentence, unit) for _, unit in units]
-        return max(scores, default=0.0)
+        claim = Claim.of(sentence)
+        return max((self._score(sentence, claim, unit, set(), passage.section) for _, unit in units), default=0.0)
 
-    def _check_one(self, text: str, cited: list[int], units) -> CheckedSentence:
+    def _check_one(self, text: str, cited: list[int], units, topic: set[str]) -> CheckedSentence:
+        claim = Claim.of(text)
         best_by_passage: dict[int, tuple[float, str]] = {}
         for passage, unit in units:
-            score = self._score(text, unit)
+            score = self._score(text, claim, unit, topic, passage.section)
             if score > best_by_passage.get(passage.number, (0.0, ""))[0]:
                 best_by_passage[passage.number] = (score, unit)
         supporting = {n: s for n, (s, _) in best_by_passage.items()}
@@ -165,13 +223,32 @@ class SupportChecker:
         evidence = {n: best_by_passage[n][1] for n in citations}
         return CheckedSentence(text, citations, max(supporting[n] for n in citations), True, evidence=evidence)
 
-    def _score(self, sentence: str, unit: str) -> float:
-        """Combined support in 0..1, or 0 when below either bar or when negation differs."""
-        lexical = recall(set(tokens(sentence)), set(tokens(unit)))
+    def _score(self, sentence: str, claim: "Claim", unit: str, topic: set[str], section: str) -> float:
+        """Combined support in 0..1, or 0 when a check fails: too little of the sentence in the unit (or
+        anything it adds that the unit does not say), too far in meaning, a number or list the unit does not
+        give, words in another order (names swapped), or negation that differs.
+
+        The passage's section counts as said by the unit ("this one" in the unit stands for it), and so do
+        the question's words that the passages use (`topic`: a verdict restates what was asked)."""
+        bars = self.thresholds
+        unit_words = set(content_words(unit))
+        context = topic | set(content_words(section))
+        missing = claim.missing(unit_words, context)
+        lexical = 1 - len(missing) / len(claim.words) if claim.words else 0.0
         cosine = float(self._vectors[sentence] @ self._vectors[unit])
-        if lexical < MIN_LEXICAL or cosine < self.min_cosine:
+        close = cosine >= bars.support_cosine and lexical >= bars.support_lexical
+        close = close and len(missing) <= bars.support_unmatched
+        # Every word found: the meaning may still differ ("A is B" from "B is not A"), so a lower cosine bar.
+        whole = not missing and cosine >= bars.whole_cosine
+        # A paraphrase shares few words but means the same: a high cosine lets more words go unmatched.
+        paraphrase = cosine >= bars.paraphrase_cosine and len(missing) <= bars.paraphrase_unmatched
+        if not (close or whole or paraphrase) or claim.numbers - unit_words or claim.reverses(unit_words):
             return 0.0
-        if is_negated(sentence) != is_negated(unit):
+        if _negated(sentence) != _negated(unit) or not claim.lists_within(unit):
+            return 0.0
+        if claim.grafted(unit, context, bars.graft_words):
+            return 0.0
+        if claim.order_kept(unit, section) < bars.order_agreement:
             return 0.0
         return (lexical + cosine) / 2
 
@@ -180,6 +257,105 @@ class SupportChecker:
         if missing:
             for text, vector in zip(missing, self.embeddings.embed_documents(missing), strict=True):
                 self._vectors[text] = np.asarray(vector, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a sentence asserts, in the parts the checks compare: its content words (yes/no and negation left
+    to the negation check), the numbers it gives, and the lists it names ("the A, B and C")."""
+
+    words: frozenset[str]
+    numbers: frozenset[str]
+    lists: tuple[frozenset[str], ...]
+    clauses: tuple[tuple[str, ...], ...]  # the content words of each clause, in the sentence's order
+
+    @classmethod
+    def of(cls, sentence: str) -> "Claim":
+        clauses = tuple(tuple(content_words(c)) for c in CLAUSE_BREAK.split(sentence))
+        words = frozenset(w for clause in clauses for w in clause)
+        numbers = frozenset(w for w in words if w.isdigit() and w != "1")  # "one leg" is not a count
+        return cls(words, numbers, tuple(_listed_items(sentence)), clauses)
+
+    def order_kept(self, unit: str, section: str = "") -> float:
+        """Share of pairs of words within one clause of the sentence (each word once in the sentence and once
+        in the source sentence compared) that come in the same order in both: "the gastrocnemius lies under
+        the soleus" from "[soleus:] it lies under the gastrocnemius" keeps one pair of six. Clauses may come in any
+        order ("after you rise, lower" from "rise, then lower"). Compared with the unit's sentence that shares
+        the most such words, its section first; 1.0 when no clause has three words to compare."""
+        everywhere = [w for clause in self.clauses for w in clause]
+        best = (0, 1.0)
+        for part in split_sentences(unit):
+            source = content_words(f"{section}. {part}")
+            pairs = []
+            for clause in self.clauses:
+                once = [w for w in clause if everywhere.count(w) == 1 and source.count(w) == 1]
+                if len(once) >= 3:
+                    pairs += itertools.combinations(once, 2)
+            if len(pairs) > best[0]:
+                best = (len(pairs), sum(source.index(a) < source.index(b) for a, b in pairs) / len(pairs))
+        return best[1]
+
+    def missing(self, unit_words: set[str], context: set[str]) -> set[str]:
+        """Content words the unit does not have: neither the word nor one of the same root ("strength" and
+        "strengthen"), unless `context` has it: the passage's section (what "it" in the unit stands for), or
+        words the question asked about that the passages use."""
+        return {w for w in self.words - unit_words - context if not any(_same_root(w, u) for u in unit_words)}
+
+    def reverses(self, unit_words: set[str]) -> bool:
+        """Whether the sentence uses a word whose opposite (`OPPOSITES`) the unit uses instead of it."""
+        return any(
+            (a in self.words and b in unit_words and a not in unit_words and b not in self.words)
+            or (b in self.words and a in unit_words and b not in unit_words and a not in self.words)
+            for a, b in OPPOSITES
+        )
+
+    def grafted(self, unit: str, context: set[str], least: int) -> bool:
+        """Whether the sentence takes fewer than `least` of its words from one sentence of a two-sentence unit
+        while taking the rest from the other: a name grafted from a neighbouring sentence ("the step-down works
+        the quadriceps" from a sentence on the step-down and the hamstrings, next to one naming the
+        quadriceps). A claim joining two sentences takes a clause from each."""
+        parts = [set(content_words(part)) for part in split_sentences(unit)]
+        if len(parts) < 2:
+            return False
+        claimed = self.words - context
+        found = [{w for w in claimed if w in part or any(_same_root(w, u) for u in part)} for part in parts]
+        only = [found[i] - set().union(*(found[:i] + found[i + 1 :])) for i in range(len(found))]
+        return any(0 < len(words) < least for words in only) and sum(bool(words) for words in only) > 1
+
+    def lists_within(self, unit: str) -> bool:
+        """A list the sentence names ("the A and B") must be found together in one source sentence: items
+        drawn from two neighbouring sentences are a list the source never made (names swapped between lists)."""
+        if not self.lists:
+            return True
+        sentences = [set(content_words(s)) for s in split_sentences(unit)]
+        return all(any(items <= words for words in sentences) for items in self.lists)
+
+
+def _negated(text: str) -> bool:
+    return is_negated(COMPARISON.sub(" ", text))
+
+
+def content_words(text: str) -> list[str]:
+    """`tokens` without yes/no, negation and filler words, with number words as digits."""
+    return [NUMBER_WORDS.get(w, w) for w in tokens(text) if w not in POLARITY_WORDS and w not in FILLER]
+
+
+def _same_root(a: str, b: str) -> bool:
+    """Two stems of one word: "strength"/"strengthen", "stabil"/"stabiliz" (a shared start of ROOT letters), or
+    a short form the longer one starts with ("quad"/"quadriceps")."""
+    short, long = sorted((a, b), key=len)
+    return (len(short) >= ROOT and short[:ROOT] == long[:ROOT]) or (len(short) >= 4 and long.startswith(short))
+
+
+def _listed_items(sentence: str) -> list[frozenset[str]]:
+    """The content words of each list of names in a sentence ("the soleus and the gastrocnemius"): runs of
+    one to three words joined by commas and a final "and"/"or", ending a clause."""
+    found = []
+    for match in LIST.finditer(sentence):
+        items = [content_words(item) for item in re.split(r",\s*(?:and |or )?|\s+(?:and|or)\s+", match.group(0))]
+        if len(items) >= 2 and all(items):
+            found.append(frozenset(w for item in items for w in item))
+    return found
 
 
 def _support_units(sentences: list[str]) -> list[str]:

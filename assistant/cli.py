@@ -208,13 +208,14 @@ def sources(stride, as_json):
 
 @cli.command(name="eval")
 @click.option("--retrieval", is_flag=True, help="Only the retrieval eval: hybrid vs dense vs BM25 (fast, no model).")
-@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True)
+@click.option("--support", is_flag=True, help="Only the support check, on eval/support_labels.jsonl (no model).")
+@click.option("--split", type=click.Choice(["dev", "test", "heldout", "all"]), default="all", show_default=True)
 @click.option("--dataset", type=click.Path(path_type=Path), default=None, help="Default: eval/answers.jsonl.")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Default: eval/results/<model key>.")
 @click.option("--update-baseline", is_flag=True, help="Accept this run as the model's baseline (not past a hard gate).")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics (with model, backend and tier) as JSON.")
 @click.pass_obj
-def evaluate(stride, retrieval, split, dataset, out, update_baseline, as_json):
+def evaluate(stride, retrieval, support, split, dataset, out, update_baseline, as_json):
     """Evaluate answers (claims, citations, declines) or, with --retrieval, retrieval alone.
 
     Each model is compared with its own baseline, eval/baselines/<model key>.json (SmolLM2, the fast tier, is
@@ -226,6 +227,11 @@ def evaluate(stride, retrieval, split, dataset, out, update_baseline, as_json):
     if retrieval:
         _retrieval_eval(stride, dataset or Path("eval/retrieval.jsonl"), as_json)
         return
+    if support:
+        _support_eval(stride, dataset or Path("eval/support_labels.jsonl"), split, as_json)
+        return
+    if split == "heldout":
+        raise click.UsageError("--split heldout is the support labels' split: use it with --support")
     if update_baseline and split != "all":
         raise click.UsageError("--update-baseline needs --split all: a baseline holds both splits")
     _answer_eval(stride, dataset or Path("eval/answers.jsonl"), split, out, update_baseline, as_json)
@@ -246,6 +252,43 @@ def _retrieval_eval(stride, dataset: Path, as_json: bool) -> None:
             click.echo(f"  {split:<6}{mode:<8}" + "".join(f"{results[mode][metric]:>10.3f}" for metric in METRICS))
     for broken in report["broken_labels"]:
         click.echo(f"  label matches no passage: {broken}")
+
+
+def _support_eval(stride, dataset: Path, split: str, as_json: bool) -> None:
+    from assistant.cite import SupportChecker
+    from assistant.support_eval import exceeds, judge, load_labels, report
+
+    if split == "test":
+        raise click.UsageError("the support labels' splits are dev and heldout")
+    items = [i for i in load_labels(dataset) if split == "all" or i.split == split]
+    result = report(judge(SupportChecker(stride.embeddings, stride.thresholds), items), stride.thresholds.model)
+    baseline_path = dataset.parent / "baselines" / "support.json"
+    worse = exceeds(result, json.loads(baseline_path.read_text())) if baseline_path.is_file() else []
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+    else:
+        click.echo(f"Support check on {len(items)} labelled sentences ({dataset}), {result['thresholds']} thresholds:")
+        for name, figures in result["splits"].items():
+            click.echo(f"  {name}: {_rates_line(figures)}")
+            for group in ("by_origin", "by_kind"):
+                for key, rates in figures[group].items():
+                    click.echo(f"    {key:<20}{_rates_line(rates)}")
+        for wrong in result["misjudged"]:
+            click.echo(f"  {wrong['error']} [{wrong['id']} {wrong['split']} {wrong['kind']}] {wrong['sentence']}")
+    for line in worse:
+        click.echo(f"REGRESSION: {line}", err=True)
+    if worse:
+        sys.exit(EXIT_ERROR)
+
+
+def _rates_line(rates: dict) -> str:
+    def shown(rate, count, total):
+        return "-" if rate is None else f"{rate:.3f} ({count}/{total})"
+
+    return (
+        f"false-pass {shown(rates['false_pass'], rates['passed_unsupported'], rates['unsupported'])}, "
+        f"false-strip {shown(rates['false_strip'], rates['stripped_supported'], rates['supported'])}"
+    )
 
 
 def _answer_eval(stride, dataset: Path, split: str, out: Path | None, update_baseline: bool, as_json: bool) -> None:

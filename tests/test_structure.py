@@ -34,6 +34,7 @@ STAGES = [
     "models",
     "policy",
     "cite",
+    "support_eval",
     "cards",
     "plan",
     "answer",
