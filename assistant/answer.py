@@ -447,7 +447,7 @@ class _Run:
         sentence = PREAMBLE.sub("", sentence).strip()
         if not sentence:
             return
-        result: CheckedSentence = checker.check([*history, sentence], passages)[-1]
+        result: CheckedSentence = checker.check([*history, sentence], passages, question=self.standalone)[-1]
         history.append(sentence)
         if policy.is_diagnosis(result.text):
             result.supported, result.reason = False, "reads as a diagnosis"
