@@ -42,7 +42,7 @@ from assistant.cite import (
     evidence_units,
     find_disagreement,
 )
-from assistant.plan import Plan, Point, from_cards, kind_of, make_plan
+from assistant.plan import QUANTITY_UNITS, Plan, Point, from_cards, kind_of, make_plan
 from assistant.retrieve import HybridRetriever, expand_query, validate_question
 from assistant.scope import QUANTIFIERS, Scope
 from assistant.text import answer_sentences, complete_sentences, is_negated, listing, recall, tokens
@@ -516,6 +516,10 @@ def _decline_reason(question: str, standalone: str, hits, scope: Scope, threshol
     if best < thresholds.min_relevance:
         return "nothing in the sources is close to this question"
     head = _focus_head(question)
+    # "How many sets of clamshells?" asks a number of something the corpus covers: the quantity plan says the
+    # sources give none and what they do say. "How many gels?" or "How many miles a week?" names no subject.
+    if head and head[1] in QUANTITY_UNITS and scope.subjects_in(question):
+        head = None
     if head and best < thresholds.focus_match and scope.in_passing(head[1]):
         return f"the sources do not discuss “{head[0]}”"
     unknown, words = _unknown_words(standalone, scope)

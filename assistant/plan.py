@@ -102,6 +102,8 @@ QUANTITIES = [
     (r"\bhow (heavy|much weight)\b", rf"\b{NUMBER}\s*(kg|kilos?|lbs?|pounds?|percent|%)\b", "how heavy"),
 ]
 ANY_NUMBER = rf"\b{NUMBER}\b"
+# The units a quantity question counts in (stems): "how many sets" asks a number, not about sets.
+QUANTITY_UNITS = frozenset(tokens("set sets rep reps repetitions times seconds minutes hours days weeks kilos pounds"))
 # Sentences that put things in an order: what a beginner's progression is made of.
 ORDER_WORDS = re.compile(
     r"\b(first|start|begin|before|then|next|once|after|progress\w*|order|fundamentals?|foundation|basics?)\b", re.I

@@ -281,3 +281,13 @@ def test_a_model_that_has_passed_a_sentence_gets_more_rope(seed_stride):
     reply = f"{DUMBBELL} Bananas are yellow. The moon is very far away. {DUMBBELL.replace('To challenge', 'Also')}"
     result = answerer(seed_stride, reply).ask(PROSE)
     assert result.grounding == "generated" and len(result.removed) == 3  # read to the end: the repeat fails too
+
+
+@pytest.mark.integration
+def test_a_number_the_sources_never_give_is_said_plainly_then_what_they_do_say(seed_stride):
+    result = answerer(seed_stride, chat=ExplodingChat(prompts=[])).ask("How many sets of clamshells should I do?")
+    assert not result.refused
+    assert result.sentences[0].kind == "framing" and result.sentences[0].text.startswith("The sources do not give")
+    assert any("clamshell" in s.text.lower() and s.citations for s in result.sentences[1:])
+    # A number of something the corpus is not about is still declined.
+    assert answerer(seed_stride, chat=ExplodingChat(prompts=[])).ask("How many miles a week should I run?").refused
