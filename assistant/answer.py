@@ -517,7 +517,7 @@ def _decline_reason(question: str, standalone: str, hits, scope: Scope, threshol
         return "nothing in the sources is close to this question"
     head = _focus_head(question)
     # "How many sets of clamshells?" asks a number of something the corpus covers: the quantity plan says the
-    # sources give none and what they do say. "How many gels?" or "How many miles a week?" names no subject.
+    # sources give none, then what they say. "How many gels?" or "How many miles a week?" names no subject.
     if head and head[1] in QUANTITY_UNITS and scope.subjects_in(question):
         head = None
     if head and best < thresholds.focus_match and scope.in_passing(head[1]):
