@@ -49,7 +49,7 @@ from assistant.text import normalise, split_sentences, tokens
 
 CARDS_FILE = "cards.json"
 # Bump when the rules change what a passage's cards hold: every passage is then rebuilt.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 FIELDS = ("steps", "cues", "harder", "easier", "cautions")
 # `about`: what else the card's sentences say of it (a stance, what it works), in the order written.
 LIST_FIELDS = ("muscles", "equipment", *FIELDS, "about")
@@ -78,7 +78,11 @@ NAMING = [
     ),
 ]
 LIST_SPLIT = re.compile(r"\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?", re.I)
-COLLECTION = re.compile(r"\b(exercises|workouts|muscles|anatomy|functions|notes|summary|takeaways|highlights)\b", re.I)
+COLLECTION = re.compile(
+    r"\b(exercises|workouts|muscles|anatomy|functions|notes|summary|takeaways|highlights"
+    r"|cautions?|tips|safety|soreness|warnings?|mistakes|faqs?)\b",
+    re.I,
+)
 THIS_ONE = re.compile(r"\bthis (?:one|exercise|movement|drill)\b", re.I)
 # A passage opening on "it" with nothing for it to refer to: its heading was lost ("Similar to X, it works...").
 LOST_REFERENCE = re.compile(r"^(?:[^,.]*,\s*)?(?:it|this)\s+(?!is\b|was\b)[a-z]+", re.I)
