@@ -123,13 +123,15 @@ def test_the_chat_page_stays_up_when_ollama_fails_mid_answer(seed_stride, tmp_pa
             runner, other_tab = (gradio_client.Client(url, verbose=False, analytics_enabled=False) for _ in "ab")
             ollama.chat_fault = fault
             started = time.perf_counter()
-            job = runner.submit("How do I make single-leg stands harder?", api_name="/ask")
+            job = runner.submit(
+                "What makes single-leg stands harder?", api_name="/ask"
+            )  # a prose plan: the model writes
             status = other_tab.submit(api_name="/status").result(timeout=10)  # served while the answer hangs
             failed = job.result(timeout=30)[0][-1]["content"][0]["text"]
             failed_after = time.perf_counter() - started
 
             ollama.chat_fault = None
-            healthy = runner.submit("How do I make single-leg stands harder?", api_name="/ask").result(timeout=60)
+            healthy = runner.submit("What makes single-leg stands harder?", api_name="/ask").result(timeout=60)
         finally:
             demo.close()
     assert "llama3.2:3b" in status and "ollama" in status

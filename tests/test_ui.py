@@ -152,9 +152,9 @@ def test_control_characters_inside_a_real_question_are_ignored(scripted):
 def test_follow_ups_build_on_the_tab_s_own_conversation_until_cleared(scripted):
     prompts = scripted.chat.prompts
     tab, other_tab = connect(scripted.url), connect(scripted.url)
-    ask(tab, "How do I make single-leg stands harder?")
+    ask(tab, "What makes single-leg stands harder?")  # prose, which the model writes ("how do I" steps are quoted)
     outputs = ask(tab, "and with a band?")
-    assert "Question: How do I make single-leg stands harder? and with a band?" in prompts[-1][-1].content
+    assert "Question: What makes single-leg stands harder? and with a band?" in prompts[-1][-1].content
     assert "Fitness bands" in outputs[-1][1]  # the follow-up was answered about bands on one leg
     assert 'id="stride-a2-1"' in outputs[-1][1] and 'id="stride-a1-1"' in outputs[-1][1]  # both answers' sources
 

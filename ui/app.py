@@ -425,8 +425,11 @@ def answer_html(answer: Answer, number: int) -> str:
 
 
 def _pending_html(shown: list[Sentence], number: int) -> str:
-    sentences = _sentences_html(shown, number, "list")
-    return f'<div class="stride-answer">{sentences}<p><span class="stride-typing">…</span></p></div>'
+    # The "…" stays inside the paragraph being written, so each update only adds to the one before.
+    html = _sentences_html(shown, number, "list")
+    typing = '<span class="stride-typing">…</span>'
+    html = f"{html[:-4]} {typing}</p>" if html.endswith("</p>") else f"{html}<p>{typing}</p>"
+    return f'<div class="stride-answer">{html}</div>'
 
 
 def _sentences_html(sentences: list[Sentence], number: int, layout: str) -> str:
