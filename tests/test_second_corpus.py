@@ -27,6 +27,7 @@ def second(tmp_path_factory, embeddings):
         Settings(corpus_dir=SECOND / "corpus", data_dir=tmp_path_factory.mktemp("second")), embeddings=embeddings
     )
     report = index_corpus(stride, [])
+    stride.update_cards(model_work=False)  # as `stride ingest` does: answers list its exercise cards
     return stride, report
 
 
@@ -52,7 +53,9 @@ def test_the_second_corpus_passes_the_seed_gates(second, embedded_chat, tmp_path
     stride, _ = second
     choice, chat = embedded_chat
     writer = chat if choice.writes else None
-    answerer = Answerer(stride.retriever, stride.embeddings, writer, backend=choice.backend, model=choice.model)
+    answerer = Answerer(
+        stride.retriever, stride.embeddings, writer, backend=choice.backend, model=choice.model, cards=stride.library
+    )
     report = evaluate_items(answerer, load_items(SECOND / "answers.jsonl"))
     baseline = json.loads((SECOND / "baselines" / f"{model_key(choice.model)}.json").read_text())
     write_outputs(report, baseline, tmp_path)
