@@ -7,15 +7,16 @@ The pipeline, in order (each step can end it):
    best passage is not close enough, or not quite close enough and most of the question's words are ones
    the corpus never uses (its `scope`, from the index); requests Stride never takes on (a poem, code,
    medication) too, unless a passage matches strongly. The bars belong to the embedding model (`calibration`);
-3. evidence: the best sentences of the best passages, numbered, so the prompt stays short (a 135M model on
-   two cores reads ~450 tokens/s);
+3. evidence: the best sentences of the best passages;
 4. when two documents take opposite stances on what a "should I" question asks about, the answer says the
    sources differ and quotes each side, without asking the model;
-5. otherwise the model writes; each finished sentence is checked against the passages (`cite`) and shown
-   only if supported, with its citation; diagnoses are never shown;
-6. if nothing the model wrote survives, the answer is extractive: the source sentences that best answer
-   the question, cited;
-7. pain or injury questions get a recommendation to see a physical therapist or clinician.
+5. otherwise an answer plan (`plan`) for the question's kind gathers the points and the answer's shape, from
+   the passages or the exercise cards. A model that writes (the quality tier, Ollama; never the fast tier)
+   writes prose plans within their points, each finished sentence checked against them (`cite`) and shown
+   only if supported, with its citation, the points it left out quoted after it; otherwise the plan's source
+   sentences are the answer. Diagnoses are never shown;
+6. pain or injury questions get a recommendation to see a physical therapist or clinician; a pain question
+   about a joint the corpus does not discuss, or asking what exercises to do, gets no exercises.
 `Answerer.stream` yields each verified sentence as it is ready, then the finished `Answer`; `ask` returns
 only the `Answer`. The CLI, the chat page and the eval all call these, and read the `Answer`'s fields (its
 sentences with their citations and supporting source text, the decline, the clinician note, the sides of a
@@ -47,11 +48,9 @@ from assistant.retrieve import HybridRetriever, expand_query, validate_question
 from assistant.scope import QUANTIFIERS, Scope
 from assistant.text import answer_sentences, complete_sentences, is_negated, listing, recall, tokens
 
-PASSAGES = 3  # passages given to the model (more costs prompt time and confuses a small model)
-EVIDENCE = 5  # passages searched for disagreements and extractive sentences (no prompt cost)
+EVIDENCE = 5  # passages the plan and the disagreement check draw on
 SUBJECT_EXTRA = 5  # further hits searched for passages naming the subject asked about
-PROMPT_SENTENCES = 3  # per passage, in the prompt
-EVIDENCE_SENTENCES = 5  # per passage, for the checks and the extractive answer
+EVIDENCE_SENTENCES = 5  # per passage, for the plan and the disagreement check
 FOLLOW_UP_WORDS = 6  # a question this short that names no subject of the corpus leans on the one before
 # Kinds of question that ask what to do: with pain or an injury in them, the sources' exercises are not offered.
 PRESCRIBING = ("list", "procedure", "progression")
@@ -326,9 +325,8 @@ class Answerer:
             chunk = hit.chunk
             units = units_of[chunk.id]
             ranked = sorted(units, key=lambda u: -relevance(u, chunk.section))
-            shown = [u for u in units if u in ranked[:PROMPT_SENTENCES]]  # in the source's order
-            kept = [u for u in units if u in ranked[:EVIDENCE_SENTENCES]]
-            passages.append(Passage(number, chunk.source, chunk.title, chunk.section, " ".join(shown), hit.score, kept))
+            kept = [u for u in units if u in ranked[:EVIDENCE_SENTENCES]]  # in the source's order
+            passages.append(Passage(number, chunk.source, chunk.title, chunk.section, " ".join(kept), hit.score, kept))
         return passages
 
 

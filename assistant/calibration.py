@@ -37,8 +37,7 @@ class Thresholds:
     order_agreement: float  # share of word pairs in the source's order (below: names swapped)
     off_question_margin: float  # a shown sentence's relevance may trail the best evidence sentence by this
     answering_margin: float  # its passage's best relevance may trail the best passage's by this
-    same_passage_margin: float  # extractive: sentences of the best passage this close to the best one join it
-    other_passage_margin: float  # extractive: a sentence of another passage this close joins too
+    other_passage_margin: float  # a prose plan takes a point from a passage after the first only this close
     plan_margin: float  # a plan's points may trail its most relevant evidence sentence by this (`plan`)
     calibration: str
     calibrated: bool = True
@@ -61,7 +60,6 @@ MINILM = Thresholds(
     order_agreement=0.5,
     off_question_margin=0.2,
     answering_margin=0.1,
-    same_passage_margin=0.12,
     other_passage_margin=0.06,
     plan_margin=0.16,
     calibration=(

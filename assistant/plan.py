@@ -71,7 +71,6 @@ KIND_PATTERNS = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in
 # How many points each kind shows (a list shows more; a procedure's steps come from one passage).
 POINTS = {"list": 5, "procedure": 4, "progression": 4}
 DEFAULT_POINTS = 4
-PER_PASSAGE = {"list": 1, "procedure": 4}
 DEFAULT_PER_PASSAGE = 3
 MAX_PASSAGES = 3  # passages one prose answer draws on (a list draws on as many as it has items)
 LIST_REACH = 1.5  # a list's items may trail the best by this many plan margins: a list names more things
