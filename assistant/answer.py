@@ -257,34 +257,35 @@ class Answerer:
             return
         # One scorer for the whole answer: evidence, checks and the fallback score the same sentences.
         run.relevance = _Relevance(self.embeddings, run.standalone, scope.vocabulary)
-        asked = scope.subjects_in(expand_query(run.standalone, scope.vocabulary))
+        asked = frozenset(scope.subjects_in(expand_query(run.standalone, scope.vocabulary)))
         passages = self._evidence(hits, run.relevance, asked)
+        own_kind = kind_of(cleaned)
         # Only a question asking whether to do something gets the "sources differ" answer; "why is my hip
-        # tight?" should not, even when its passages happen to hold both stances.
-        # ...and not "how many sets should I do?", which asks for a number, whatever the sources' stances.
-        verdict = ASKS_FOR_VERDICT.search(cleaned) and kind_of(cleaned) not in ("quantity", "procedure", "list")
+        # tight?" should not, even when its passages happen to hold both stances, and neither does "how many
+        # sets should I do?", which asks for a number, whatever the sources' stances.
+        verdict = ASKS_FOR_VERDICT.search(cleaned) and own_kind not in ("quantity", "procedure", "list")
         disagreement = find_disagreement(passages, asked, scope) if verdict else None
         if disagreement:
             yield from run.emit_disagreement(disagreement, passages, cleaned)
         else:
-            # Most of what the runner asked about is nowhere in the corpus, yet a passage came close enough to
-            # answer from: say so first, so the closest passage is not taken for what was asked.
             # A follow-up with no kind of its own ("and with a band?") asks what the question before it asked.
-            kind = (
-                kind_of(cleaned) if kind_of(cleaned) != "fact" or cleaned == run.standalone else kind_of(run.standalone)
-            )
-            plan = make_plan(cleaned, passages, run.relevance, self.thresholds, frozenset(asked), kind)
-            carded = from_cards(plan.kind, run.standalone, self.cards, frozenset(asked), len(passages) + 1)
+            follow_up = own_kind == "fact" and cleaned != run.standalone
+            kind = kind_of(run.standalone) if follow_up else own_kind
+            plan = make_plan(cleaned, passages, run.relevance, self.thresholds, asked, kind)
+            carded = from_cards(plan.kind, run.standalone, self.cards, asked, len(passages) + 1)
             if carded:  # the exercises the cards know, or the corpus's order to start in, each with its passage
                 plan, extra = carded
                 passages = [*passages, *extra]
+            # Most of what the runner asked about is nowhere in the corpus, yet a passage came close enough to
+            # answer from: say so first, so the closest passage is not taken for what was asked.
             unknown, words = _unknown_words(cleaned, scope, vocabulary_known=True)
             if words and len(unknown) / words >= self.thresholds.unknown_share and not plan.missing:
                 yield run.accept(
                     f"The sources never mention {_listed(unknown)}; this is the closest they come.", {}, "framing"
                 )
             run.layout, run.premised = plan.layout, plan.kind in ("verdict", "list")
-            uncovered = _uncovered(cleaned, scope) if policy.needs_clinician(cleaned) else []
+            hurts = policy.needs_clinician(cleaned)
+            uncovered = _uncovered(cleaned, scope) if hurts else []
             if uncovered:
                 # Pain in a part of the body the sources do not discuss: quoting the nearest exercise would read
                 # as advice for it. Say so, keep only what names it; the clinician note follows.
@@ -293,21 +294,20 @@ class Answerer:
                 plan.missing, run.layout = "", "prose"
                 said = "say little about {}; only this" if plan.points else "do not discuss {}"
                 yield run.accept(f"The sources {said.format(_listed(uncovered))}.", {}, "framing")
-            elif policy.needs_clinician(cleaned) and plan.kind in PRESCRIBING:
+            elif hurts and plan.kind in PRESCRIBING:
                 # "It snapped; what exercises should I do?": exercises for an injury are a clinician's call.
                 plan.points, plan.missing, run.layout = [], "", "prose"
                 yield run.accept(NOT_PRESCRIBED, {}, "framing")
-            if plan.missing or uncovered or not plan.points:
-                yield from run.emit_plan(plan)
-            elif self.chat_model is not None and plan.layout == "prose":
-                # A model writes prose; a list's items and a procedure's steps are best in the sources' words
-                # and order (the quality tier put its own two steps before the ones it left out).
+            # A model writes prose; a list's items and a procedure's steps are best in the sources' words and
+            # order (the quality tier put its own two steps before the ones it left out).
+            writes = self.chat_model is not None and plan.layout == "prose" and plan.points
+            if writes and not (plan.missing or uncovered):
                 yield from run.emit_written(plan, passages)
             else:
                 yield from run.emit_plan(plan)
         yield run.finish(passages)
 
-    def _evidence(self, hits, relevance: "_Relevance", asked: set[str]) -> list[Passage]:
+    def _evidence(self, hits, relevance: "_Relevance", asked: frozenset[str]) -> list[Passage]:
         """The best passages, each cut to its units that best match the question, in the source's order."""
         # A passage naming the subject asked about stays even when its vector is far (an aside about it in a
         # paragraph about something else): it may be the other side of a disagreement.
