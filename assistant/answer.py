@@ -28,7 +28,7 @@ Leaves out: choosing and loading the model (`models`), retrieval (`retrieve`) an
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -222,10 +222,12 @@ class Answerer:
         model: str,
         evidence: int = EVIDENCE,
         thresholds: Thresholds | None = None,
-        cards: Library | None = None,
+        cards: Callable[[], Library | None] | None = None,
     ) -> None:
         self.evidence = evidence
-        self.cards = cards  # the exercise cards built at ingest, for list and "where do I start" answers
+        # Reads the exercise cards built at ingest, for list and "where do I start" answers; called only when a
+        # question needs them, so other answers (and a cold `stride ask`) do not wait for a large library.
+        self.cards = cards
         self.retriever = retriever
         self.embeddings = embeddings
         self.thresholds = thresholds or thresholds_for(embeddings.model_id)

@@ -191,17 +191,22 @@ def make_plan(
 
 
 def from_cards(
-    kind: str, question: str, library: Library | None, asked: frozenset[str], first_number: int
+    kind: str,
+    question: str,
+    cards: Callable[[], Library | None] | None,
+    asked: frozenset[str],
+    first_number: int,
 ) -> tuple[Plan, list[Passage]] | None:
     """A list or "where do I start" answer from the exercise cards built at ingest (`cards`): the exercises for
     the muscle or equipment the question names, each with a sentence describing it, or the corpus's ordered
-    steps. Returns the plan and the passages its points cite (numbered from `first_number`), or None when the
-    cards do not answer it (no library, no progression, fewer than two exercises)."""
-    if (
-        library is None
-        or kind not in ("list", "progression")
-        or (kind == "list" and not ASKS_EXERCISES.search(question))
-    ):
+    steps. `cards` reads the library, and is called only for a question the cards can answer (reading a large
+    corpus's cards takes a noticeable part of a second). Returns the plan and the passages its points cite
+    (numbered from `first_number`), or None when the cards do not answer it (no library, no progression,
+    fewer than two exercises)."""
+    if cards is None or kind not in ("list", "progression") or (kind == "list" and not ASKS_EXERCISES.search(question)):
+        return None
+    library = cards()
+    if library is None:
         return None
     if kind == "progression":
         points = [(step.text, step.span, "") for step in library.progression()]

@@ -199,7 +199,7 @@ class Stride:
             backend=backend,
             model=model,
             thresholds=self.thresholds,
-            cards=self.library,
+            cards=lambda: self.library,
         )
 
     @cached_property

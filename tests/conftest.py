@@ -222,5 +222,5 @@ def embedded_answerer(seed_stride, embedded_chat):
         writer,
         backend=choice.backend,
         model=choice.model,
-        cards=seed_stride.library,
+        cards=lambda: seed_stride.library,
     )

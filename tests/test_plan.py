@@ -143,7 +143,7 @@ def _library():
 
 
 def test_a_list_of_exercises_comes_from_the_cards_each_cited_to_its_passage():
-    plan, passages = from_cards("list", "What exercises can I do?", _library(), frozenset(), 4)
+    plan, passages = from_cards("list", "What exercises can I do?", _library, frozenset(), 4)
     assert plan.layout == "list"
     assert [(p.title, p.text) for p in plan.points] == [
         ("Heel drops", "stand on a step."),
@@ -153,17 +153,17 @@ def test_a_list_of_exercises_comes_from_the_cards_each_cited_to_its_passage():
 
 
 def test_a_named_muscle_filters_the_cards_and_one_card_is_enough():
-    plan, _ = from_cards("list", "What exercises work my calves?", _library(), frozenset(tokens("calves")), 1)
+    plan, _ = from_cards("list", "What exercises work my calves?", _library, frozenset(tokens("calves")), 1)
     assert [p.title for p in plan.points] == ["Heel drops"]
 
 
 def test_which_muscles_is_not_a_question_for_the_exercise_cards():
-    assert from_cards("list", "Which muscles lift the heel?", _library(), frozenset(), 1) is None
+    assert from_cards("list", "Which muscles lift the heel?", _library, frozenset(), 1) is None
     assert from_cards("list", "What exercises can I do?", None, frozenset(), 1) is None
 
 
 def test_where_to_start_is_the_corpus_order_from_the_cards():
-    plan, _ = from_cards("progression", "Where do I start?", _library(), frozenset(), 1)
+    plan, _ = from_cards("progression", "Where do I start?", _library, frozenset(), 1)
     assert plan.layout == "steps" and [p.text for p in plan.points] == ["stand on a step.", "hop lightly on your feet."]
 
 
@@ -177,3 +177,12 @@ def test_a_sentence_about_they_comes_only_with_the_sentence_saying_who_they_are(
     texts = [p.text for p in plan.points]
     assert "Heel drops build the calves of runners." in texts
     assert "They need strengthening for steep hills." not in texts  # its "they" (the soleus) was not chosen
+
+
+def test_the_cards_are_read_only_for_a_question_they_can_answer():
+    def unread():
+        raise AssertionError("the cards were read for a question they cannot answer")
+
+    assert from_cards("fact", "What is the soleus?", unread, frozenset(), 1) is None
+    assert from_cards("list", "Which muscles lift the heel?", unread, frozenset(), 1) is None
+    assert from_cards("list", "What exercises can I do?", lambda: None, frozenset(), 1) is None  # none built yet

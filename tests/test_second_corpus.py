@@ -54,7 +54,12 @@ def test_the_second_corpus_passes_the_seed_gates(second, embedded_chat, tmp_path
     choice, chat = embedded_chat
     writer = chat if choice.writes else None
     answerer = Answerer(
-        stride.retriever, stride.embeddings, writer, backend=choice.backend, model=choice.model, cards=stride.library
+        stride.retriever,
+        stride.embeddings,
+        writer,
+        backend=choice.backend,
+        model=choice.model,
+        cards=lambda: stride.library,
     )
     report = evaluate_items(answerer, load_items(SECOND / "answers.jsonl"))
     baseline = json.loads((SECOND / "baselines" / f"{model_key(choice.model)}.json").read_text())
