@@ -26,8 +26,8 @@ exercise, each kept only if it passes its checks (`CardWriter`). Without that mo
 rule-based and `missing` says so.
 
 The API the answer stage uses: `Library.load(path)`, `library.cards`, `library.matching(muscle=None,
-equipment=None)`, `library.named(text)` and `library.progression()` (ordered `Step`s, each with its cited
-sentence and the names of its exercises).
+equipment=None)`, `library.named(text)`, `library.passage_holding(span)` and `library.progression()`
+(ordered `Step`s, each with its cited sentence and the names of its exercises).
 
 Leaves out: the function a card trains (lifting, holding, lowering: the seeds say it of muscles, never of one
 exercise), sets and reps (the seeds give none), and names the documents never write (no invented aliases).
@@ -441,6 +441,13 @@ class Library:
         """Cards whose name or alias the text mentions (stems, so "squatting" finds "squat")."""
         words = set(tokens(text))
         return [c for c in self.cards if any(set(tokens(n)) <= words for n in [c.name, *(a.text for a in c.aliases)])]
+
+    def passage_holding(self, span: Span) -> dict | None:
+        """The indexed passage whose text holds the span: its source, title, section, start, end and text."""
+        for entry in self.data.get("passages", {}).values():
+            if entry["source"] == span.source and entry["start"] <= span.start < entry["end"]:
+                return entry
+        return None
 
     def progression(self) -> list[Step]:
         """Where to start: the corpus's ordered steps, each with its sentence (span) and its exercises' names."""

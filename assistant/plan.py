@@ -221,7 +221,7 @@ def from_cards(
     passages: list[Passage] = []
     plan = Plan(kind, layout=layout)
     for text, span, title in points[:CARD_ITEMS]:
-        entry = _entry_holding(library, span)
+        entry = library.passage_holding(span)
         if entry is None:
             continue
         number = first_number + len(passages)
@@ -258,14 +258,6 @@ def _describing(card):
     for values in (about, card.fields.get("steps", []), card.fields.get("about", []), naming):
         if values:
             return values[0]
-    return None
-
-
-def _entry_holding(library: Library, span) -> dict | None:
-    """The indexed passage (a cards.json entry) whose text holds the span."""
-    for entry in library.data.get("passages", {}).values():
-        if entry["source"] == span.source and entry["start"] <= span.start < entry["end"]:
-            return entry
     return None
 
 
