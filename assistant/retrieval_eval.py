@@ -44,8 +44,9 @@ class Question:
     relevant: tuple[Label, ...]
 
 
-def read_dataset(path: Path, kind: str, build: Callable[[dict], T]) -> list[T]:
-    """One item per non-blank line of a JSONL file, made by `build`; a bad line is an InputError naming it."""
+def read_dataset(path: Path, kind: str, build: Callable[[dict], T], required: str = "") -> list[T]:
+    """One item per non-blank line of a JSONL file, made by `build`; a bad line is an InputError naming it, and
+    so is a file with no items when `required` names what it must hold."""
     if not path.is_file():
         raise InputError(f"{path}: no {kind} dataset there")
     items = []
@@ -56,14 +57,13 @@ def read_dataset(path: Path, kind: str, build: Callable[[dict], T]) -> list[T]:
             items.append(build(json.loads(line)))
         except (json.JSONDecodeError, KeyError, TypeError) as error:
             raise InputError(f"{path}:{number}: not a valid item ({error})") from None
+    if required and not items:
+        raise InputError(f"{path}: no {required} in it")
     return items
 
 
 def load_questions(path: Path) -> list[Question]:
-    questions = read_dataset(path, "retrieval", _question)
-    if not questions:
-        raise InputError(f"{path}: no questions in it")
-    return questions
+    return read_dataset(path, "retrieval", _question, required="questions")
 
 
 def _question(item: dict) -> Question:

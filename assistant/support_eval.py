@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.cite import Passage, SupportChecker
-from assistant.errors import InputError
 from assistant.retrieval_eval import read_dataset
 
 SPLITS = ("dev", "heldout")
@@ -56,10 +55,7 @@ class Judged:
 
 
 def load_labels(path: Path) -> list[SupportItem]:
-    items = read_dataset(path, "support label", _item)
-    if not items:
-        raise InputError(f"{path}: no labelled sentences in it")
-    return items
+    return read_dataset(path, "support label", _item, required="labelled sentences")
 
 
 def _item(raw: dict) -> SupportItem:
