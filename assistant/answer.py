@@ -620,9 +620,8 @@ def _plain_text(sentences: list[Sentence], decline: str | None, note: str | None
     for sentence in sentences:
         if sentence.kind == "item":
             items += 1
-            parts.append(
-                f"\n{items if layout == 'steps' else '-'}{'.' if layout == 'steps' else ''} {sentence.render()}"
-            )
+            bullet = f"{items}." if layout == "steps" else "-"
+            parts.append(f"\n{bullet} {sentence.render()}")
         else:
             parts.append((" " if parts else "") + sentence.render())
     body = "".join(parts).strip()

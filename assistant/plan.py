@@ -377,9 +377,11 @@ def _verdict_first(question: str, scored, points: list[Point], thresholds: Thres
     plain yes/no question whose own wording is not negative ("Should I skip ...?" would flip the answer)."""
     top = max(item[0] for item in scored)
     stances = [
-        (value, passage, unit, stance(unit))
+        (value, passage, unit, side)
         for value, passage, unit in scored
-        if stance(unit) and asked & set(tokens(f"{passage.section} {unit}")) and value >= top - thresholds.plan_margin
+        if (side := stance(unit))
+        and asked & set(tokens(f"{passage.section} {unit}"))
+        and value >= top - thresholds.plan_margin
     ]
     if not stances:
         return points
