@@ -145,12 +145,14 @@ def is_degenerate(sentence: str) -> bool:
 def evidence_units(text: str) -> list[str]:
     """A passage's sentences, with a list and the line introducing it kept together as one unit.
 
-    "The exercise has four steps:" means nothing without its four items.
+    "The exercise has four steps:" means nothing without its four items. A list whose items are sentences of
+    their own ("Learn X – X means ... . If you ..., ...") is not joined: one unit holding every item would match
+    no question well, and each item says something alone; its lead-in then stands alone too.
     """
     units: list[str] = []
     lead_in = False
-    for line in text.splitlines():
-        line = line.strip()
+    lines = [line.strip() for line in text.splitlines()]
+    for at, line in enumerate(lines):
         if line.startswith("- ") and lead_in:
             units[-1] = f"{units[-1]} {line[2:].rstrip('.')};"
             continue
@@ -159,13 +161,22 @@ def evidence_units(text: str) -> list[str]:
             continue
         if lead_in and units[-1].endswith(";"):
             units[-1] = units[-1][:-1] + "."
-        lead_in = False
         sentences = split_sentences(line.removeprefix("- "))
         units.extend(sentences)
-        lead_in = bool(sentences) and sentences[-1].endswith(":")
+        lead_in = bool(sentences) and sentences[-1].endswith(":") and not _items_stand_alone(lines[at + 1 :])
     if lead_in and units[-1].endswith(";"):
         units[-1] = units[-1][:-1] + "."
     return units
+
+
+def _items_stand_alone(lines: list[str]) -> bool:
+    """Whether the list opening these lines has an item of more than one sentence."""
+    for line in lines:
+        if not line.startswith("- "):
+            return False
+        if len(split_sentences(line[2:])) > 1:
+            return True
+    return False
 
 
 class SupportChecker:

@@ -38,6 +38,16 @@ def test_a_list_keeps_its_lead_in():
     assert units == ["There are three functions: lifting; holding; lowering.", "Then more."]
 
 
+def test_a_list_whose_items_are_sentences_of_their_own_is_not_joined():
+    text = "Learn these in order:\n- Hinge – Move from the hips. Not the knees.\n- Squat – Once you can hinge, squat."
+    assert evidence_units(text) == [
+        "Learn these in order:",
+        "Hinge – Move from the hips.",
+        "Not the knees.",
+        "Squat – Once you can hinge, squat.",
+    ]
+
+
 @pytest.mark.integration
 def test_a_supported_sentence_keeps_a_corrected_citation(seed_stride):
     result = answerer(seed_stride, f"{DUMBBELL} [7]").ask(PROSE)

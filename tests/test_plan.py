@@ -37,6 +37,12 @@ def passage(number: int, text: str, section: str = "", source: str = "doc.txt") 
         ("Why do calves matter for running uphill?", "reason"),
         ("When I hop, my arch collapses and I feel wobbly.", "troubleshooting"),
         ("What is the soleus?", "fact"),
+        # What is told before the asking sentence does not decide the kind; a number, a beginner or a symptom does.
+        ("No step at home. How can I do heel drops?", "procedure"),
+        ("My coach likes hopping. Which drills are good for ankle stiffness?", "list"),
+        ("I heard 3 sets of calf raises a day. Can you confirm that?", "quantity"),
+        ("I'm new to running. Should I lift?", "progression"),
+        ("Heel drops feel easy now. How do I make them harder?", "variation"),
     ],
 )
 def test_kinds(question, kind):
@@ -75,6 +81,39 @@ def test_a_procedure_keeps_the_steps_of_one_passage_in_order():
     assert {p.passage for p in plan.points} == {1}
     assert texts == sorted(texts, key=passages[0].sentences.index)
     assert "Rise onto your toes." in texts
+
+
+def test_a_procedure_comes_from_the_passage_retrieval_ranked_first_of_those_answering():
+    passages = [
+        # This passage's first sentence matches the question as well as the other's, but retrieval, reading
+        # the whole passage, ranked it lower.
+        Passage(1, "doc.txt", "Doc", "Warm-up", "The heel drop warm-up matters. Jog first.", 0.6),
+        Passage(2, "doc.txt", "Doc", "Heel drop", "The heel drop trains the calf. Rise onto your toes.", 0.8),
+    ]
+    question = "How do I do the heel drop?"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM)
+    assert {p.passage for p in plan.points} == {2}
+
+
+def test_a_harder_or_easier_question_gets_the_variation_and_what_follows_not_the_steps_from_the_start():
+    text = "Stand on a step. Rise onto your toes. To make it harder, do it on one leg. Then hold a heavy dumbbell."
+    passages = [passage(1, text, "Heel drop")]
+    question = "How do I make the heel drop harder?"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM)
+    assert [p.text for p in plan.points] == [
+        "To make it harder, do it on one leg.",
+        "Then hold a heavy dumbbell.",
+    ]
+
+
+def test_a_one_sentence_prose_answer_is_continued_by_the_sentence_after_it():
+    passages = [passage(1, "You do not need a rack for calf raises. A step and a wall are enough. Jog after.")]
+    question = "Do I need a rack for calf raises?"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM)
+    assert [p.text for p in plan.points][:2] == [
+        "You do not need a rack for calf raises.",
+        "A step and a wall are enough.",
+    ]
 
 
 def test_a_list_takes_one_item_from_each_close_passage():
