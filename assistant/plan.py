@@ -114,6 +114,12 @@ QUANTITY_UNITS = frozenset(tokens("set sets rep reps repetitions times seconds m
 ORDER_WORDS = re.compile(
     r"\b(first|start|begin|before|then|next|once|after|progress\w*|order|fundamentals?|foundation|basics?)\b", re.I
 )
+# How a source says to make an exercise harder or easier (the answer to a "variation" question).
+VARIES = re.compile(
+    r"\b(harder|easier|challeng\w*|progress\w*|regress\w*|amplif\w*|increas\w*|reduc\w*|intensity|resistance"
+    r"|difficult\w*|advanced)\b",
+    re.I,
+)
 # A stance plain enough to answer "Yes" with: a recommendation, not any positive word ("gives great relief").
 RECOMMENDS = re.compile(
     r"\b(recommend(ed|s)?|good idea|worth (it|doing)|should (be|do|include|add)|beneficial|effective|important to)\b",
@@ -198,8 +204,8 @@ def make_plan(
         return Plan(kind)
     if kind == "procedure":
         return Plan(kind, _procedure(scored, thresholds), layout="steps")
-    if kind == "variation":  # the sentence saying how to make it harder or easier, and the ones after it
-        return Plan(kind, _procedure(scored, thresholds, from_best=True))
+    if kind == "variation":
+        return Plan(kind, _variation(scored, thresholds))
     if kind == "progression":
         return Plan(kind, _progression(scored, thresholds))
     answering = _answering(scored, thresholds)
@@ -389,15 +395,32 @@ def _in_reading_order(chosen) -> list[Point]:
     return [Point(passage.number, unit, value) for value, passage, unit in ordered]
 
 
-def _procedure(scored, thresholds: Thresholds, from_best: bool = False) -> list[Point]:
-    """One passage's units from the one naming the movement on (or, `from_best`, from its most relevant one),
-    in order: one exercise's steps, or its variations."""
+def _procedure(scored, thresholds: Thresholds) -> list[Point]:
+    """One passage's units from the one naming the movement on, in order: one exercise's steps."""
     # Of the passages answering, the one retrieval ranked best: its score reads the whole passage, and one
-    # sentence sharing a word with what the runner told ("No weights at home") misled the choice (+0.009 dev).
+    # sentence sharing a word with what the runner told ("No weights at home") misled the choice (+0.018 dev).
     passage = max((p for _, p, _ in _answering(scored, thresholds)), key=lambda p: p.score)
     value = max(v for v, p, _ in scored if p is passage)
-    close = [u for v, p, u in scored if p is passage and v >= value - (0 if from_best else thresholds.plan_margin)]
-    start = min(passage.sentences.index(u) for u in close)
+    close = [u for v, p, u in scored if p is passage and v >= value - thresholds.plan_margin]
+    return _from(passage, min(passage.sentences.index(u) for u in close), value)
+
+
+def _variation(scored, thresholds: Thresholds) -> list[Point]:
+    """The sentence saying how to make it harder or easier, in the best-ranked answering passage that has one,
+    and the sentences after it (a source lists its variations together); else the most relevant points."""
+    varying = [item for item in _answering(scored, thresholds) if VARIES.search(item[2])]
+    if not varying:
+        return _prose(scored, thresholds)
+    passage = max((p for _, p, _ in varying), key=lambda p: p.score)
+    value, _, unit = max((item for item in varying if item[1] is passage), key=lambda item: item[0])
+    # From there, or from the passage's most relevant unit if that comes first: a follow-up ("and with a
+    # band?") is answered by the sentence setting the variation up ("Use them ...") before its details.
+    _, _, best = max((item for item in scored if item[1] is passage), key=lambda item: item[0])
+    return _from(passage, min(passage.sentences.index(unit), passage.sentences.index(best)), value)
+
+
+def _from(passage: Passage, start: int, value: float) -> list[Point]:
+    """The passage's units from `start` on, in order, as many as a procedure shows."""
     units = [u for u in passage.sentences[start:] if len(tokens(u)) >= MIN_WORDS][: POINTS["procedure"]]
     return [Point(passage.number, u, value) for u in units]
 
