@@ -7,6 +7,9 @@ citation markers at all. So the model's text is evidence of nothing until checke
 - support of a sentence by a passage = its best matching passage sentence (or pair of neighbours), scored by
   lexical recall (share of the sentence's content words the passage has) and embedding cosine; a match
   whose negation differs ("should be trained" vs "is not recommended") is no support;
+- a name swapped for its sibling ("the gluteus minimus" where the source says "the gluteus medius", when the
+  evidence uses both names) and two terms paired as the source never pairs them ("rising is the eccentric
+  work" from "rising or concentric work; lowering or eccentric work") are no support either;
 - a sentence keeps the citation of the passage that supports it best (its own marker if that one does,
   otherwise the best other passage: the marker is corrected) and is removed when none does.
 `find_disagreement` spots two documents taking opposite stances on one subject the question asks about.
@@ -33,7 +36,7 @@ FILLER = frozenset(
     tokens(
         "also actually additionally although because both even especially however indeed instead just like more "
         "most much often really so specifically such though thus therefore very well which again here only "
-        "according passage passages source sources states says mentions article author "
+        "according passage passages source sources states says mentions article author goal "
         "make made take help allow include involve can may"
     )
 )
@@ -81,6 +84,8 @@ LIST = re.compile(
     r"\b(?:[A-Za-z-]+ ){0,2}[A-Za-z-]+(?:, (?:[A-Za-z-]+ ){0,2}[A-Za-z-]+)*,? (?:and|or) (?:[A-Za-z-]+ ){0,2}[A-Za-z-]+"
     r"(?=\s*(?:[.,;:!?)\[]|$))"  # ...ending the sentence or a clause: "A and B help C" is not a list of names
 )
+# A sentence that opens with a yes or a no answers the question: what it restates of the question is its claim.
+VERDICT_START = re.compile(r"\W*(yes|no)\b", re.IGNORECASE)
 MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 PRONOUN_START = re.compile(r"(it|they|this|these|that|those)\b", re.IGNORECASE)
 # A sentence's stance on what it names, in wording any author uses. "Against" is tried first: "not
@@ -195,7 +200,9 @@ class SupportChecker:
         (its words count as said when some passage uses them too)."""
         valid = {p.number for p in passages}
         units = [(p, unit) for p in passages for unit in _support_units(p.sentences)]
-        topic = set(content_words(question)) & {w for p in passages for w in content_words(" ".join(p.sentences))}
+        asked = set(content_words(question))
+        topic = asked & {w for p in passages for w in content_words(" ".join(p.sentences))}
+        names = set().union(*(_pairs(f"{p.section}. {' '.join(p.sentences)}") for p in passages))
         self._embed([u for _, u in units] + [parse_markers(s, valid)[0] for s in sentences])
         checked: list[CheckedSentence] = []
         seen: list[set[str]] = []
@@ -207,7 +214,10 @@ class SupportChecker:
             elif any(jaccard(words, other) >= 0.8 for other in seen):
                 checked.append(CheckedSentence(text, [], 0.0, False, "repeats an earlier sentence"))
             else:
-                checked.append(self._check_one(text, cited, units, topic))
+                # A verdict's words from the question must be the passages' words too; another sentence may
+                # echo the question's framing ("the technique for X is ...") whatever words the passages use.
+                said = topic if VERDICT_START.match(text) else asked
+                checked.append(self._check_one(text, cited, units, said, names))
                 seen.append(words)
         return checked
 
@@ -216,13 +226,16 @@ class SupportChecker:
         units = [(passage, unit) for unit in _support_units(passage.sentences)]
         self._embed([u for _, u in units] + [sentence])
         claim = Claim.of(sentence)
-        return max((self._score(sentence, claim, unit, set(), passage.section) for _, unit in units), default=0.0)
+        names = _pairs(f"{passage.section}. {' '.join(passage.sentences)}")
+        return max(
+            (self._score(sentence, claim, unit, set(), passage.section, names) for _, unit in units), default=0.0
+        )
 
-    def _check_one(self, text: str, cited: list[int], units, topic: set[str]) -> CheckedSentence:
+    def _check_one(self, text: str, cited: list[int], units, topic: set[str], names: set) -> CheckedSentence:
         claim = Claim.of(text)
         best_by_passage: dict[int, tuple[float, str]] = {}
         for passage, unit in units:
-            score = self._score(text, claim, unit, topic, passage.section)
+            score = self._score(text, claim, unit, topic, passage.section, names)
             if score > best_by_passage.get(passage.number, (0.0, ""))[0]:
                 best_by_passage[passage.number] = (score, unit)
         supporting = {n: s for n, (s, _) in best_by_passage.items()}
@@ -234,10 +247,14 @@ class SupportChecker:
         evidence = {n: best_by_passage[n][1] for n in citations}
         return CheckedSentence(text, citations, max(supporting[n] for n in citations), True, evidence=evidence)
 
-    def _score(self, sentence: str, claim: "Claim", unit: str, topic: set[str], section: str) -> float:
+    def _score(
+        self, sentence: str, claim: "Claim", unit: str, topic: set[str], section: str, names=frozenset()
+    ) -> float:
         """Combined support in 0..1, or 0 when a check fails: too little of the sentence in the unit (or
         anything it adds that the unit does not say), too far in meaning, a number or list the unit does not
-        give, words in another order (names swapped), or negation that differs.
+        give, words in another order (names swapped), a name swapped for its sibling (`names`: the pairs of
+        neighbouring words the evidence uses), terms paired otherwise than the unit pairs them, or negation
+        that differs.
 
         The passage's section counts as said by the unit ("this one" in the unit stands for it), and so do
         the question's words that the passages use (`topic`: a verdict restates what was asked)."""
@@ -260,6 +277,8 @@ class SupportChecker:
         if claim.grafted(unit, context, bars.graft_words):
             return 0.0
         if claim.order_kept(unit, section) < bars.order_agreement:
+            return 0.0
+        if claim.renamed(unit, names) or claim.repaired(unit):
             return 0.0
         return (lexical + cosine) / 2
 
@@ -333,6 +352,46 @@ class Claim:
         only = [found[i] - set().union(*(found[:i] + found[i + 1 :])) for i in range(len(found))]
         return any(0 < len(words) < least for words in only) and sum(bool(words) for words in only) > 1
 
+    def renamed(self, unit: str, names: set[tuple[str, str]]) -> str:
+        """A name of two words swapped for its sibling: the sentence says "A Y" where the unit says "A X" (or
+        "Y A" for "X A"), the unit lacks Y, the sentence lacks X, and the evidence uses "A Y" somewhere
+        (`names`), so both are names it knows ("the gluteus minimus" for "the gluteus medius"). Returns the
+        pair the sentence used, or ""."""
+        unit_pairs = _pairs(unit)
+        unit_words = set(content_words(unit))
+        for pair in (p for clause in self.clauses for p in itertools.pairwise(clause)):
+            if pair not in names:
+                continue
+            for keep in (0, 1):
+                anchor, used = pair[keep], pair[1 - keep]
+                if _found(used, unit_words):
+                    continue
+                if any(p[keep] == anchor and not _found(p[1 - keep], self.words) for p in unit_pairs):
+                    return " ".join(pair)
+        return ""
+
+    def repaired(self, unit: str) -> str:
+        """Two terms the sentence puts side by side ("rising is the eccentric work") that the unit keeps in
+        different clauses of one sentence, while one of them has a neighbour there that the sentence names in
+        the same clause, elsewhere ("rising or concentric work; lowering or eccentric work"): the
+        pairs are swapped. Only words used once in the unit sentence's clauses count. Returns the pair, or ""."""
+        for part in split_sentences(unit):
+            clauses = [content_words(c) for c in CLAUSE_BREAK.split(part)]
+            where: dict[str, set[int]] = {}
+            for i, clause in enumerate(clauses):
+                for w in clause:
+                    where.setdefault(w, set()).add(i)
+            for clause in self.clauses:
+                for a, b in itertools.pairwise(clause):
+                    if a == b or len(where.get(a, ())) != 1 or len(where.get(b, ())) != 1 or where[a] == where[b]:
+                        continue
+                    for word, other in ((a, b), (b, a)):
+                        source = clauses[next(iter(where[word]))]
+                        partners = _neighbours(word, source) - {other}
+                        if partners & (set(clause) - _neighbours(word, list(clause))):
+                            return f"{a} {b}"
+        return ""
+
     def lists_within(self, unit: str) -> bool:
         """A list the sentence names ("the A and B") must be found together in one source sentence: items
         drawn from two neighbouring sentences are a list the source never made (names swapped between lists)."""
@@ -349,6 +408,25 @@ def _negated(text: str) -> bool:
 def content_words(text: str) -> list[str]:
     """`tokens` without yes/no, negation and filler words, with number words as digits."""
     return [NUMBER_WORDS.get(w, w) for w in tokens(text) if w not in POLARITY_WORDS and w not in FILLER]
+
+
+def _pairs(text: str) -> set[tuple[str, str]]:
+    """Neighbouring content words within one clause of each sentence of a text ("gluteus medius")."""
+    return {
+        pair
+        for part in split_sentences(text)
+        for clause in CLAUSE_BREAK.split(part)
+        for pair in itertools.pairwise(content_words(clause))
+    }
+
+
+def _neighbours(word: str, words: list[str]) -> set[str]:
+    """The words next to each place `word` has in `words`."""
+    return {words[j] for i, w in enumerate(words) if w == word for j in (i - 1, i + 1) if 0 <= j < len(words)}
+
+
+def _found(word: str, words) -> bool:
+    return word in words or any(_same_root(word, w) for w in words)
 
 
 def _same_root(a: str, b: str) -> bool:

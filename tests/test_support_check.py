@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from assistant.calibration import thresholds_for
-from assistant.cite import Claim, Passage, SupportChecker, content_words
+from assistant.cite import Claim, Passage, SupportChecker, _pairs, content_words
 
 
 class WordVectors:
@@ -103,6 +103,28 @@ def test_swapped_names_break_the_order_of_the_words():
 def test_a_comparison_is_not_a_denial():
     passage = Passage(1, "n.md", "N", "Soleus", "Although not as big as the gastrocnemius, it bears most load.", 1.0)
     assert shown("The soleus bears most load.", passage=passage)
+
+
+def test_a_name_swapped_for_its_sibling_is_not_support():
+    unit = "Although not as long as the tibialis anterior, it still steadies the arch."
+    names = _pairs(f"Tibialis posterior. {unit}")  # the evidence knows both names
+    swapped = Claim.of("Although not as long as the tibialis posterior, it still steadies the arch.")
+    assert swapped.renamed(unit, names)
+    assert not Claim.of(unit).renamed(unit, names)
+    assert not swapped.renamed(unit, _pairs(unit))  # "tibialis posterior" is no name the evidence uses
+
+
+def test_terms_paired_otherwise_than_the_source_pairs_them_are_not_support():
+    unit = "A rep has two phases: rising or concentric work; lowering or eccentric work."
+    assert Claim.of("Rising is the eccentric work and lowering is the concentric work.").repaired(unit)
+    assert not Claim.of("Rising is the concentric work and lowering is the eccentric work.").repaired(unit)
+
+
+def test_a_sentence_may_echo_the_question_but_a_verdict_must_find_its_words_in_the_passages():
+    question = "What is the proper starting technique for a calf raise?"
+    steps = "rise onto the balls of both feet, then lower slowly over three seconds."
+    assert shown(f"The proper starting technique for a calf raise: {steps}", question)
+    assert not shown(f"Yes, the proper starting technique for a calf raise: {steps}", question)
 
 
 def test_every_bar_belongs_to_the_embedding_model():
