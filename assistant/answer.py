@@ -73,6 +73,7 @@ SHAPES = {
     "verdict": "Start with Yes or No in a sentence that says why, then one sentence for each other point.",
     "list": "Name each exercise or option the passages give, one sentence each.",
     "procedure": "Give the steps in the passages' order, one sentence each.",
+    "variation": "Say how the passages make it harder or easier, one sentence each, in their order.",
     "quantity": "Give the numbers the passages give, then what they say about them.",
     "progression": "Say what to do first, then what comes next, in the passages' order.",
     "reason": "Give the reason in the first sentence, then the points that explain it.",
