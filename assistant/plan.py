@@ -114,10 +114,13 @@ QUANTITY_UNITS = frozenset(tokens("set sets rep reps repetitions times seconds m
 ORDER_WORDS = re.compile(
     r"\b(first|start|begin|before|then|next|once|after|progress\w*|order|fundamentals?|foundation|basics?)\b", re.I
 )
-# How a source says to make an exercise harder or easier (the answer to a "variation" question).
+# How a source says to make an exercise harder or easier (the answer to a "variation" question): a change of
+# difficulty, not any word of it ("it can challenge your balance" describes, "to challenge the muscles, hold ..."
+# varies).
 VARIES = re.compile(
-    r"\b(harder|easier|challeng\w*|progress\w*|regress\w*|amplif\w*|increas\w*|reduc\w*|intensity|resistance"
-    r"|difficult\w*|advanced)\b",
+    r"\b(harder|easier|(more|less) (challenging|difficult|intense)|to challenge|increase the challenge|amplif\w*"
+    r"|(increase|reduce|lower|raise) the (intensity|resistance|difficulty|load|weight)|progressions?|regressions?"
+    r"|advanced)\b",
     re.I,
 )
 # A stance plain enough to answer "Yes" with: a recommendation, not any positive word ("gives great relief").
@@ -199,7 +202,7 @@ def make_plan(
     corpus's subjects the question names (`Scope.subjects_in`): a verdict's stance must be about one of them;
     `kind` overrides the question's own (a follow-up's is its first question's)."""
     kind = kind or kind_of(question)
-    scored = _scored(passages, score)
+    scored = _scored(passages, score, thresholds)
     if not scored:
         return Plan(kind)
     if kind == "procedure":
@@ -305,9 +308,13 @@ def _prose(scored, thresholds: Thresholds, limit: int = DEFAULT_POINTS) -> list[
     )
 
 
-def _scored(passages: list[Passage], score: Scorer) -> list[tuple[float, Passage, str]]:
+def _scored(passages: list[Passage], score: Scorer, thresholds: Thresholds) -> list[tuple[float, Passage, str]]:
+    """Each usable unit with its score: its own relevance to the question plus its passage's retrieval score
+    (weighted): retrieval read the whole passage and its windows, and knows better than one sentence which
+    passage answers; the sentence's own relevance then chooses within it (a reason told over three
+    sentences, each alone half relevant, was passed over for one sentence naming the subject)."""
     return [
-        (score(unit, p.section), p, unit)
+        (score(unit, p.section) + thresholds.passage_weight * p.score, p, unit)
         for p in passages
         for unit in p.sentences
         # A question or a lead-in whose list stands apart ("... in this order:") says nothing alone.
