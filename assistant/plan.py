@@ -115,8 +115,8 @@ ORDER_WORDS = re.compile(
     r"\b(first|start|begin|before|then|next|once|after|progress\w*|order|fundamentals?|foundation|basics?)\b", re.I
 )
 # How a source says to make an exercise harder or easier (the answer to a "variation" question): a change of
-# difficulty, not any word of it ("it can challenge your balance" describes, "to challenge the muscles, hold ..."
-# varies).
+# difficulty, not any word of it ("it challenges balance" describes an exercise, "to challenge it more, add
+# weight" varies it).
 VARIES = re.compile(
     r"\b(harder|easier|(more|less) (challenging|difficult|intense)|to challenge|increase the challenge|amplif\w*"
     r"|(increase|reduce|lower|raise) the (intensity|resistance|difficulty|load|weight)|progressions?|regressions?"
