@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.errors import IndexDamaged, IndexMismatch, InputError
+from assistant.index import _chunk_and_kind
 from assistant.index_corpus import index_corpus
 from tests.conftest import CORPUS, ROOT
 
@@ -32,6 +33,19 @@ def test_reingesting_an_unchanged_corpus_changes_nothing(corpus_copy, make_strid
     assert second.sync.added == second.sync.updated == second.sync.removed == []
     assert sorted(second.sync.unchanged) == sorted(first.sync.added)
     assert second.sync.chunks_embedded == 0 and chunk_ids(stride) == before
+
+
+def test_every_stored_entry_names_its_chunk_and_kind_in_its_id(corpus_copy, make_stride):
+    """`nearest` reads only ids and distances: an entry's id must say which passage it leads back to, and whether
+    it is the passage or one of its windows, exactly as its metadata does."""
+    stride = make_stride(corpus_copy)
+    index_corpus(stride, [])
+    got = stride.index.collection().get(include=["metadatas"])
+    assert {meta["kind"] for meta in got["metadatas"]} == {"chunk", "window"}
+    for id_, meta in zip(got["ids"], got["metadatas"], strict=True):
+        assert _chunk_and_kind(id_) == (meta["chunk"], meta["kind"])
+    hits = stride.index.nearest(stride.embeddings.embed_query("hip flexors"), 20)
+    assert {chunk for chunk, _, _ in hits} <= chunk_ids(stride) and {kind for _, kind, _ in hits} == {"chunk", "window"}
 
 
 def test_changing_one_document_changes_only_its_chunks(corpus_copy, make_stride):
