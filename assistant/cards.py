@@ -17,7 +17,13 @@ Rules do what rules do well:
 - a passage that lost its heading (a scrape gap) yet instructs ("this exercise") is the card of the name
   the corpus gives elsewhere that it mentions, other than after "similar to";
 - sentences are sorted into fields by generic cues: cautions ("avoid", "make sure"), easier ("reduce"),
-  harder ("challenge", "amplify"), steps (imperatives, in order), cues ("you should feel", "keep");
+  harder ("challenge", "amplify"), steps (imperatives, in order), cues ("you should feel", "keep"); the
+  sentence naming an exercise is harder or easier only when it says the exercise "can be made" so;
+- muscles: an author's muscle named in a sentence that is not a caution, a muscle named as what the
+  exercise works or where it is felt ("works mainly the X", "feel it in the X": an author's phrase, a
+  `vocabulary` synonym of one, or a muscle's own name), and the muscle a section heading names (its
+  exercises are for it, cited to the heading); a question's synonym ("the side of my hip") finds the cards
+  of every name in its `vocabulary` group (`Library.accepted`);
 - "where do I start": a list introduced as an order ("in this order:") is the progression; each step
   lists the cards its text names, and those cards carry the step.
 The writer model (Ollama when configured, else the quality tier; never the fast tier: it invents) is asked
@@ -35,6 +41,7 @@ exercise), sets and reps (the seeds give none), and names the documents never wr
 
 import functools
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -49,7 +56,7 @@ from assistant.text import normalise, split_sentences, tokens
 
 CARDS_FILE = "cards.json"
 # Bump when the rules change what a passage's cards hold: every passage is then rebuilt.
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 FIELDS = ("steps", "cues", "harder", "easier", "cautions")
 # `about`: what else the card's sentences say of it (a stance, what it works), in the order written.
 LIST_FIELDS = ("muscles", "equipment", *FIELDS, "about")
@@ -77,6 +84,7 @@ NAMING = [
         re.I,
     ),
 ]
+MADE = NAMING[1]  # "a X can be made harder": the one naming wording that says how to vary the exercise
 LIST_SPLIT = re.compile(r"\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?", re.I)
 COLLECTION = re.compile(
     r"\b(exercises|workouts|muscles|anatomy|functions|notes|summary|takeaways|highlights"
@@ -124,6 +132,22 @@ AFTER_VERB = frozenset(
 LEAD_CLAUSE = re.compile(r"^(?:before|after|once|when|while|as|to|if|keeping|holding|staying)\b[^,]*,\s+", re.I)
 # Equipment a sentence says is not needed ("you don't need a rack") is not the exercise's equipment.
 NOT_NEEDED = re.compile(r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|no)\s+(?:\w+\s+)?(?:need|require)\b|\bwithout\b")
+# What an exercise works: a verb of working, or of feeling, then up to a few words before the muscle.
+WORKS_VERB = (
+    r"(?:works?|working|strengthen(?:s|ing)?|targets?|targeting|engag(?:e|es|ing)|trains?|training|hits?"
+    r"|activat(?:e|es|ing)|isolates?)"
+)
+WORKED_BEFORE = re.compile(rf"\b(?:{WORKS_VERB}|feel(?:s|ing)?)\b(?:\s+[\w’'-]+){{0,4}}\s+$", re.I)
+WORKS = re.compile(
+    rf"\b{WORKS_VERB}\s+(?:(?:mainly|mostly|primarily|chiefly|especially|both)\s+)?"
+    r"(?P<m>(?:the\s+|your\s+)?[a-z][\w’'-]*(?:\s+(?:and\s+|or\s+|,\s*)?[a-z][\w’'-]*){0,5})",
+    re.I,
+)
+# A muscle's own name: "...muscles", a Latin name ("soleus", "gastrocnemius") or a muscle group named by what
+# it does ("flexors", "abductors").
+MUSCLE_WORD = re.compile(r"(?:muscles?|\w{3,}(us|tors?|sors?|xors?))$", re.I)
+OBJECT_ENDS = frozenset("so which that without with while as in on to when how more but than for by if".split())
+QUANTITY_WORDS = frozenset("a lot of many all some these those other more most same".split())
 LEADING = re.compile(r"^(?:(?:and\s+)?then\s+|and\s+|now\s+|next\s+|finally\s+|\w+ly\s+)+", re.I)
 
 
@@ -200,10 +224,57 @@ class Vocabulary:
 
     muscles: tuple[tuple[str, ...], ...] = ()
     equipment: tuple[tuple[str, ...], ...] = ()
+    synonyms: tuple[tuple[str, ...], ...] = ()  # the corpus's `vocabulary` groups: phrases for one thing
 
     @property
     def key(self) -> str:
-        return hashlib.sha256(json.dumps([self.muscles, self.equipment]).encode()).hexdigest()[:16]
+        return hashlib.sha256(json.dumps([self.muscles, self.equipment, self.synonyms]).encode()).hexdigest()[:16]
+
+    def worked(self, text: str) -> list[str]:
+        """The muscles a sentence says an exercise works: an author's muscle (`muscles`) or a phrase of a
+        `vocabulary` group that names a muscle, right after a verb of working or feeling ("works mainly the
+        X", "you will feel it in the X"), or a muscle's own name ("the toe flexors", "the soleus") as
+        the object of such a verb. A synonym is listed by the author's name in its group, if any, else as
+        written."""
+        found: list[str] = []
+        for phrase, name in self._muscle_phrases:
+            for match in re.finditer(rf"(?<![\w’'-]){re.escape(phrase)}s?(?![\w’'-])", text, re.I):
+                if WORKED_BEFORE.search(text[: match.start()]):
+                    found.append(name or match.group().lower())
+        for match in WORKS.finditer(text):
+            for piece in LIST_SPLIT.split(match.group("m")):
+                words = re.sub(r"^(?:the|your|an?)\s+", "", piece.strip(" .,;"), flags=re.I).split()
+                words = list(itertools.takewhile(lambda w: w.lower() not in OBJECT_ENDS, words))
+                named = MUSCLE_WORD.search(words[-1]) if words else None  # "the muscles" alone names none
+                if named and (len(words) > 1 or named.group(1)) and not {w.lower() for w in words} & QUANTITY_WORDS:
+                    found.append(self.muscle_name(" ".join(words)))
+        return list(dict.fromkeys(found))
+
+    def heading_muscles(self, heading: str) -> list[str]:
+        """The muscles a short section heading names ("Calves", "Build your calves for the
+        hills"): its exercises are for them."""
+        if not heading or len(heading.split()) > 6:
+            return []
+        names = [name or normalise(p) for p, name in self._muscle_phrases if _has_phrase(normalise(heading), p)]
+        return list(dict.fromkeys(names))
+
+    def muscle_name(self, phrase: str) -> str:
+        """The author's name for a muscle phrase (directly or through a `vocabulary` group), else the phrase."""
+        lowered = normalise(phrase)
+        return next((name for p, name in self._muscle_phrases if normalise(p) == lowered and name), lowered)
+
+    @functools.cached_property
+    def _muscle_phrases(self) -> list[tuple[str, str]]:
+        """(phrase, the author's muscle name or "") for the author's muscle phrases and the phrases of every
+        `vocabulary` group naming a muscle (one of the author's, or a muscle's own name such as "soleus"),
+        longest first."""
+        pairs = [(p, group[0]) for group in self.muscles for p in group]
+        authors = {normalise(p): name for p, name in pairs}
+        for group in self.synonyms:
+            names = [authors[normalise(p)] for p in group if normalise(p) in authors]
+            if names or any(MUSCLE_WORD.search(p) for p in group):
+                pairs += [(p, names[0] if names else "") for p in group if normalise(p) not in authors]
+        return sorted(pairs, key=lambda pair: -len(pair[0]))
 
     def found(self, kind: str, text: str) -> list[str]:
         """The names of `kind` whose phrases `text` uses, as whole words (a plural 's' allowed)."""
@@ -342,12 +413,18 @@ def _until_next_name(sentences: list[Sentence], line: int, vocabulary: Vocabular
 
 def _fragment(name, sentences: list[Sentence], chunk, vocabulary: Vocabulary, heading: bool = False) -> Fragment:
     fields: dict[str, list[Value]] = {f: [] for f in LIST_FIELDS}
-    for sentence in sentences:
-        fields[classify(sentence.text) or "about"].append(Value(sentence.text, sentence.span))
+    for number, sentence in enumerate(sentences):
+        kind = classify(sentence.text) or "about"
+        if number == 0 and name and not heading and kind in ("harder", "easier") and not MADE.search(sentence.text):
+            kind = "about"  # "To challenge them more, try a X" is the exercise, not a harder one
+        fields[kind].append(Value(sentence.text, sentence.span))
         for what in ("muscles", "equipment"):
             if what == "equipment" and NOT_NEEDED.search(normalise(sentence.text)):
                 continue  # "you don't need a rack for this one" names what it does not need
-            for found in vocabulary.found(what, sentence.text):
+            if what == "muscles" and CUES["cautions"].search(sentence.text):
+                continue  # "don't let the quads take over" names what it should not work
+            worked = vocabulary.worked(sentence.text) if what == "muscles" else []
+            for found in vocabulary.found(what, sentence.text) + worked:
                 if found not in [v.text for v in fields[what]]:
                     fields[what].append(Value(found, sentence.span, "rule"))
     mentions = " ".join(s.text for s in sentences)
@@ -384,6 +461,7 @@ class Library:
         self.data = data
         self.muscle_groups = [tuple(g) for g in data.get("muscles", [])]
         self.equipment_groups = [tuple(g) for g in data.get("equipment", [])]
+        self.synonyms = [tuple(g) for g in data.get("synonyms", [])]
         fragments, steps = [], []
         for entry in data.get("passages", {}).values():
             fragments.extend(_fragment_from_json(f) for f in entry["fragments"])
@@ -422,20 +500,51 @@ class Library:
     def matching(self, muscle: str | None = None, equipment: str | None = None) -> list[Card]:
         """Cards for a muscle and/or a piece of equipment, by the author's names or any phrase of theirs.
         InputError for a name no card and no author's phrase knows (a typo should not look like "none")."""
-        for kind, asked, groups in (
-            ("muscles", muscle, self.muscle_groups),
-            ("equipment", equipment, self.equipment_groups),
-        ):
-            known = {normalise(p) for g in groups for p in g} | {normalise(n) for n in self.names(kind)}
-            if asked is not None and normalise(asked) not in known:
+        for kind, asked in (("muscles", muscle), ("equipment", equipment)):
+            if asked is not None and normalise(asked) not in self._known(kind):
                 listed = ", ".join(self.names(kind)) or "none"
                 raise InputError(f"no {kind} named {asked.strip()!r} on any card; the cards name: {listed}")
-        return [
-            card
-            for card in self.cards
-            if _wanted(muscle, card.values("muscles"), self.muscle_groups)
-            and _wanted(equipment, card.values("equipment"), self.equipment_groups)
-        ]
+        return [c for c in self.cards if self._has(c, "muscles", muscle) and self._has(c, "equipment", equipment)]
+
+    def _has(self, card: Card, kind: str, asked: str | None) -> bool:
+        return not asked or bool(self.accepted(kind, asked) & {normalise(v) for v in card.values(kind)})
+
+    def accepted(self, kind: str, asked: str) -> set[str]:
+        """The names on a card that answer a question for `asked` (lower case): the author's name of its group;
+        for a phrase that is neither an author's nor on a card, every phrase of a `vocabulary` group holding it
+        and the author's names among them (synonyms: "the side of my hip" is "hip abductors")."""
+        asked = normalise(asked)
+        groups = self.muscle_groups if kind == "muscles" else self.equipment_groups
+        names = {asked} | {normalise(g[0]) for g in groups if any(_is(asked, p) for p in g)}
+        if len(names) > 1 or asked in {normalise(n) for n in self.names(kind)}:
+            return names  # a name the author or a card gives: the cards giving it ("hamstrings" lists hamstrings)
+        for group in self._related(kind):
+            if any(_is(asked, p) for p in group):
+                phrases = {normalise(p) for p in group}
+                names |= phrases | {normalise(g[0]) for g in groups if phrases & {normalise(p) for p in g}}
+        return names
+
+    def asked_in(self, kind: str, text: str) -> str | None:
+        """The muscle or equipment (`kind`) a question names: an author's phrase or a synonym of a card's, or
+        None."""
+        text = normalise(text)
+        groups = self.muscle_groups if kind == "muscles" else self.equipment_groups
+        for group in groups:
+            if any(_has_phrase(text, p) for p in group):
+                return group[0]
+        phrases = sorted((p for g in self._related(kind) for p in g), key=len, reverse=True)
+        return next((p for p in phrases if _has_phrase(text, p)), None)
+
+    def _known(self, kind: str) -> set[str]:
+        groups = self.muscle_groups if kind == "muscles" else self.equipment_groups
+        known = {normalise(p) for g in groups for p in g} | {normalise(n) for n in self.names(kind)}
+        return known | {normalise(p) for g in self._related(kind) for p in g}
+
+    def _related(self, kind: str) -> list[tuple[str, ...]]:
+        """The `vocabulary` groups naming a muscle or equipment (`kind`) that an author's group or a card names."""
+        groups = self.muscle_groups if kind == "muscles" else self.equipment_groups
+        names = {normalise(p) for g in groups for p in g} | {normalise(n) for n in self.names(kind)}
+        return [g for g in self.synonyms if names & {normalise(p) for p in g}]
 
     def named(self, text: str) -> list[Card]:
         """Cards whose name or alias the text mentions (stems, so "squatting" finds "squat")."""
@@ -454,12 +563,8 @@ class Library:
         return self._steps
 
 
-def _wanted(asked: str | None, have: list[str], groups: list[tuple[str, ...]]) -> bool:
-    if not asked:
-        return True
-    asked = normalise(asked)
-    names = {g[0] for g in groups if any(_has_phrase(asked, p, whole=True) or p == asked for p in g)} or {asked}
-    return bool(names & set(have))
+def _is(asked: str, phrase: str) -> bool:
+    return _has_phrase(asked, phrase, whole=True) or normalise(phrase) == asked
 
 
 def merge(fragments: list[Fragment]) -> list[Card]:
@@ -614,6 +719,7 @@ def update_library(
         "key": key,
         "muscles": [list(g) for g in vocabulary.muscles],
         "equipment": [list(g) for g in vocabulary.equipment],
+        "synonyms": [list(g) for g in vocabulary.synonyms],
         "missing": report.missing,
         "writer": report.writer,
         "passages": passages,
@@ -628,9 +734,16 @@ def build_passage(chunk, source_text: str, vocabulary: Vocabulary) -> dict:
     """One passage's cache entry by the rules: its fragments and its progression steps, as plain data."""
     sentences = passage_sentences(chunk, source_text)
     fragments = passage_fragments(chunk, sentences, vocabulary)
+    heading_muscles = vocabulary.heading_muscles(chunk.section)
     for fragment in fragments:
         if fragment.heading:
             fragment.name = _heading_value(chunk, source_text, fragment.name)
+        elif heading_muscles:  # "Build your calves": what the section's exercises work
+            heading = _heading_value(chunk, source_text, Value(chunk.section, Span(chunk.source, -1, -1, "")))
+            have = [v.text for v in fragment.fields["muscles"]]
+            muscles = [Value(name, heading.span, "rule") for name in heading_muscles if name not in have]
+            if heading.span.start >= 0:
+                fragment.fields["muscles"] = muscles + fragment.fields["muscles"]
     return {
         "source": chunk.source,
         "section": chunk.section,

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.calibration import Thresholds
-from assistant.cards import Library
+from assistant.cards import FIELDS, Library
 from assistant.cite import Passage, stance
 from assistant.errors import StrideError
 from assistant.text import is_negated, jaccard, normalise, split_sentences, tokens
@@ -134,6 +134,13 @@ ASKS_EXERCISES = re.compile(
     r"|^\s*how (do|can|should) i (strengthen|train|work on|target)\b",
     re.I,
 )
+# A procedure question asking for a harder or easier version: the card's field of that name answers it.
+VARIED = {
+    "harder": re.compile(r"\b(harder|more (challenging|difficult)|tougher|too easy|progress (it|them))\b", re.I),
+    "easier": re.compile(r"\b(easier|less (challenging|difficult)|simpler|too (hard|difficult)|regress)\b", re.I),
+}
+PROCEDURE_STEPS = 6  # sentences a procedure from a card shows
+VARIED_CONTEXT = 3  # sentences of a card without the harder (easier) version asked for, shown instead
 # A sentence opening with one of these means something only after the sentence before it ("They should be
 # strengthened": who should?). "It" and "This" are left out: under a heading they
 # mostly mean what the heading names ("Gluteus Minimus ... It abducts the hip"), and the answer shows it.
@@ -238,58 +245,126 @@ def from_cards(
     corpus's cards takes a noticeable part of a second). Returns the plan and the passages its points cite
     (numbered from `first_number`), or None when the cards do not answer it (no library, no progression,
     fewer than two exercises)."""
-    if cards is None or kind not in ("list", "progression") or (kind == "list" and not ASKS_EXERCISES.search(question)):
+    # Only "how do I ...": "what makes X harder?" is prose, which a model that writes writes.
+    how = kind == "procedure"
+    varied = next((name for name, pattern in VARIED.items() if pattern.search(question)), None) if how else None
+    if cards is None or not (how or kind in ("list", "progression")):
+        return None
+    if kind == "list" and not ASKS_EXERCISES.search(question):
         return None
     library = cards()
     if library is None:
         return None
+    if how:
+        return _from_card(question, library, varied, first_number)
     if kind == "progression":
         points = [(step.text, step.span, "") for step in library.progression()]
         layout = "steps"
     else:
-        cards, filtered = _cards_asked(question, library, asked)
-        points = [(value.text, value.span, card.name) for card in cards if (value := _describing(card))]
+        cards, wanted = _cards_asked(question, library, asked)
+        filtered = any(wanted.values())
+        points = [(v.text, v.span, card.name) for card in cards if (v := _describing(card, library, wanted))]
         layout = "list"
     # One card is an answer when the question named its muscle or equipment; unfiltered, a list needs two.
     if len(points) < (1 if kind == "list" and filtered else LIST_ITEMS - 1):
         return None
-    passages: list[Passage] = []
-    plan = Plan(kind, layout=layout)
-    for text, span, title in points[:CARD_ITEMS]:
+    return _cited(Plan(kind, layout=layout), points[:CARD_ITEMS], library, first_number)
+
+
+def _cited(plan: Plan, points, library: Library, first_number: int) -> tuple[Plan, list[Passage]] | None:
+    """The plan with its points, (text, span, title), each citing the passage holding it (numbered on; points
+    from one passage cite it once)."""
+    held: dict[tuple[str, int], tuple[int, dict, list[str]]] = {}  # (source, start) -> number, entry, sentences
+    for text, span, title in points:
         entry = library.passage_holding(span)
         if entry is None:
             continue
-        number = first_number + len(passages)
-        passages.append(Passage(number, entry["source"], entry["title"], entry["section"], text, 0.0, [text]))
+        number, _, sentences = held.setdefault((entry["source"], entry["start"]), (first_number + len(held), entry, []))
+        sentences.append(text)
         plan.points.append(Point(number, text, 0.0, title=title))
+    passages = [
+        Passage(number, entry["source"], entry["title"], entry["section"], " ".join(sentences), 0.0, sentences)
+        for number, entry, sentences in held.values()
+    ]
     return (plan, passages) if plan.points else None
 
 
-def _cards_asked(question: str, library: Library, asked: frozenset[str]):
-    """The cards for the muscle and equipment the question names, and whether it named any. A muscle word the
-    whole corpus is about ("glutes" to a glute corpus: not among `asked`) filters nothing: all are for it."""
-    wanted = normalise(question)
-
-    def named(groups) -> str | None:
-        for group in groups:
-            if any(re.search(rf"\b{re.escape(normalise(p))}s?\b", wanted) for p in group):
-                return group[0]
+def _from_card(question: str, library: Library, varied: str | None, first_number: int):
+    """The answer to "how do I do X": the steps of X's card in the source's order (with what it needs and
+    works, its cues and cautions), when it has at least two; to "how do I make X harder/easier": that field of
+    X's card, or a plain "the sources do not say" when it is empty. None when the question names no one card
+    or the card has fewer than two steps (the passages answer instead)."""
+    named = library.named(question)
+    longest = max((len(tokens(card.name)) for card in named), default=0)
+    named = [card for card in named if len(tokens(card.name)) == longest]
+    if len(named) != 1:
         return None
+    card = named[0]
+    equipment = library.asked_in("equipment", question)
+    if equipment and card not in library.matching(equipment=equipment):
+        return None  # "and with a band?" after "how do I make X harder?": the card's version is not the one asked
+    if varied:
+        values = sorted(card.fields.get(varied, []), key=_at)
+        if values:
+            points = [(v.text, v.span, "") for v in values]
+            return _cited(Plan("procedure", layout="list"), points, library, first_number)
+        # Say plainly that the sources give no harder (easier) version, then what they do say of the exercise.
+        said = sorted((v for name in ("steps", "about") for v in card.fields.get(name, [])), key=_at)
+        said = [v for v in said if all(other is card for other in library.named(v.text))][:VARIED_CONTEXT]
+        missing = f"The sources do not say how to make the {card.name} {varied}; this is what they say of it."
+        plan = Plan("procedure", missing=missing, layout="prose")
+        return _cited(plan, [(v.text, v.span, "") for v in said], library, first_number)
+    steps = card.fields.get("steps", [])
+    if len(steps) < 2:
+        return None
+    first = min(_at(v) for v in steps)
+    needs = {v.span for name in ("equipment", "muscles") for v in card.fields.get(name, [])}
+    values = [v for name in ("steps", "cues", "cautions", "about") for v in card.fields.get(name, [])]
+    values = [v for v in values if _at(v) >= first or (v.span in needs and v in card.fields["about"])]
+    values = [v for v in sorted(values, key=_at) if all(other is card for other in library.named(v.text))]
+    points = [(v.text, v.span, "") for v in values[:PROCEDURE_STEPS]]
+    return _cited(Plan("procedure", layout="steps"), points, library, first_number)
 
-    muscle, equipment = named(library.muscle_groups), named(library.equipment_groups)
+
+def _at(value) -> tuple[str, int]:
+    return (value.span.source, value.span.start)
+
+
+def _cards_asked(question: str, library: Library, asked: frozenset[str]):
+    """The cards for the muscle and equipment the question names, and those names ({"muscles": ...,
+    "equipment": ...}, None when not named). A muscle word the whole corpus is about ("glutes" to a glute
+    corpus: not among `asked`) filters nothing: all are for it."""
+    muscle, equipment = library.asked_in("muscles", question), library.asked_in("equipment", question)
     if muscle and not (set(tokens(muscle)) & asked):
         muscle = None
+    wanted = {"equipment": equipment, "muscles": muscle}
     try:
-        return library.matching(muscle=muscle, equipment=equipment), bool(muscle or equipment)
+        return library.matching(muscle=muscle, equipment=equipment), wanted
     except StrideError:
-        return [], True
+        return [], wanted
 
 
-def _describing(card):
-    """The card's sentence that best says what the exercise is: what the source says of it when that says
-    something ("You'll need a band for this one" does not), else its first step, else the sentence naming it."""
-    about = [v for v in card.fields.get("about", []) if len(tokens(v.text)) >= DESCRIBING_WORDS]
+def _describing(card, library: Library, wanted: dict[str, str | None]):
+    """The card's sentence that best says what the exercise is for the question: the sentence giving the
+    equipment or muscle asked about ("rest a kettlebell on your knee"), else what the source says of
+    it when that says something ("You'll need a band for this one" does not) and is not about several
+    exercises at once, else its first step, else the sentence naming it."""
+    sentences = {v.span: v for name in (*FIELDS, "about") for v in card.fields.get(name, [])}
+    gives: dict = {}  # sentence span -> the kinds asked about that it gives
+    for kind, asked in wanted.items():
+        for value in card.fields.get(kind, []) if asked else []:
+            if value.span in sentences and normalise(value.text) in library.accepted(kind, asked):
+                gives.setdefault(value.span, set()).add(kind)
+    # the sentence giving both first, then one giving the muscle (why it answers), then the equipment
+    giving = sorted(gives, key=lambda span: (-len(gives[span]), "muscles" not in gives[span]))
+    about = [
+        v
+        for v in card.fields.get("about", [])
+        if len(tokens(v.text)) >= DESCRIBING_WORDS and all(other is card for other in library.named(v.text))
+    ]
     naming = [v for v in card.naming if len(tokens(v.text)) > len(tokens(card.name)) + 2]
+    if giving:
+        return sentences[giving[0]]
     for values in (about, card.fields.get("steps", []), card.fields.get("about", []), naming):
         if values:
             return values[0]

@@ -164,7 +164,7 @@ class Stride:
             self.cards_path,
             self.index.chunks(),
             self._read_document,
-            Vocabulary(knowledge.muscles, knowledge.equipment),
+            Vocabulary(knowledge.muscles, knowledge.equipment, knowledge.vocabulary),
             writer=writer,
             missing=missing,
             progress=progress,

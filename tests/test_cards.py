@@ -141,6 +141,64 @@ def test_names_that_only_add_a_muscle_word_are_one_card_with_an_alias():
     assert [alias.text for alias in library[0].aliases] == ["bridges"]
 
 
+SYNONYMS = cards.Vocabulary(
+    VOCABULARY.muscles,
+    VOCABULARY.equipment,
+    (("calves", "back of the lower leg"), ("soleus", "under the calf"), ("shins", "front of the lower leg")),
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "worked"),
+    [
+        ("This one works mainly the soleus.", ["soleus"]),  # a synonym with no author's name: as written
+        ("You should feel it in the back of the lower leg.", ["calves"]),  # a synonym of an author's name
+        ("It works the peroneus longus and the toe flexors without bouncing.", ["peroneus longus", "toe flexors"]),
+        ("It strengthens the small foot muscles.", ["small foot muscles"]),
+        ("It engages a lot of muscles.", []),  # no muscle named
+        ("It works both legs and your balance.", []),  # not muscles
+        ("Hop until the soleus is tired.", []),  # named, but not as what the exercise works
+    ],
+)
+def test_the_muscles_an_exercise_works_are_the_objects_of_working_and_feeling(sentence, worked):
+    assert SYNONYMS.worked(sentence) == worked
+
+
+def test_a_muscle_named_in_a_caution_is_not_one_the_exercise_works():
+    [fragment] = fragments(
+        "Wall Sit\n\nLean on a wall. Slide down slowly. Avoid letting the quads take over.", "Wall Sit"
+    )
+    assert texts(fragment, "muscles") == []
+
+
+def test_a_section_heading_naming_a_muscle_gives_its_exercises_that_muscle_with_the_headings_span(tmp_path):
+    heading = "Strengthen your calves"
+    text = "Performing a wall lean engages the muscles. Another way to challenge the muscles is a Pogo Jump."
+    document = f"{heading}\n\n{text}"
+    chunk = chunk_of(text, heading, start=len(heading) + 2)
+    entry = cards.build_passage(chunk, document, VOCABULARY)
+    library = {card.name: card for card in cards.Library({"passages": {chunk.id: {**entry}}}).cards}
+    for name in ("wall lean", "Pogo Jump"):
+        [muscle] = library[name].fields["muscles"]
+        assert (muscle.text, muscle.span.quote, muscle.span.start) == ("calves", heading, 0)
+    # the sentence naming it says what it is, not how to make it harder
+    assert library["Pogo Jump"].values("harder") == []
+
+
+def test_the_library_matches_a_muscle_through_the_corpus_vocabulary(tmp_path):
+    folder, path = tmp_path / "corpus", tmp_path / "cards.json"
+    write_corpus(folder, "Stand on the edge of a step. Rise onto your toes. This one works mainly the soleus.")
+    cards.update_library(path, corpus_chunks(folder), read_from(folder), SYNONYMS)
+    library = cards.Library.load(path)
+    assert library.cards[0].values("muscles") == ["soleus"]
+    for asked in ("soleus", "under the calf"):
+        assert [c.name for c in library.matching(muscle=asked)] == ["Calf Raise"], asked
+    assert library.matching(muscle="calves") == []  # the author's calves are another group
+    with pytest.raises(InputError, match="no muscles named 'shins'"):
+        library.matching(muscle="shins")  # no card or author's name is in its group
+    assert library.asked_in("muscles", "what can I do for the muscle under the calf?") == "under the calf"
+
+
 def test_the_progression_is_a_list_introduced_as_an_order_and_names_its_exercises(tmp_path):
     text = (
         "Build up in this order:\n- Learn to brace the trunk. It protects the back.\n"

@@ -188,7 +188,8 @@ def test_a_list_of_exercises_comes_from_the_cards_each_cited_to_its_passage():
         ("Heel drops", "stand on a step."),
         ("Skipping", "hop lightly on your feet."),
     ]
-    assert [p.number for p in passages] == [4, 5] and passages[0].sentences == ["stand on a step."]
+    # both from one passage: cited once, with the sentences quoted from it
+    assert [p.number for p in passages] == [4] and passages[0].sentences == [p.text for p in plan.points]
 
 
 def test_a_named_muscle_filters_the_cards_and_one_card_is_enough():
@@ -204,6 +205,21 @@ def test_which_muscles_is_not_a_question_for_the_exercise_cards():
 def test_where_to_start_is_the_corpus_order_from_the_cards():
     plan, _ = from_cards("progression", "Where do I start?", _library, frozenset(), 1)
     assert plan.layout == "steps" and [p.text for p in plan.points] == ["stand on a step.", "hop lightly on your feet."]
+
+
+def test_how_to_do_an_exercise_is_its_cards_steps_in_order_citing_their_passage_once():
+    plan, passages = from_cards("procedure", "How do I do heel drops?", _library, frozenset(), 3)
+    assert plan.layout == "steps"
+    assert [p.text for p in plan.points] == ["stand on a step.", "Lower your heels slowly, calves tight."]
+    assert {p.passage for p in plan.points} == {3} and [p.number for p in passages] == [3]
+    assert from_cards("procedure", "How do I do skipping?", _library, frozenset(), 1) is None  # one step: passages
+
+
+def test_a_harder_version_the_card_lacks_is_said_plainly_before_what_the_card_says():
+    plan, _ = from_cards("procedure", "How do I make heel drops harder?", _library, frozenset(), 1)
+    assert plan.missing == "The sources do not say how to make the Heel drops harder; this is what they say of it."
+    assert [p.text for p in plan.points] == ["stand on a step.", "Lower your heels slowly, calves tight."]
+    assert from_cards("procedure", "How do I make lunges harder?", _library, frozenset(), 1) is None  # no card
 
 
 def test_a_sentence_about_they_comes_only_with_the_sentence_saying_who_they_are():
