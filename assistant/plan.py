@@ -79,7 +79,7 @@ DEFAULT_PER_PASSAGE = 3
 MAX_PASSAGES = 3  # passages one prose answer draws on (a list draws on as many as it has items)
 LIST_REACH = 1.5  # a list's items may trail the best by this many plan margins: a list names more things
 LIST_ITEMS = 3  # fewer close items than this make a short answer, not a list
-CARD_ITEMS = 8  # exercises a list from the cards shows
+CARD_ITEMS = 12  # exercises a list from the cards shows ("what exercises ...?" asks for them all)
 DESCRIBING_WORDS = 6  # content words a card's "about" sentence needs to describe the exercise
 MIN_WORDS = 3  # a unit with fewer content words ("Now do them!") says nothing alone
 # A prose answer of one sentence is continued by the sentence after it in its source (a stance "You don't need
@@ -238,15 +238,17 @@ def from_cards(
     cards: Callable[[], Library | None] | None,
     asked: frozenset[str],
     first_number: int,
+    score: Scorer | None = None,
 ) -> tuple[Plan, list[Passage]] | None:
     """A list or "where do I start" answer from the exercise cards built at ingest (`cards`): the exercises for
-    the muscle or equipment the question names, each with a sentence describing it, or the corpus's ordered
-    steps. `cards` reads the library, and is called only for a question the cards can answer (reading a large
-    corpus's cards takes a noticeable part of a second). Returns the plan and the passages its points cite
+    the muscle or equipment the question names, each with a sentence describing it (most relevant first by
+    `score`, when given, else by name), or the corpus's ordered steps. `cards` reads the library, and is
+    called only for a question the cards can answer (reading a large corpus's cards takes a noticeable part
+    of a second). Returns the plan and the passages its points cite
     (numbered from `first_number`), or None when the cards do not answer it (no library, no progression,
     fewer than two exercises)."""
     # Only "how do I ...": "what makes X harder?" is prose, which a model that writes writes.
-    how = kind == "procedure"
+    how = kind == "procedure" or (kind == "variation" and bool(re.match(r"\s*how\b", _asking_sentence(question), re.I)))
     varied = next((name for name, pattern in VARIED.items() if pattern.search(question)), None) if how else None
     if cards is None or not (how or kind in ("list", "progression")):
         return None
@@ -264,6 +266,8 @@ def from_cards(
         cards, wanted = _cards_asked(question, library, asked)
         filtered = any(wanted.values())
         points = [(v.text, v.span, card.name) for card in cards if (v := _describing(card, library, wanted))]
+        if score is not None:  # the list is cut at CARD_ITEMS: what the question asks about comes first
+            points.sort(key=lambda point: -score(point[0], point[2]))
         layout = "list"
     # One card is an answer when the question named its muscle or equipment; unfiltered, a list needs two.
     if len(points) < (1 if kind == "list" and filtered else LIST_ITEMS - 1):

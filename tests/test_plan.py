@@ -215,8 +215,16 @@ def test_how_to_do_an_exercise_is_its_cards_steps_in_order_citing_their_passage_
     assert from_cards("procedure", "How do I do skipping?", _library, frozenset(), 1) is None  # one step: passages
 
 
+def test_a_list_from_the_cards_shows_what_the_question_asks_about_first():
+    prefers_skipping = lambda text, name="": 1.0 if name == "Skipping" else 0.0  # noqa: E731
+    plan, _ = from_cards("list", "What exercises can I do?", _library, frozenset(), 1, prefers_skipping)
+    assert [p.title for p in plan.points] == ["Skipping", "Heel drops"]
+
+
 def test_a_harder_version_the_card_lacks_is_said_plainly_before_what_the_card_says():
-    plan, _ = from_cards("procedure", "How do I make heel drops harder?", _library, frozenset(), 1)
+    question = "How do I make heel drops harder?"
+    assert kind_of(question) == "variation"
+    plan, _ = from_cards(kind_of(question), question, _library, frozenset(), 1)
     assert plan.missing == "The sources do not say how to make the Heel drops harder; this is what they say of it."
     assert [p.text for p in plan.points] == ["stand on a step.", "Lower your heels slowly, calves tight."]
     assert from_cards("procedure", "How do I make lunges harder?", _library, frozenset(), 1) is None  # no card
