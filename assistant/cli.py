@@ -92,7 +92,7 @@ def cli(ctx):
     "--model-work/--no-model-work",
     default=False,
     help="Let the writer model (Ollama or the quality tier) add names to the exercise cards: minutes per corpus "
-    "(8 on the seeds, shared cores), and on the seeds nothing it proposed passed the checks, so off by default.",
+    "(1-8 on the seeds, idle to busy cores), and on the seeds nothing it proposed passed the checks: off by default.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
