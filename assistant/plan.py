@@ -29,7 +29,7 @@ from assistant.calibration import Thresholds
 from assistant.cards import FIELDS, Library
 from assistant.cite import Passage, stance
 from assistant.errors import StrideError
-from assistant.text import is_negated, jaccard, normalise, split_sentences, tokens
+from assistant.text import is_negated, jaccard, normalise, tokens
 
 # Question kinds, tried in order: the first that matches wins ("Should I ... how many?" is a quantity).
 KINDS = [
@@ -193,7 +193,8 @@ def kind_of(question: str) -> str:
 
 def _asking_sentence(question: str) -> str:
     """The last sentence asking something (ending "?"), or the whole text when there is no such sentence."""
-    asking = [sentence for sentence in split_sentences(question) if sentence.rstrip().endswith("?")]
+    # Split at any sentence end, not only before a capital as in the sources: runners type "...? how do I ...?".
+    asking = [piece for piece in re.split(r"(?<=[.!?])\s+", question.strip()) if piece.endswith("?")]
     return asking[-1] if asking else question
 
 
@@ -252,7 +253,7 @@ def from_cards(
     varied = next((name for name, pattern in VARIED.items() if pattern.search(question)), None) if how else None
     if cards is None or not (how or kind in ("list", "progression")):
         return None
-    if kind == "list" and not ASKS_EXERCISES.search(question):
+    if kind == "list" and not ASKS_EXERCISES.search(_asking_sentence(question)):
         return None
     library = cards()
     if library is None:
@@ -556,8 +557,12 @@ def _verdict_first(question: str, scored, points: list[Point], thresholds: Thres
         and asked & set(tokens(unit))
     ):
         lead = "Yes: " if side == "for" else "No: "
-    first = Point(passage.number, unit, value, lead)
-    return [first, *(p for p in points if p.text != unit)][: POINTS.get("verdict", DEFAULT_POINTS)]
+    first = [Point(passage.number, unit, value, lead)]
+    before = _before(passage, unit) if _leans_back(unit) else None
+    if before:  # "They should be strengthened" first needs the sentence saying who, before it and no "Yes:"
+        first = [Point(passage.number, before, value), Point(passage.number, unit, value)]
+    shown = {point.text for point in first}
+    return [*first, *(p for p in points if p.text not in shown)][: POINTS.get("verdict", DEFAULT_POINTS)]
 
 
 def _same_heading(a: Passage, b: Passage) -> bool:

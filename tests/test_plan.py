@@ -43,6 +43,7 @@ def passage(number: int, text: str, section: str = "", source: str = "doc.txt") 
         ("I heard 3 sets of calf raises a day. Can you confirm that?", "quantity"),
         ("I'm new to running. Should I lift?", "progression"),
         ("Heel drops feel easy now. How do I make them harder?", "variation"),
+        ("Which muscles lift the heel? how do I strengthen them?", "list"),  # typed without a capital
     ],
 )
 def test_kinds(question, kind):
@@ -138,6 +139,21 @@ def test_a_verdict_leads_with_the_stance_on_what_was_asked():
     assert "not recommended" in plan.points[0].text
 
 
+def test_a_stance_that_says_they_comes_after_the_sentence_saying_who_and_without_yes_or_no():
+    text = (
+        "Warm up well. The calf muscles are often neglected. They are very helpful for running and should be trained."
+    )
+    question = "Should I train the calf muscles for running?"
+    plan = make_plan(
+        question, [passage(1, text, "Calves")], overlap_scorer(question), MINILM, frozenset(tokens("Calves"))
+    )
+    assert [p.text for p in plan.points][:2] == [
+        "The calf muscles are often neglected.",
+        "They are very helpful for running and should be trained.",
+    ]
+    assert all(p.lead == "" for p in plan.points)
+
+
 def test_a_negative_question_gets_the_stance_first_but_no_yes_or_no():
     passages = [passage(1, "Stretching the plantar fascia is not recommended before runs.")]
     question = "Should I skip stretching my plantar fascia before runs?"
@@ -195,6 +211,11 @@ def test_a_list_of_exercises_comes_from_the_cards_each_cited_to_its_passage():
 def test_a_named_muscle_filters_the_cards_and_one_card_is_enough():
     plan, _ = from_cards("list", "What exercises work my calves?", _library, frozenset(tokens("calves")), 1)
     assert [p.title for p in plan.points] == ["Heel drops"]
+
+
+def test_a_follow_up_asking_how_to_strengthen_them_is_answered_from_the_cards():
+    question = "Which muscles lift the heel? how do i strengthen them?"  # a follow-up joined to its question
+    assert from_cards(kind_of(question), question, _library, frozenset(), 1) is not None
 
 
 def test_which_muscles_is_not_a_question_for_the_exercise_cards():
