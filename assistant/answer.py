@@ -273,7 +273,7 @@ class Answerer:
         else:
             # A follow-up with no kind of its own ("and with a band?") asks what the question before it asked.
             follow_up = own_kind == "fact" and cleaned != run.standalone
-            kind = kind_of(run.standalone) if follow_up else own_kind
+            kind = kind_of(history[-1]) if follow_up and history else own_kind
             plan = make_plan(cleaned, passages, run.relevance, self.thresholds, asked, kind)
             carded = from_cards(plan.kind, run.standalone, self.cards, asked, len(passages) + 1, run.relevance)
             if carded:  # the exercises the cards know, or the corpus's order to start in, each with its passage
