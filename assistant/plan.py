@@ -210,7 +210,7 @@ def make_plan(
     corpus's subjects the question names (`Scope.subjects_in`): a verdict's stance must be about one of them;
     `kind` overrides the question's own (a follow-up's is its first question's)."""
     kind = kind or kind_of(question)
-    scored = _scored(passages, score, thresholds)
+    scored = _scored(passages, score, thresholds, set(tokens(question)))
     if not scored:
         return Plan(kind)
     if kind == "procedure":
@@ -388,13 +388,22 @@ def _prose(scored, thresholds: Thresholds, limit: int = DEFAULT_POINTS) -> list[
     )
 
 
-def _scored(passages: list[Passage], score: Scorer, thresholds: Thresholds) -> list[tuple[float, Passage, str]]:
+def _scored(
+    passages: list[Passage], score: Scorer, thresholds: Thresholds, asked_words: set[str]
+) -> list[tuple[float, Passage, str]]:
     """Each usable unit with its score: its own relevance to the question plus its passage's retrieval score
     (weighted): retrieval read the whole passage and its windows, and knows better than one sentence which
     passage answers; the sentence's own relevance then chooses within it (a reason told over three
-    sentences, each alone half relevant, was passed over for one sentence naming the subject)."""
+    sentences, each alone half relevant, was passed over for one sentence naming the subject). A passage
+    under a heading the question names in full ("Gluteus Maximus" for "what does the gluteus maximus do?")
+    is about what was asked, and its units get a bonus over a passage that only mentions it."""
+
+    def named(passage: Passage) -> float:
+        heading = set(tokens(passage.section))
+        return thresholds.heading_bonus if heading and heading <= asked_words else 0.0
+
     return [
-        (score(unit, p.section) + thresholds.passage_weight * p.score, p, unit)
+        (score(unit, p.section) + thresholds.passage_weight * p.score + named(p), p, unit)
         for p in passages
         for unit in p.sentences
         # A question or a lead-in whose list stands apart ("... in this order:") says nothing alone.

@@ -107,6 +107,16 @@ def test_a_harder_or_easier_question_gets_the_variation_and_what_follows_not_the
     ]
 
 
+def test_a_passage_under_a_heading_the_question_names_answers_before_one_that_mentions_it():
+    passages = [
+        passage(1, "The soleus and the gastrocnemius are both calf muscles of the lower leg.", "Lower leg anatomy"),
+        passage(2, "It bends the knee and points the foot.", "Gastrocnemius"),
+    ]
+    question = "What does the gastrocnemius do?"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM)
+    assert plan.points[0].passage == 2
+
+
 def test_a_one_sentence_prose_answer_is_continued_by_the_sentence_after_it():
     passages = [passage(1, "You do not need a rack for calf raises. A step and a wall are enough. Jog after.")]
     question = "Do I need a rack for calf raises?"
