@@ -101,8 +101,8 @@ def tokens(text: str) -> list[str]:
 
 def _stem(word: str) -> str:
     """A light suffix stripper: enough that squats/squatting/squat and lunge/lunges/lunging meet."""
-    if len(word) <= 3:
-        return word
+    if len(word) <= 3:  # short words keep their letters, but a plural's s goes: "step-ups" meets "step up"
+        return word[:-1] if len(word) == 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
     for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith(("ss", "us", "is")):
             word = word[: -len(suffix)] + replacement

@@ -41,6 +41,8 @@ def test_normalise_makes_copies_of_one_quote_equal():
 def test_tokens_meet_across_word_forms_and_skip_stopwords():
     assert tokens("Squatting with the squats") == ["squat", "squat"]
     assert tokens("lunges") == tokens("lunging") == ["lung"]
+    assert tokens("step-ups") == tokens("step up") == ["step", "up"]  # a short plural meets its singular
+    assert tokens("bus") == ["bus"]
 
 
 def test_overlap_scores():
