@@ -462,7 +462,7 @@ class _Run:
             self.removed.append({"sentence": result.text, "reason": result.reason})
             return
         covered.update(result.evidence.values())
-        yield self.accept(result.text, result.evidence)
+        yield self.accept(_to_runner(result.text, result.evidence.values()), result.evidence)
 
     def emit_disagreement(self, disagreement, passages: list[Passage], question: str) -> Iterator[Sentence]:
         self.grounding, self.sources_differ = "extractive", True
@@ -585,6 +585,32 @@ def _plan_passages(plan: Plan, passages: list[Passage]) -> list[Passage]:
                 )
             )
     return chosen
+
+
+# A model echoing the runner's "Should I ...?" writes "No, I should not ..."; the answer speaks to the runner.
+FIRST_PERSON = {
+    "i am": "you are",
+    "i was": "you were",
+    "i'm": "you're",
+    "i": "you",
+    "my": "your",
+    "me": "you",
+    "myself": "yourself",
+}
+FIRST_PERSON_WORD = re.compile(r"\b(I am|I was|I'm|I|my|me|myself)\b", re.IGNORECASE)
+
+
+def _to_runner(sentence: str, evidence) -> str:
+    """A written sentence's "I"/"my" as "you"/"your", unless its evidence speaks so itself (a quoted author's
+    "I like this one" is the author's)."""
+    if any(FIRST_PERSON_WORD.search(text) for text in evidence):
+        return sentence
+
+    def swap(match: re.Match) -> str:
+        word = FIRST_PERSON[match.group().lower()]
+        return word.capitalize() if match.start() == 0 else word
+
+    return FIRST_PERSON_WORD.sub(swap, sentence)
 
 
 def _with_lead(point: Point) -> str:

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from assistant.answer import Answer, Answerer, standalone_question
+from assistant.answer import Answer, Answerer, _to_runner, standalone_question
 from assistant.cite import Passage, SupportChecker, evidence_units, parse_markers
 from assistant.scope import Scope
 from assistant.text import tokens
@@ -31,6 +31,20 @@ def answerer(seed_stride, reply="", chat=None):
 def test_markers_are_parsed_and_invalid_ones_dropped():
     assert parse_markers("Hold a dumbbell [2][9].", {1, 2}) == ("Hold a dumbbell.", [2])
     assert parse_markers("Lengthen them [1, 3; 2]", {1, 2, 3}) == ("Lengthen them", [1, 3, 2])
+
+
+def test_a_written_sentence_speaks_to_the_runner_unless_its_source_speaks_as_i():
+    no_i = ["The best exercise for the hip flexors is lengthening."]
+    assert (
+        _to_runner("No, I should not strengthen my hip flexors.", no_i)
+        == "No, you should not strengthen your hip flexors."
+    )
+    assert _to_runner("I am fine to run.", no_i) == "You are fine to run."
+    author = ["I like this one because it works both legs."]
+    assert (
+        _to_runner("I like this one because it works both legs.", author)
+        == "I like this one because it works both legs."
+    )
 
 
 def test_a_list_keeps_its_lead_in():
