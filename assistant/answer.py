@@ -105,7 +105,14 @@ FOCUS = re.compile(
     r"|of|for|in|on|at|with|i|you|we|a|an|the|my)\b)[a-z0-9'-]+\s*){1,3})",
     re.IGNORECASE,
 )
-GENERIC_HEADS = frozenset(tokens("way ways thing things part parts kind type sort difference point reason"))
+# Heads that ask how or what kind, not about a subject: "what core exercises ...?" asks for the corpus's
+# exercises, whether or not it ever writes the word (a corpus of planks and dead bugs was declined).
+GENERIC_HEADS = frozenset(
+    tokens(
+        "way ways thing things part parts kind type sort difference point reason exercise exercises move moves "
+        "drill drills workout workouts routine option options"
+    )
+)
 FOLLOW_UP = re.compile(
     r"^\s*(and|or|but|also|so|then|what about|how about|what if|with|without|instead)\b"
     r"|\b(it|that|this|those|these|them)\b",
@@ -541,10 +548,11 @@ def _focus_head(question: str) -> tuple[str, str] | None:
 
 def _unknown_words(question: str, scope: Scope, vocabulary_known: bool = False) -> tuple[list[str], int]:
     """The question's words the corpus never uses, leaving out words of pain and injury: the clinician note
-    answers those, and "hurts" is no subject a corpus should be expected to name."""
+    answers those, and "hurts" is no subject a corpus should be expected to name..."""
     unknown, words = scope.unknown_words(question, vocabulary_known=vocabulary_known)
-    symptoms = [word for word in unknown if policy.needs_clinician(word)]
-    return [word for word in unknown if word not in symptoms], words - len(symptoms)
+    # ...nor the generic heads: "exercises" is what a corpus of exercises need not write down.
+    unasked = [word for word in unknown if policy.needs_clinician(word) or set(tokens(word)) <= GENERIC_HEADS]
+    return [word for word in unknown if word not in unasked], words - len(unasked)
 
 
 def _listed(words: list[str], most: int = 3) -> str:

@@ -216,7 +216,7 @@ def make_plan(
     if kind == "procedure":
         return Plan(kind, _procedure(scored, thresholds), layout="steps")
     if kind == "variation":
-        return Plan(kind, _variation(scored, thresholds))
+        return Plan(kind, _variation(question, scored, thresholds))
     if kind == "progression":
         return Plan(kind, _progression(scored, thresholds))
     answering = _answering(scored, thresholds)
@@ -501,10 +501,14 @@ def _procedure(scored, thresholds: Thresholds) -> list[Point]:
     return _from(passage, min(passage.sentences.index(u) for u in close), value)
 
 
-def _variation(scored, thresholds: Thresholds) -> list[Point]:
+def _variation(question: str, scored, thresholds: Thresholds) -> list[Point]:
     """The sentence saying how to make it harder or easier, in the best-ranked answering passage that has one,
     and the sentences after it (a source lists its variations together); else the most relevant points."""
     varying = [item for item in _answering(scored, thresholds) if VARIES.search(item[2])]
+    # "How do I make it easier?" is answered by the easier version when a source gives one, not the harder.
+    direction = next((name for name, pattern in VARIED.items() if pattern.search(question)), None)
+    directed = [item for item in varying if direction and VARIED[direction].search(item[2])]
+    varying = directed or varying
     if not varying:
         return _prose(scored, thresholds)
     passage = max((p for _, p, _ in varying), key=lambda p: p.score)
@@ -512,7 +516,8 @@ def _variation(scored, thresholds: Thresholds) -> list[Point]:
     # From there, or from the passage's most relevant unit if that comes first: a follow-up ("and with a
     # band?") is answered by the sentence setting the variation up ("Use them ...") before its details.
     _, _, best = max((item for item in scored if item[1] is passage), key=lambda item: item[0])
-    return _from(passage, min(passage.sentences.index(unit), passage.sentences.index(best)), value)
+    start = passage.sentences.index(unit)
+    return _from(passage, start if directed else min(start, passage.sentences.index(best)), value)
 
 
 def _from(passage: Passage, start: int, value: float) -> list[Point]:

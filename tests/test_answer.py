@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from assistant.answer import Answer, Answerer, _to_runner, standalone_question
+from assistant.answer import Answer, Answerer, _focus_head, _to_runner, standalone_question
 from assistant.cite import Passage, SupportChecker, evidence_units, parse_markers
 from assistant.scope import Scope
 from assistant.text import tokens
@@ -45,6 +45,11 @@ def test_a_written_sentence_speaks_to_the_runner_unless_its_source_speaks_as_i()
         _to_runner("I like this one because it works both legs.", author)
         == "I like this one because it works both legs."
     )
+
+
+def test_asking_for_exercises_names_no_subject_a_corpus_must_write():
+    assert _focus_head("What core exercises should I do?") is None  # a corpus of planks need not say "exercise"
+    assert _focus_head("Which shoes should I buy?") == ("shoes", "shoe")
 
 
 def test_a_list_keeps_its_lead_in():

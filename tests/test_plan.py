@@ -117,6 +117,13 @@ def test_a_passage_under_a_heading_the_question_names_answers_before_one_that_me
     assert plan.points[0].passage == 2
 
 
+def test_an_easier_question_gets_the_easier_version_not_the_harder():
+    text = "Rise onto your toes. To make heel raises harder, do them on one leg. To make it easier, hold a rail."
+    question = "How do I make heel raises easier?"
+    plan = make_plan(question, [passage(1, text, "Calf work")], overlap_scorer(question), MINILM)
+    assert plan.points[0].text == "To make it easier, hold a rail."
+
+
 def test_a_one_sentence_prose_answer_is_continued_by_the_sentence_after_it():
     passages = [passage(1, "You do not need a rack for calf raises. A step and a wall are enough. Jog after.")]
     question = "Do I need a rack for calf raises?"
