@@ -610,7 +610,7 @@ FIRST_PERSON_WORD = re.compile(r"\b(I am|I was|I'm|I|my|me|myself)\b", re.IGNORE
 
 def _to_runner(sentence: str, evidence) -> str:
     """A written sentence's "I"/"my" as "you"/"your", unless its evidence speaks so itself (a quoted author's
-    "I like this one" is the author's)."""
+    "I use this one" is the author's)."""
     if any(FIRST_PERSON_WORD.search(text) for text in evidence):
         return sentence
 

@@ -40,10 +40,10 @@ def test_a_written_sentence_speaks_to_the_runner_unless_its_source_speaks_as_i()
         == "No, you should not strengthen your hip flexors."
     )
     assert _to_runner("I am fine to run.", no_i) == "You are fine to run."
-    author = ["I like this one because it works both legs."]
+    author = ["I use this one because it trains both legs."]
     assert (
-        _to_runner("I like this one because it works both legs.", author)
-        == "I like this one because it works both legs."
+        _to_runner("I use this one because it trains both legs.", author)
+        == "I use this one because it trains both legs."
     )
 
 
