@@ -21,6 +21,11 @@ def passage(number: int, text: str, section: str = "", source: str = "doc.txt") 
     return Passage(number, source, "Doc", section, text, 1.0)
 
 
+def planned(question: str, passages: list[Passage], asked: frozenset[str] = frozenset()):
+    """The plan for the question with the word-overlap scorer and MiniLM's thresholds."""
+    return make_plan(question, passages, overlap_scorer(question), MINILM, asked)
+
+
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
@@ -98,13 +103,8 @@ def test_a_procedure_comes_from_the_passage_retrieval_ranked_first_of_those_answ
 
 def test_a_harder_or_easier_question_gets_the_variation_and_what_follows_not_the_steps_from_the_start():
     text = "Stand on a step. Rise onto your toes. To make it harder, do it on one leg. Then hold a heavy dumbbell."
-    passages = [passage(1, text, "Heel drop")]
-    question = "How do I make the heel drop harder?"
-    plan = make_plan(question, passages, overlap_scorer(question), MINILM)
-    assert [p.text for p in plan.points] == [
-        "To make it harder, do it on one leg.",
-        "Then hold a heavy dumbbell.",
-    ]
+    plan = planned("How do I make the heel drop harder?", [passage(1, text, "Heel drop")])
+    assert [p.text for p in plan.points] == ["To make it harder, do it on one leg.", "Then hold a heavy dumbbell."]
 
 
 def test_a_passage_under_a_heading_the_question_names_answers_before_one_that_mentions_it():
@@ -112,22 +112,18 @@ def test_a_passage_under_a_heading_the_question_names_answers_before_one_that_me
         passage(1, "The soleus and the gastrocnemius are both calf muscles of the lower leg.", "Lower leg anatomy"),
         passage(2, "It bends the knee and points the foot.", "Gastrocnemius"),
     ]
-    question = "What does the gastrocnemius do?"
-    plan = make_plan(question, passages, overlap_scorer(question), MINILM)
-    assert plan.points[0].passage == 2
+    assert planned("What does the gastrocnemius do?", passages).points[0].passage == 2
 
 
 def test_an_easier_question_gets_the_easier_version_not_the_harder():
     text = "Rise onto your toes. To make heel raises harder, do them on one leg. To make it easier, hold a rail."
-    question = "How do I make heel raises easier?"
-    plan = make_plan(question, [passage(1, text, "Calf work")], overlap_scorer(question), MINILM)
+    plan = planned("How do I make heel raises easier?", [passage(1, text, "Calf work")])
     assert plan.points[0].text == "To make it easier, hold a rail."
 
 
 def test_a_one_sentence_prose_answer_is_continued_by_the_sentence_after_it():
     passages = [passage(1, "You do not need a rack for calf raises. A step and a wall are enough. Jog after.")]
-    question = "Do I need a rack for calf raises?"
-    plan = make_plan(question, passages, overlap_scorer(question), MINILM)
+    plan = planned("Do I need a rack for calf raises?", passages)
     assert [p.text for p in plan.points][:2] == [
         "You do not need a rack for calf raises.",
         "A step and a wall are enough.",
