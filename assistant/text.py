@@ -29,7 +29,8 @@ _MARKER_AFTER_STOP = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)"
 STOPWORDS = frozenset(
     "a an and are as at be but by can could do does doing for from had has have how i if in into is it "
     "its me my of on or should so than that the their them then there these they this to was we were what "
-    "when where which while who why will with would you your yours im i'm ive i've get got any some".split()
+    "when where which while who why will with would you your yours im i'm ive i've get got any some during "
+    "about".split()
 )
 
 # Words that turn a statement around. "instead of" and "rather than" too: "lengthen rather than

@@ -43,6 +43,7 @@ def test_tokens_meet_across_word_forms_and_skip_stopwords():
     assert tokens("lunges") == tokens("lunging") == ["lung"]
     assert tokens("step-ups") == tokens("step up") == ["step", "up"]  # a short plural meets its singular
     assert tokens("bus") == ["bus"]
+    assert tokens("hurts during planks") == ["hurt", "plank"]  # "during" is no subject a corpus lacks
 
 
 def test_overlap_scores():
