@@ -7,17 +7,20 @@ question (not one best passage), in the order the answer should show it:
 - verdict ("should I", "is X worth it"): a sentence taking a stance on what was asked goes first, marked
   "Yes:" or "No:" when the question's own polarity makes that unambiguous, then the supporting points;
 - list ("what exercises for ..."): the best sentence of each answering passage, one item each, more of them;
-- procedure ("how do I"): the sentence naming the movement and the ones after it, in the source's order;
+- procedure ("how do I"): the sentence naming the movement and the ones after it, in the source's order,
+  from the passage retrieval ranks first among those answering;
 - variation ("how do I make it harder"): the sentence saying how and the ones after it, in the source's order;
 - quantity ("how many sets", "how often"): the sentences that give a number of what was asked; when none
   does, a plain "The sources do not give ..." before what they do say;
 - progression ("where do I start", "I'm new to"): sentences that order things (first, then, before), in the
   source's order;
 - reason, troubleshooting, fact: the most relevant points, a few more than one passage would give.
-A plan is made of source sentences, so on its own it is the fast tier's answer; a model that can write is
-given the plan and writes within it (`answer`).
+A sentence's score is the caller's relevance of it to the question, plus its passage's retrieval score
+(weighted: retrieval read the whole passage) and a bonus when the question names its passage's heading; the
+weights are the embedding model's (`calibration`). A plan is made of source sentences, so on its own it is
+the fast tier's answer; a model that can write is given the plan and writes within it (`answer`).
 
-Leaves out: scoring sentences against the question (the caller passes its scorer), checking anything a
+Leaves out: embedding or scoring sentences itself (the caller passes its scorer), checking anything a
 model writes (`cite`), and pain, diagnoses and declines (`policy`, `answer`).
 """
 
