@@ -547,9 +547,15 @@ class Library:
         return [g for g in self.synonyms if names & {normalise(p) for p in g}]
 
     def named(self, text: str) -> list[Card]:
-        """Cards whose name or alias the text mentions (stems, so "squatting" finds "squat")."""
+        """Cards whose name or alias the text mentions (stems, so "squatting" finds "squat"); when none is named
+        in full, the one card whose name ends in the words the text uses ("heel drops" for "single leg heel drops":
+        a runner drops the modifiers), if only one does."""
         words = set(tokens(text))
-        return [c for c in self.cards if any(set(tokens(n)) <= words for n in [c.name, *(a.text for a in c.aliases)])]
+        full = [c for c in self.cards if any(set(tokens(n)) <= words for n in [c.name, *(a.text for a in c.aliases)])]
+        if full:
+            return full
+        tails = [c for c in self.cards if len(tokens(c.name)) > 2 and set(tokens(c.name)[-2:]) <= words]
+        return tails if len(tails) == 1 else []
 
     def passage_holding(self, span: Span) -> dict | None:
         """The indexed passage whose text holds the span: its source, title, section, start, end and text."""

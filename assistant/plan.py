@@ -323,8 +323,12 @@ def _from_card(question: str, library: Library, varied: str | None, first_number
         plan = Plan("procedure", missing=missing, layout="prose")
         return _cited(plan, [(v.text, v.span, "") for v in said], library, first_number)
     steps = card.fields.get("steps", [])
-    if len(steps) < 2:
-        return None
+    if len(steps) < 2:  # what the source says of the exercise, in its order: all there is to do it by
+        said = sorted({v.span: v for name in (*FIELDS, "about") for v in card.fields.get(name, [])}.values(), key=_at)
+        said = [v for v in said if all(other is card for other in library.named(v.text))][:PROCEDURE_STEPS]
+        if len(said) < 2:
+            return None
+        return _cited(Plan("procedure"), [(v.text, v.span, "") for v in said], library, first_number)
     first = min(_at(v) for v in steps)
     needs = {v.span for name in ("equipment", "muscles") for v in card.fields.get(name, [])}
     values = [v for name in ("steps", "cues", "cautions", "about") for v in card.fields.get(name, [])]

@@ -210,6 +210,36 @@ def _library():
     return Library({"muscles": [["calves", "calf"]], "equipment": [], "passages": passages})
 
 
+def test_an_exercise_named_by_its_last_words_with_one_step_is_answered_by_what_its_card_says():
+    from assistant.cards import LIST_FIELDS, Library
+
+    text = "To challenge them, try a single leg step up. Hold a weight in the opposite hand to make it harder."
+    said = [text[: text.index(".") + 1], text[text.index(".") + 2 :]]
+    value = lambda quote: {  # noqa: E731
+        "text": quote,
+        "span": {
+            "source": "doc.txt",
+            "start": text.index(quote),
+            "end": text.index(quote) + len(quote),
+            "quote": quote,
+        },
+        "how": "quote",
+    }
+    fields = {**{name: [] for name in LIST_FIELDS}, "about": [value(said[0])], "harder": [value(said[1])]}
+    fragment = {
+        "name": value("single leg step up"),
+        "fields": fields,
+        "passage": "p1",
+        "mentions": "",
+        "heading": False,
+    }
+    entry = {"source": "doc.txt", "section": "", "title": "Doc", "start": 0, "end": len(text), "text": text}
+    library = Library({"passages": {"p1": {**entry, "fragments": [fragment], "progression": []}}})
+    assert [card.name for card in library.named("How do I do step-ups?")] == ["single leg step up"]
+    plan, _ = from_cards("procedure", "How do I do step-ups?", lambda: library, frozenset(), 1)
+    assert [p.text for p in plan.points] == said
+
+
 def test_a_list_of_exercises_comes_from_the_cards_each_cited_to_its_passage():
     plan, passages = from_cards("list", "What exercises can I do?", _library, frozenset(), 4)
     assert plan.layout == "list"
