@@ -253,7 +253,7 @@ def from_cards(
     fewer than two exercises)."""
     # Only "how do I ...": "what makes X harder?" is prose, which a model that writes writes.
     how = kind == "procedure" or (kind == "variation" and bool(re.match(r"\s*how\b", _asking_sentence(question), re.I)))
-    varied = next((name for name, pattern in VARIED.items() if pattern.search(question)), None) if how else None
+    varied = _direction(question) if how else None
     if cards is None or not (how or kind in ("list", "progression")):
         return None
     if kind == "list" and not ASKS_EXERCISES.search(_asking_sentence(question)):
@@ -317,29 +317,42 @@ def _from_card(question: str, library: Library, varied: str | None, first_number
             points = [(v.text, v.span, "") for v in values]
             return _cited(Plan("procedure", layout="list"), points, library, first_number)
         # Say plainly that the sources give no harder (easier) version, then what they do say of the exercise.
-        said = sorted((v for name in ("steps", "about") for v in card.fields.get(name, [])), key=_at)
-        said = [v for v in said if all(other is card for other in library.named(v.text))][:VARIED_CONTEXT]
+        said = _own(card, library, ("steps", "about"))[:VARIED_CONTEXT]
         missing = f"The sources do not say how to make the {card.name} {varied}; this is what they say of it."
         plan = Plan("procedure", missing=missing, layout="prose")
         return _cited(plan, [(v.text, v.span, "") for v in said], library, first_number)
     steps = card.fields.get("steps", [])
     if len(steps) < 2:  # what the source says of the exercise, in its order: all there is to do it by
-        said = sorted({v.span: v for name in (*FIELDS, "about") for v in card.fields.get(name, [])}.values(), key=_at)
-        said = [v for v in said if all(other is card for other in library.named(v.text))][:PROCEDURE_STEPS]
+        said = _own(card, library, (*FIELDS, "about"))[:PROCEDURE_STEPS]
         if len(said) < 2:
             return None
         return _cited(Plan("procedure"), [(v.text, v.span, "") for v in said], library, first_number)
     first = min(_at(v) for v in steps)
     needs = {v.span for name in ("equipment", "muscles") for v in card.fields.get(name, [])}
-    values = [v for name in ("steps", "cues", "cautions", "about") for v in card.fields.get(name, [])]
+    values = _own(card, library, ("steps", "cues", "cautions", "about"))
     values = [v for v in values if _at(v) >= first or (v.span in needs and v in card.fields["about"])]
-    values = [v for v in sorted(values, key=_at) if all(other is card for other in library.named(v.text))]
     points = [(v.text, v.span, "") for v in values[:PROCEDURE_STEPS]]
     return _cited(Plan("procedure", layout="steps"), points, library, first_number)
 
 
+def _direction(question: str) -> str | None:
+    """ "harder" or "easier" when the question asks for that version of an exercise, else None."""
+    return next((name for name, pattern in VARIED.items() if pattern.search(question)), None)
+
+
 def _at(value) -> tuple[str, int]:
     return (value.span.source, value.span.start)
+
+
+def _only_of(card, library: Library, value) -> bool:
+    """Whether the sentence names no exercise but the card's ("Clamshells and bridges are fine" is no one's)."""
+    return all(other is card for other in library.named(value.text))
+
+
+def _own(card, library: Library, names) -> list:
+    """The card's sentences of these fields, once each, in source order, naming no other exercise."""
+    values = {v.span: v for name in names for v in card.fields.get(name, [])}.values()
+    return [v for v in sorted(values, key=_at) if _only_of(card, library, v)]
 
 
 def _cards_asked(question: str, library: Library, asked: frozenset[str]):
@@ -372,7 +385,7 @@ def _describing(card, library: Library, wanted: dict[str, str | None]):
     about = [
         v
         for v in card.fields.get("about", [])
-        if len(tokens(v.text)) >= DESCRIBING_WORDS and all(other is card for other in library.named(v.text))
+        if len(tokens(v.text)) >= DESCRIBING_WORDS and _only_of(card, library, v)
     ]
     naming = [v for v in card.naming if len(tokens(v.text)) > len(tokens(card.name)) + 2]
     if giving:
@@ -405,12 +418,14 @@ def _scored(
     under a heading the question names in full ("Gluteus Maximus" for "what does the gluteus maximus do?")
     is about what was asked, and its units get a bonus over a passage that only mentions it."""
 
-    def named(passage: Passage) -> float:
+    def prior(passage: Passage) -> float:
         heading = set(tokens(passage.section))
-        return thresholds.heading_bonus if heading and heading <= asked_words else 0.0
+        named = thresholds.heading_bonus if heading and heading <= asked_words else 0.0
+        return thresholds.passage_weight * passage.score + named
 
+    priors = {p.number: prior(p) for p in passages}
     return [
-        (score(unit, p.section) + thresholds.passage_weight * p.score + named(p), p, unit)
+        (score(unit, p.section) + priors[p.number], p, unit)
         for p in passages
         for unit in p.sentences
         # A question or a lead-in whose list stands apart ("... in this order:") says nothing alone.
@@ -513,7 +528,7 @@ def _variation(question: str, scored, thresholds: Thresholds) -> list[Point]:
     and the sentences after it (a source lists its variations together); else the most relevant points."""
     varying = [item for item in _answering(scored, thresholds) if VARIES.search(item[2])]
     # "How do I make it easier?" is answered by the easier version when a source gives one, not the harder.
-    direction = next((name for name, pattern in VARIED.items() if pattern.search(question)), None)
+    direction = _direction(question)
     directed = [item for item in varying if direction and VARIED[direction].search(item[2])]
     varying = directed or varying
     if not varying:

@@ -209,18 +209,24 @@ def embedded_chat():
     return choice, make_chat_model(choice)
 
 
-@pytest.fixture(scope="session")
-def embedded_answerer(seed_stride, embedded_chat):
-    """The fast tier answering over the seed index, as the product wires it (its model does not write)."""
+def answerer_over(stride, embedded_chat):
+    """The embedded model's tier answering over `stride`'s index and cards, as the product wires it (the fast
+    tier's model does not write); the model is the session's, loaded once."""
     from assistant.answer import Answerer
 
     choice, chat = embedded_chat
     writer = chat if choice.writes else None
     return Answerer(
-        seed_stride.retriever,
-        seed_stride.embeddings,
+        stride.retriever,
+        stride.embeddings,
         writer,
         backend=choice.backend,
         model=choice.model,
-        cards=lambda: seed_stride.library,
+        cards=lambda: stride.library,
     )
+
+
+@pytest.fixture(scope="session")
+def embedded_answerer(seed_stride, embedded_chat):
+    """The fast tier answering over the seed index."""
+    return answerer_over(seed_stride, embedded_chat)

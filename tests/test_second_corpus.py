@@ -13,7 +13,7 @@ from assistant.config import Settings
 from assistant.eval_report import regressions, write_outputs
 from assistant.index_corpus import index_corpus
 from assistant.wiring import Stride
-from tests.conftest import ROOT
+from tests.conftest import ROOT, answerer_over
 from tests.fakes import ScriptedChat
 
 pytestmark = pytest.mark.integration  # real embeddings, Chroma and (for the eval) SmolLM2
@@ -51,16 +51,8 @@ def test_a_decline_describes_this_corpus_not_the_seed_one(second):
 
 def test_the_second_corpus_passes_the_seed_gates(second, embedded_chat, tmp_path):
     stride, _ = second
-    choice, chat = embedded_chat
-    writer = chat if choice.writes else None
-    answerer = Answerer(
-        stride.retriever,
-        stride.embeddings,
-        writer,
-        backend=choice.backend,
-        model=choice.model,
-        cards=lambda: stride.library,
-    )
+    choice, _ = embedded_chat
+    answerer = answerer_over(stride, embedded_chat)
     report = evaluate_items(answerer, load_items(SECOND / "answers.jsonl"))
     baseline = json.loads((SECOND / "baselines" / f"{model_key(choice.model)}.json").read_text())
     write_outputs(report, baseline, tmp_path)
