@@ -548,9 +548,9 @@ def _focus_head(question: str) -> tuple[str, str] | None:
 
 def _unknown_words(question: str, scope: Scope, vocabulary_known: bool = False) -> tuple[list[str], int]:
     """The question's words the corpus never uses, leaving out words of pain and injury: the clinician note
-    answers those, and "hurts" is no subject a corpus should be expected to name..."""
+    answers those, and "hurts" is no subject a corpus should be expected to name; nor the generic heads:
+    "exercises" is what a corpus of exercises need not write down."""
     unknown, words = scope.unknown_words(question, vocabulary_known=vocabulary_known)
-    # ...nor the generic heads: "exercises" is what a corpus of exercises need not write down.
     unasked = [word for word in unknown if policy.needs_clinician(word) or set(tokens(word)) <= GENERIC_HEADS]
     return [word for word in unknown if word not in unasked], words - len(unasked)
 
