@@ -546,6 +546,14 @@ class Library:
         names = {normalise(p) for g in groups for p in g} | {normalise(n) for n in self.names(kind)}
         return [g for g in self.synonyms if names & {normalise(p) for p in g}]
 
+    def same_phrase(self, kind: str, text: str, sentences: list[Value]) -> bool:
+        """Whether one of `sentences` (the card's) names a muscle or equipment (`kind`) phrase that `text` names
+        in the same words: "hold the weight" and "Holding a weight in the hand ...", though the author listed
+        that card's equipment as "hand weight" and "weight" belongs to another group."""
+        text = normalise(text)
+        phrases = [p for p in self._known(kind) if _has_phrase(text, p)]
+        return any(_has_phrase(normalise(v.text), p) for p in phrases for v in sentences)
+
     def named(self, text: str) -> list[Card]:
         """Cards whose name or alias the text mentions (stems, so "squatting" finds "squat"); when none is named
         in full, the one card whose name ends in the words the text uses ("heel drops" for "single leg heel drops":

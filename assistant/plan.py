@@ -309,7 +309,7 @@ def _from_card(question: str, library: Library, varied: str | None, first_number
         return None
     card = named[0]
     equipment = library.asked_in("equipment", question)
-    if equipment and card not in library.matching(equipment=equipment):
+    if equipment and not _uses(card, library, equipment, question):
         return None  # "and with a band?" after "how do I make X harder?": the card's version is not the one asked
     if varied:
         values = sorted(card.fields.get(varied, []), key=_at)
@@ -333,6 +333,14 @@ def _from_card(question: str, library: Library, varied: str | None, first_number
     values = [v for v in values if _at(v) >= first or (v.span in needs and v in card.fields["about"])]
     points = [(v.text, v.span, "") for v in values[:PROCEDURE_STEPS]]
     return _cited(Plan("procedure", layout="steps"), points, library, first_number)
+
+
+def _uses(card, library: Library, equipment: str, question: str) -> bool:
+    """Whether the card is done with the equipment the question names: its equipment answers for it, or one of
+    its own sentences names it as the runner did (the author may file it under another name)."""
+    if card in library.matching(equipment=equipment):
+        return True
+    return library.same_phrase("equipment", question, _own(card, library, (*FIELDS, "about")))
 
 
 def _direction(question: str) -> str | None:

@@ -234,10 +234,18 @@ def test_an_exercise_named_by_its_last_words_with_one_step_is_answered_by_what_i
         "heading": False,
     }
     entry = {"source": "doc.txt", "section": "", "title": "Doc", "start": 0, "end": len(text), "text": text}
-    library = Library({"passages": {"p1": {**entry, "fragments": [fragment], "progression": []}}})
+    passages = {"p1": {**entry, "fragments": [fragment], "progression": []}}
+    library = Library({"passages": passages})
     assert [card.name for card in library.named("How do I do step-ups?")] == ["single leg step up"]
     plan, _ = from_cards("procedure", "How do I do step-ups?", lambda: library, frozenset(), 1)
     assert [p.text for p in plan.points] == said
+    # Equipment the question names that the card's own sentence names the same way ("a weight") is the card's,
+    # even when the author files it under another name; equipment the card never mentions is not.
+    library = Library({"equipment": [["dumbbell", "weight"], ["band"]], "passages": passages})
+    question = "How do I do step-ups, and where do I hold the weight?"
+    plan, _ = from_cards("procedure", question, lambda: library, frozenset(), 1)
+    assert [p.text for p in plan.points] == said
+    assert from_cards("procedure", "How do I do step-ups with a band?", lambda: library, frozenset(), 1) is None
 
 
 def test_a_list_of_exercises_comes_from_the_cards_each_cited_to_its_passage():
