@@ -113,6 +113,7 @@ QUANTITIES = [
 ANY_NUMBER = rf"\b{NUMBER}\b"
 # The units a quantity question counts in (stems): "how many sets" asks a number, not about sets.
 QUANTITY_UNITS = frozenset(tokens("set sets rep reps repetitions times seconds minutes hours days weeks kilos pounds"))
+QUANTITY_WORDS = frozenset(tokens("many much long often frequently heavy far per"))  # "how many", "per week"
 # Sentences that put things in an order: what a beginner's progression is made of.
 ORDER_WORDS = re.compile(
     r"\b(first|start|begin|before|then|next|once|after|progress\w*|order|fundamentals?|foundation|basics?)\b", re.I
@@ -229,7 +230,7 @@ def make_plan(
             Plan(kind, items, layout="list") if len(items) >= LIST_ITEMS else Plan(kind, _prose(answering, thresholds))
         )
     if kind == "quantity":
-        return _quantity(question, answering, thresholds)
+        return _quantity(question, scored, thresholds)
     points = _prose(answering, thresholds, POINTS.get(kind, DEFAULT_POINTS))
     if kind == "verdict":
         points = _verdict_first(question, answering, points, thresholds, asked)
@@ -565,16 +566,30 @@ def _progression(scored, thresholds: Thresholds) -> list[Point]:
 
 
 def _quantity(question: str, scored, thresholds: Thresholds) -> Plan:
-    _, answer_pattern, name = next(
+    """The sentences giving the kind of number asked ("how many sets": sets or repetitions), from any evidence
+    passage about what was asked (a plan's numbers are often in a passage apart from the one describing the
+    exercise), the most relevant first; when none gives one, that is said first, then what the sources do say."""
+    _, asked, name = next(
         ((q, a, n) for q, a, n in QUANTITIES if re.search(q, question, re.I)), ("", ANY_NUMBER, "a number for this")
     )
-    giving = [item for item in scored if re.search(answer_pattern, item[2], re.I)]
-    points = _prose(giving, thresholds) if giving else []
-    if points:
-        return Plan("quantity", points)
+    giving = [item for item in _about(question, scored, thresholds) if re.search(asked, item[2], re.I)]
+    if giving:
+        return Plan("quantity", _prose(giving, thresholds))
     what = f"say {name}" if name.startswith("how") else f"give {name}"
     rest = _best(scored, 2, 1, thresholds)
     return Plan("quantity", rest, missing=f"The sources do not {what}; this is what they do say.")
+
+
+def _about(question: str, scored, thresholds: Thresholds) -> list:
+    """The units that may hold the number asked for: those naming something the question names besides the
+    quantity ("split squat" in "how many sets of split squats?"), from any evidence passage: a plan's numbers
+    sit in a passage of their own, and a sentence of numbers reads as less relevant than the exercise's
+    description. The most relevant units count too: "how often should I train?" is answered by "two days a
+    week", which names no training."""
+    named = set(tokens(question)) - QUANTITY_UNITS - QUANTITY_WORDS
+    top = max(item[0] for item in scored)
+    near = top - LIST_REACH * thresholds.plan_margin
+    return [item for item in scored if item[0] >= near or named & set(tokens(item[2]))]
 
 
 def _verdict_first(question: str, scored, points: list[Point], thresholds: Thresholds, asked) -> list[Point]:

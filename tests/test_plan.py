@@ -74,6 +74,17 @@ def test_a_quantity_the_sources_give_is_the_answer():
     assert plan.points[0].text == "Do three sets of fifteen calf raises on a step."
 
 
+def test_a_quantity_given_in_a_plan_apart_from_the_exercise_passage_is_found_there():
+    # The passage describing the exercise is retrieved far better; the numbers sit in a weekly plan that reads
+    # as less relevant, but names the exercise, so its number is the answer.
+    describing = passage(1, "Heel drops build the calves. Lower the heels slowly. Keep the knees soft.", "Heel drops")
+    weekly = Passage(2, "plan.txt", "Plan", "Week 2", "Heel drops: 3 sets of 12, slowly. Rest a day between.", 0.8)
+    question = "How many sets of heel drops should I do?"
+    plan = make_plan(question, [describing, weekly], overlap_scorer(question), MINILM)
+    assert not plan.missing
+    assert [p.text for p in plan.points] == ["Heel drops: 3 sets of 12, slowly."]
+
+
 def test_a_procedure_keeps_the_steps_of_one_passage_in_order():
     steps = "Stand on a step with your heels off. Rise onto your toes. Lower your heels slowly below the step."
     passages = [
