@@ -408,6 +408,26 @@ def fit_threads(llm: Any, cores: int) -> None:
     llama_cpp.llama_set_n_threads(llm.ctx, decode_threads(cores), batch_threads(cores))
 
 
+_LAST_PROMPT: dict[int, str] = {}  # id(Llama) -> the parameters of its last call; read under the Llama's lock
+
+
+def forget_repeated_prompt(llm: Any, params: str) -> None:
+    """Make llama.cpp read the whole prompt again when it is the one it answered last, so a question asked
+    twice gets the same answer.
+
+    llama-cpp-python keeps the last prompt's tokens in its cache and reads only where a new prompt departs
+    from them; a prompt equal to the last is read again from its final token alone, and llama.cpp's
+    one-token step rounds differently from its many-token one: SmolLM2 then ended "...a specific
+    movement." where the first reading had gone on "..., typically the ...". Any re-read of two or more
+    tokens matched a whole reading (measured at every cache length), and prompts that differ share at most
+    all but the closing turn header, several tokens, so only a repeat needs this. What it costs: reading a
+    repeated prompt whole (a second or two for the quality tier's ~500-token prompts on two cores).
+    """
+    if _LAST_PROMPT.get(id(llm)) == params:
+        llm.n_tokens = 0
+    _LAST_PROMPT[id(llm)] = params
+
+
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
 
@@ -461,6 +481,7 @@ class LlamaCppChat(BaseChatModel):
         with self.lock:
             if self.cores:
                 fit_threads(self.llm, self.cores)
+            forget_repeated_prompt(self.llm, repr(params))
             for part in self.llm.create_chat_completion(stream=True, **params):
                 choice = part["choices"][0]
                 text = choice["delta"].get("content") or ""
