@@ -548,8 +548,8 @@ class Library:
 
     def same_phrase(self, kind: str, text: str, sentences: list[Value]) -> bool:
         """Whether one of `sentences` (the card's) names a muscle or equipment (`kind`) phrase that `text` names
-        in the same words: "hold the weight" and "Holding a weight in the hand ...", though the author listed
-        that card's equipment as "hand weight" and "weight" belongs to another group."""
+        in the same words: "where do I hold the dumbbell?" of a card whose steps say "keep the dumbbell at your chest",
+        though the author listed that card's equipment as "free weight" and "dumbbell" belongs to another group."""
         text = normalise(text)
         phrases = [p for p in self._known(kind) if _has_phrase(text, p)]
         return any(_has_phrase(normalise(v.text), p) for p in phrases for v in sentences)
