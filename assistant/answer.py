@@ -43,7 +43,7 @@ from assistant.cite import (
     evidence_units,
     find_disagreement,
 )
-from assistant.plan import QUANTITY_UNITS, Plan, Point, from_cards, kind_of, make_plan
+from assistant.plan import PRESCRIBING, QUANTITY_UNITS, Plan, Point, from_cards, kind_of, make_plan
 from assistant.retrieve import HybridRetriever, expand_query, validate_question
 from assistant.scope import QUANTIFIERS, Scope
 from assistant.text import answer_sentences, complete_sentences, is_negated, listing, recall, tokens
@@ -53,7 +53,6 @@ SUBJECT_EXTRA = 5  # further hits searched for passages naming the subject asked
 EVIDENCE_SENTENCES = 5  # per passage, for the plan and the disagreement check
 FOLLOW_UP_WORDS = 6  # a question this short that names no subject of the corpus leans on the one before
 # Kinds of question that ask what to do: with pain or an injury in them, the sources' exercises are not offered.
-PRESCRIBING = ("list", "procedure", "progression")
 NOT_PRESCRIBED = "The sources' exercises are for training, not for treating pain or an injury."
 RARE_SHARE = 0.1  # a word in at most this share of passages is one the corpus barely discusses
 SUBJECT_WORDS = 6  # "The sources differ on ...": at most this many of the question's words
@@ -273,7 +272,9 @@ class Answerer:
         # Only a question asking whether to do something gets the "sources differ" answer; "why is my hip
         # tight?" should not, even when its passages happen to hold both stances, and neither does "how many
         # sets should I do?", which asks for a number, whatever the sources' stances.
-        verdict = ASKS_FOR_VERDICT.search(cleaned) and own_kind not in ("quantity", "procedure", "list")
+        # Nor does a runner telling of pain or an injury: what the sources say of pain comes first (`make_plan`).
+        hurts = policy.needs_clinician(cleaned)
+        verdict = ASKS_FOR_VERDICT.search(cleaned) and own_kind not in ("quantity", "procedure", "list") and not hurts
         disagreement = find_disagreement(passages, asked, scope) if verdict else None
         if disagreement:
             yield from run.emit_disagreement(disagreement, passages, cleaned)
@@ -281,7 +282,7 @@ class Answerer:
             # A follow-up with no kind of its own ("and with a band?") asks what the question before it asked.
             follow_up = own_kind == "fact" and cleaned != run.standalone
             kind = kind_of(history[-1]) if follow_up and history else own_kind
-            plan = make_plan(cleaned, passages, run.relevance, self.thresholds, asked, kind)
+            plan = make_plan(cleaned, passages, run.relevance, self.thresholds, asked, kind, hurts)
             carded = from_cards(plan.kind, run.standalone, self.cards, asked, len(passages) + 1, run.relevance)
             if carded:  # the exercises the cards know, or the corpus's order to start in, each with its passage
                 plan, extra = carded
@@ -294,7 +295,6 @@ class Answerer:
                     f"The sources never mention {_listed(unknown)}; this is the closest they come.", {}, "framing"
                 )
             run.layout, run.premised = plan.layout, plan.kind in ("verdict", "list")
-            hurts = policy.needs_clinician(cleaned)
             uncovered = _uncovered(cleaned, scope) if hurts else []
             if uncovered:
                 # Pain in a part of the body the sources do not discuss: quoting the nearest exercise would read
@@ -637,9 +637,10 @@ def _uncovered(question: str, scope: Scope) -> list[str]:
     corpus, and words the corpus uses rarely or never ("knee", "downhill" to a corpus of hip exercises).
     Empty when the question names a subject of the corpus, or nothing to name."""
     words = [w for w in re.findall(r"[\w’'-]+", question) if not policy.needs_clinician(w)]
-    if scope.subjects_in(" ".join(words)):
-        return []
-    named = {stem: part for part in policy.body_parts(question) for stem in tokens(part) if stem not in scope.subjects}
+    parts = policy.body_parts(question)
+    if scope.subjects_in(" ".join(words)) or any(set(tokens(part)) <= scope.subjects for part in parts):
+        return []  # the corpus discusses what was asked, or where it hurts ("runner's knee" to a knee corpus)
+    named = {stem: part for part in parts for stem in tokens(part) if stem not in scope.subjects}
     for word in words:
         stems = tokens(word)
         if len(stems) == 1 and stems[0] not in QUANTIFIERS and scope.share(stems[0]) <= RARE_SHARE:

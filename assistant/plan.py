@@ -149,6 +149,20 @@ VARIED_CONTEXT = 3  # sentences of a card without the harder (easier) version as
 # strengthened": who should?). "It" and "This" are left out: under a heading they
 # mostly mean what the heading names ("Gluteus Minimus ... It abducts the hip"), and the answer shows it.
 LEANS_BACK = re.compile(r"^(they|their|them|these|those|he|she)\b", re.I)
+# What a source says to a runner in pain: to stop, to have it examined, what is not normal. A question telling
+# of pain or an injury is answered with these sentences only, when its evidence has any:
+# "can I keep doing wall sits?" with a swollen, locking knee gets "stop and see a physiotherapist", not how to
+# hold a wall sit.
+CAUTIONS = re.compile(
+    r"\b(stop (at once|immediately|training|running|exercising|and (see|get|rest))|,\s*stop\b|not normal"
+    r"|(do not|don'?t|not be) (train|trained|push|pushed|run) through|(do not|don'?t|avoid) .{0,40}\bif you (have|feel)"
+    r"|(see|ask|visit|consult|check with|(get|have) (it|this|them) (looked at|checked|assessed|examined)( by)?)"
+    r" (a |an |your |the )?(\w+ ){0,2}(physio\w*|physical therapist|doctor|GP|clinician|surgeon|specialist|podiatrist)"
+    r"|(assessed|examined|checked|looked at) by)\b",
+    re.I,
+)
+CAUTION_POINTS = 3
+PRESCRIBING = ("list", "procedure", "progression")  # kinds of question that ask for exercises to do
 # A question's own polarity: "Should I skip ...?" answered by "not recommended" is a yes, not a no.
 NEGATIVE_QUESTION = re.compile(r"\b(not|n't|avoid|skip|stop|instead|waste|pointless|overrated|bad)\b", re.I)
 YES_NO_QUESTION = re.compile(r"^\s*(should|do|does|is|are|can|would|will)\b|\bshould i\b|\bworth (it|doing)\b", re.I)
@@ -209,12 +223,19 @@ def make_plan(
     thresholds: Thresholds,
     asked: frozenset[str] = frozenset(),
     kind: str | None = None,
+    hurts: bool = False,
 ) -> Plan:
     """The plan for `question` from the evidence passages, scored by `score`; `asked` are the stems of the
     corpus's subjects the question names (`Scope.subjects_in`): a verdict's stance must be about one of them;
-    `kind` overrides the question's own (a follow-up's is its first question's)."""
+    `kind` overrides the question's own (a follow-up's is its first question's); `hurts`: the runner tells of
+    pain or an injury (`policy.needs_clinician`), and gets what the sources say of pain, not how to train."""
     kind = kind or kind_of(question)
     scored = _scored(passages, score, thresholds, set(tokens(question)))
+    if hurts:  # no harder version for a sore knee (an easier one may be what the sources advise)
+        scored = [item for item in scored if not VARIES.search(item[2]) or VARIED["easier"].search(item[2])]
+        cautions = [item for item in scored if CAUTIONS.search(item[2])]
+        if cautions and kind not in PRESCRIBING:  # exercises for an injury: the answer stage says they are not
+            return Plan(kind, _best(cautions, CAUTION_POINTS, CAUTION_POINTS, thresholds, LIST_REACH))
     if not scored:
         return Plan(kind)
     if kind == "procedure":
@@ -230,7 +251,7 @@ def make_plan(
             Plan(kind, items, layout="list") if len(items) >= LIST_ITEMS else Plan(kind, _prose(answering, thresholds))
         )
     if kind == "quantity":
-        return _quantity(question, scored, thresholds)
+        return _quantity(question, scored, thresholds, asked)
     points = _prose(answering, thresholds, POINTS.get(kind, DEFAULT_POINTS))
     if kind == "verdict":
         points = _verdict_first(question, answering, points, thresholds, asked)
@@ -565,14 +586,14 @@ def _progression(scored, thresholds: Thresholds) -> list[Point]:
     return _best(pool, POINTS["progression"], DEFAULT_PER_PASSAGE, thresholds, passages=MAX_PASSAGES)
 
 
-def _quantity(question: str, scored, thresholds: Thresholds) -> Plan:
+def _quantity(question: str, scored, thresholds: Thresholds, asked: frozenset[str] = frozenset()) -> Plan:
     """The sentences giving the kind of number asked ("how many sets": sets or repetitions), from any evidence
     passage about what was asked (a plan's numbers are often in a passage apart from the one describing the
     exercise), the most relevant first; when none gives one, that is said first, then what the sources do say."""
-    _, asked, name = next(
+    _, number, name = next(
         ((q, a, n) for q, a, n in QUANTITIES if re.search(q, question, re.I)), ("", ANY_NUMBER, "a number for this")
     )
-    giving = [item for item in _about(question, scored, thresholds) if re.search(asked, item[2], re.I)]
+    giving = [item for item in _about(question, scored, thresholds, asked) if re.search(number, item[2], re.I)]
     if giving:
         return Plan("quantity", _prose(giving, thresholds))
     what = f"say {name}" if name.startswith("how") else f"give {name}"
@@ -580,13 +601,14 @@ def _quantity(question: str, scored, thresholds: Thresholds) -> Plan:
     return Plan("quantity", rest, missing=f"The sources do not {what}; this is what they do say.")
 
 
-def _about(question: str, scored, thresholds: Thresholds) -> list:
+def _about(question: str, scored, thresholds: Thresholds, asked: frozenset[str] = frozenset()) -> list:
     """The units that may hold the number asked for: those naming something the question names besides the
     quantity ("split squat" in "how many sets of split squats?"), from any evidence passage: a plan's numbers
     sit in a passage of their own, and a sentence of numbers reads as less relevant than the exercise's
     description. The most relevant units count too: "how often should I train?" is answered by "two days a
-    week", which names no training."""
-    named = set(tokens(question)) - QUANTITY_UNITS - QUANTITY_WORDS
+    week", which names no training. What the question names is the corpus's subjects in it (`asked`) when
+    it names any: its other words ("each time", "per session") are also in plans for other exercises."""
+    named = set(asked or tokens(question)) - QUANTITY_UNITS - QUANTITY_WORDS
     top = max(item[0] for item in scored)
     near = top - LIST_REACH * thresholds.plan_margin
     return [item for item in scored if item[0] >= near or named & set(tokens(item[2]))]

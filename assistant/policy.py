@@ -33,7 +33,9 @@ PAIN = re.compile(
     r"|\bswell(ing|en)?\b|\bswollen\b|\btender(ness)?\b|\bsnap(ped|ping)?\b|\bbruis|\bthrobb|\bstabbing\b"
     r"|\bnumb(ness)?\b|\btingl|\bsharp\b|\bclick(ing|s)?\b|\bpop(ped|ping)?\b|\bstrain(ed)?\b"
     r"|\bsprain|\btear\b|\btorn\b|\btendin|\bbursitis\b|\bsciatica\b|\bit band\b|\bdiagnos|\bsymptom"
-    r"|\bsore(ness)?\b|\bshin splints?\b|\bfracture|\bfasciitis\b|\btendon|\bniggl|\btwinge|\bpulled (a|my)\b",
+    r"|\bsore(ness)?\b|\bshin splints?\b|\bfracture|\bfasciitis\b|\btendon|\bniggl|\btwinge|\bpulled (a|my)\b"
+    # conditions runners name instead of the pain: "runner's knee", "jumper's knee", "... syndrome"
+    r"|\b(runner|jumper)[’']?s knee\b|\bsyndrome\b|\bchondromalacia\b",
     re.IGNORECASE,
 )
 
@@ -42,8 +44,9 @@ PAIN = re.compile(
 # joint, tendon or bone, or alongside any other pain word, still gets it.
 SORENESS = re.compile(r"\bsore(ness)?\b", re.IGNORECASE)
 AFTER_TRAINING = re.compile(
-    r"\b(muscles?|workouts?|training|session|gym|lifting|strength|exercis\w*|doms|day after|next day)\b", re.IGNORECASE
-)
+    r"\b(muscles?|workouts?|training|session|gym|lifting|strength|exercis\w*|doms|day after|next day|after)\b",
+    re.IGNORECASE,
+)  # "after": sore after an exercise of the corpus's ("after split squats"), which no list here can name
 BODY_PARTS = re.compile(
     r"\b(joints?|knees?|ankles?|hips?|back|spine|neck|shoulders?|elbows?|wrists?|achilles|tendons?|heels?|feet|foot"
     r"|shins?|bones?|arch(es)?|toes?|it band)\b",

@@ -85,6 +85,36 @@ def test_a_quantity_given_in_a_plan_apart_from_the_exercise_passage_is_found_the
     assert [p.text for p in plan.points] == ["Heel drops: 3 sets of 12, slowly."]
 
 
+def test_a_quantity_is_not_taken_from_a_plan_for_another_exercise_that_shares_only_a_common_word():
+    # "each" is in the question and in the other exercise's numbers; what the question names is toe curls.
+    describing = passage(1, "Toe curls train the small foot muscles. Curl the toes, then spread them.", "Toe curls")
+    weekly = Passage(2, "plan.txt", "Plan", "Week 2", "Calf raises: 3 sets of 12 on each leg. Rest a day between.", 0.8)
+    question = "How many reps of toe curls should I do each time?"
+    plan = planned(question, [describing, weekly], frozenset(tokens("toe curls")))
+    assert plan.missing
+    assert all("3 sets" not in p.text for p in plan.points)
+
+
+def test_a_runner_in_pain_is_given_what_the_sources_say_of_pain_not_how_to_train():
+    passages = [
+        passage(1, "Hold the wall sit, knees over ankles. Make it harder by lifting one foot.", "Wall sit"),
+        passage(2, "A knee that swells or locks is not normal: stop and see a physiotherapist.", "Knee warning"),
+    ]
+    question = "My knee is swollen and locks, can I keep doing wall sits?"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM, hurts=True)
+    assert [p.passage for p in plan.points] == [2]
+    # without the pain, the exercise's passage answers
+    assert 1 in {p.passage for p in make_plan(question, passages, overlap_scorer(question), MINILM).points}
+
+
+def test_a_runner_in_pain_is_not_offered_the_harder_version():
+    passages = [passage(1, "Hold the wall sit with your back flat. Make it harder by lifting one foot.", "Wall sit")]
+    question = "My knee aches in a wall sit, what should I change?"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM, hurts=True)
+    assert plan.points and all("harder" not in p.text for p in plan.points)
+    assert any("harder" in p.text for p in make_plan(question, passages, overlap_scorer(question), MINILM).points)
+
+
 def test_a_procedure_keeps_the_steps_of_one_passage_in_order():
     steps = "Stand on a step with your heels off. Rise onto your toes. Lower your heels slowly below the step."
     passages = [
