@@ -666,11 +666,20 @@ def _plain_text(sentences: list[Sentence], decline: str | None, note: str | None
 
 def _subject_name(disagreement, question: str, scope: Scope) -> str:
     """What the sides differ on, in the question's own words: the words naming the subject, grown over the
-    neighbouring words that name subjects of the corpus too ("banded hip flexion"); else the sides' words."""
-    words = re.findall(r"[\w’'-]+", question)
-    named = [i for i, word in enumerate(words) if set(tokens(word)) & disagreement.subject]
-    if not named:
-        return " and ".join(sorted(disagreement.subject))
+    neighbouring words that name subjects of the corpus too ("banded hip flexion"); when the question names it
+    in words of its own ("rdls" for "Romanian deadlifts"), in the words of the side for it, then against it.
+    Never the stems (the subject's stems are what match; "hamstr" is no word to show a runner)."""
+    for text in (question, disagreement.for_[1], disagreement.against[1]):
+        words = re.findall(r"[\w’'-]+", text)
+        named = [i for i, word in enumerate(words) if set(tokens(word)) & disagreement.subject]
+        if named:  # a side's sentence says more than its subject: only the first word naming it, grown
+            return _grown(words, named if text is question else named[:1], scope)
+    return "this"
+
+
+def _grown(words: list[str], named: list[int], scope: Scope) -> str:
+    """The words from the first to the last of `named`, grown over neighbours naming subjects of the corpus;
+    the first named word alone when that would run past SUBJECT_WORDS."""
     first, last = named[0], named[-1]
 
     def names_subject(i: int) -> bool:

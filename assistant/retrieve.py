@@ -61,7 +61,7 @@ def validate_question(question: str) -> str:
         raise InputError("the question must be text")
     cleaned = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", question).strip()
     if not cleaned:
-        raise InputError("the question is empty: ask something, e.g. 'Should I strengthen my hip flexors?'")
+        raise InputError("the question is empty: ask something your documents cover, e.g. 'Where do I start?'")
     if len(cleaned) > MAX_QUESTION_CHARS:
         raise InputError(f"the question is too long ({len(cleaned)} characters; the limit is {MAX_QUESTION_CHARS})")
     return cleaned

@@ -7,11 +7,12 @@ injected instructions ignored, disagreements shown. The real model runs in test_
 
 import itertools
 import json
+import types
 
 import pytest
 
-from assistant.answer import Answer, Answerer, _focus_head, _to_runner, standalone_question
-from assistant.cite import Passage, SupportChecker, evidence_units, parse_markers
+from assistant.answer import Answer, Answerer, _focus_head, _subject_name, _to_runner, standalone_question
+from assistant.cite import Disagreement, Passage, SupportChecker, evidence_units, parse_markers
 from assistant.scope import Scope
 from assistant.text import tokens
 from tests.fakes import ExplodingChat, ScriptedChat
@@ -232,6 +233,18 @@ def test_disagreeing_sources_are_both_shown(seed_stride, question, subject):
 
 
 @pytest.mark.integration
+def test_what_the_sources_differ_on_is_named_in_words_never_in_stems():
+    scope = types.SimpleNamespace(subjects=set(tokens("Romanian deadlift hamstrings back")))
+    disagreement = Disagreement(
+        set(tokens("deadlift hamstrings")),
+        (2, "I would not load deadlifts heavily in a marathon block."),
+        (1, "Romanian deadlifts are great for the hamstrings."),
+    )
+    # The question names the subject in its own words: the side for it names it in the corpus's.
+    assert _subject_name(disagreement, "are rdls good for my hammies?", scope) == "Romanian deadlifts"
+    assert _subject_name(disagreement, "Should I do Romanian deadlifts?", scope) == "Romanian deadlifts"
+
+
 def test_every_shown_sentence_carries_the_source_text_that_supports_it(seed_stride):
     for reply, question in (
         (f"{DUMBBELL} [2]", "How do I make single-leg stands harder?"),  # generated
