@@ -32,6 +32,7 @@ from assistant.calibration import Thresholds
 from assistant.cards import FIELDS, Library
 from assistant.cite import Passage, stance
 from assistant.errors import StrideError
+from assistant.policy import SORENESS
 from assistant.text import is_negated, jaccard, normalise, tokens
 
 # Question kinds, tried in order: the first that matches wins ("Should I ... how many?" is a quantity).
@@ -236,6 +237,10 @@ def make_plan(
         cautions = [item for item in scored if CAUTIONS.search(item[2])]
         if cautions and kind not in PRESCRIBING:  # exercises for an injury: the answer stage says they are not
             return Plan(kind, _best(cautions, CAUTION_POINTS, CAUTION_POINTS, thresholds, LIST_REACH))
+    elif SORENESS.search(question) and kind not in PRESCRIBING:
+        # Training soreness ("is it normal to be sore after X?") is answered from the passages that speak of
+        # soreness, when any does, not by how to do X; the plan then reads them as any other.
+        scored = [item for item in scored if SORENESS.search(" ".join(item[1].sentences))] or scored
     if not scored:
         return Plan(kind)
     if kind == "procedure":

@@ -115,6 +115,15 @@ def test_a_runner_in_pain_is_not_offered_the_harder_version():
     assert any("harder" in p.text for p in make_plan(question, passages, overlap_scorer(question), MINILM).points)
 
 
+def test_training_soreness_is_answered_from_what_the_sources_say_of_soreness_not_how_to_do_the_exercise():
+    passages = [
+        passage(1, "Box jumps: jump onto the box, land softly. Step down from the box after each jump.", "Box jumps"),
+        passage(2, "Expect to be sore for two days after any new exercise; that fades as you repeat it.", "Training"),
+    ]
+    question = "Is it normal to be sore after box jumps?"
+    assert [p.passage for p in make_plan(question, passages, overlap_scorer(question), MINILM).points] == [2]
+
+
 def test_a_procedure_keeps_the_steps_of_one_passage_in_order():
     steps = "Stand on a step with your heels off. Rise onto your toes. Lower your heels slowly below the step."
     passages = [
