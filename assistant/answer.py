@@ -53,6 +53,12 @@ SUBJECT_EXTRA = 5  # further hits searched for passages naming the subject asked
 EVIDENCE_SENTENCES = 5  # per passage, for the plan and the disagreement check
 FOLLOW_UP_WORDS = 6  # a question this short that names no subject of the corpus leans on the one before
 # Kinds of question that ask what to do: with pain or an injury in them, the sources' exercises are not offered.
+# What a list of exercises is for: "for my calves", "strengthen the triceps", "help my forearms".
+AIMED = re.compile(
+    r"\b(?:for|strengthen\w*|train\w*|work(?:s|ing)?(?: on| out)?|help\w*|target\w*|build\w*|hit)"
+    r"\s+(?:my|your|the|our)\s+((?:[\w’'-]+\s+)?[\w’'-]+)",  # the word after, or the two ("lower calves")
+    re.I,
+)
 NOT_PRESCRIBED = "The sources' exercises are for training, not for treating pain or an injury."
 RARE_SHARE = 0.1  # a word in at most this share of passages is one the corpus barely discusses
 SUBJECT_WORDS = 6  # "The sources differ on ...": at most this many of the question's words
@@ -290,6 +296,12 @@ class Answerer:
             # Most of what the runner asked about is nowhere in the corpus, yet a passage came close enough to
             # answer from: say so first, so the closest passage is not taken for what was asked.
             unknown, words = _unknown_words(cleaned, scope, vocabulary_known=True)
+            aimed = _aimed_at(cleaned, unknown) if plan.kind == "list" and not hurts else []
+            if aimed:
+                # "What exercises are good for my calves?" of a corpus that never names calves: its exercises,
+                # listed, would read as exercises for them.
+                yield run.refuse(f"the sources never mention {_listed(aimed)}, so they give no exercises for that")
+                return
             if words and len(unknown) / words >= self.thresholds.unknown_share and not plan.missing:
                 yield run.accept(
                     f"The sources never mention {_listed(unknown)}; this is the closest they come.", {}, "framing"
@@ -553,6 +565,15 @@ def _unknown_words(question: str, scope: Scope, vocabulary_known: bool = False) 
     unknown, words = scope.unknown_words(question, vocabulary_known=vocabulary_known)
     unasked = [word for word in unknown if policy.needs_clinician(word) or set(tokens(word)) <= GENERIC_HEADS]
     return [word for word in unknown if word not in unasked], words - len(unasked)
+
+
+def _aimed_at(question: str, unknown: list[str]) -> list[str]:
+    """The words of `unknown` (words the corpus never uses) naming what exercises are asked for: the words
+    right after "for my", "strengthen my", "help the", "target" ... ("calves" in "what exercises are good for
+    my calves?"). Left out: a list asked with other words the corpus lacks ("with just a towel", "in a hotel
+    room"), which its exercises may still answer; "for a" ("for a marathon") is a goal, not a muscle."""
+    aims = {word.lower() for m in AIMED.finditer(question) for word in m.group(1).split()}
+    return [word for word in unknown if word.lower() in aims]
 
 
 def _listed(words: list[str], most: int = 3) -> str:

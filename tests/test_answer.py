@@ -146,6 +146,16 @@ def test_a_word_of_another_subject_does_not_decline_a_question_the_sources_speak
 
 
 @pytest.mark.integration
+def test_exercises_for_a_muscle_the_corpus_never_names_are_not_listed(seed_stride):
+    # Its exercises, listed, would read as exercises for the forearms.
+    result = answerer(seed_stride, "").ask("What exercises are good for my forearms?")
+    assert result.refused and result.citations == [] and "“forearms”" in result.decline
+    # A word the corpus lacks that is not what the exercises are for leaves the list alone.
+    listed = answerer(seed_stride, "").ask("What exercises should I do for my glutes on a rainy day?")
+    assert not listed.refused and listed.citations
+
+
+@pytest.mark.integration
 def test_an_answer_says_first_when_most_of_the_question_is_nowhere_in_the_sources(seed_stride):
     result = answerer(seed_stride, "").ask("How do I do Bulgarian split squats?")
     first = result.sentences[0]
