@@ -571,9 +571,10 @@ def _aimed_at(question: str, unknown: list[str]) -> list[str]:
     """The words of `unknown` (words the corpus never uses) naming what exercises are asked for: the words
     right after "for my", "strengthen my", "help the", "target" ... ("calves" in "what exercises are good for
     my calves?"). Left out: a list asked with other words the corpus lacks ("with just a towel", "in a hotel
-    room"), which its exercises may still answer; "for a" ("for a marathon") is a goal, not a muscle."""
+    room"), which its exercises may still answer, and a goal rather than a muscle or body part ("for my
+    marathon": `policy.is_trained`)."""
     aims = {word.lower() for m in AIMED.finditer(question) for word in m.group(1).split()}
-    return [word for word in unknown if word.lower() in aims]
+    return [word for word in unknown if word.lower() in aims and policy.is_trained(word)]
 
 
 def _listed(words: list[str], most: int = 3) -> str:

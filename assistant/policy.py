@@ -47,6 +47,14 @@ AFTER_TRAINING = re.compile(
     r"\b(muscles?|workouts?|training|session|gym|lifting|strength|exercis\w*|doms|day after|next day|after)\b",
     re.IGNORECASE,
 )  # "after": sore after an exercise of the corpus's ("after split squats"), which no list here can name
+# Muscles and the parts of the body runners train, by their everyday and anatomical names (the joints and
+# tendons are BODY_PARTS): generic anatomy, not any corpus's.
+MUSCLES = re.compile(
+    r"\b(calf|calves|quads?|quadriceps|hamstrings?|hammies|glutes?|gluteals?|abs|abdominals?|core|obliques?"
+    r"|biceps|triceps|forearms?|chest|pecs|lats|traps|arms?|legs?|thighs?|groin|adductors?|abductors?|soleus"
+    r"|gastrocnemius|tibialis|hands?|fingers?|upper body|lower body)\b",
+    re.IGNORECASE,
+)
 BODY_PARTS = re.compile(
     r"\b(joints?|knees?|ankles?|hips?|back|spine|neck|shoulders?|elbows?|wrists?|achilles|tendons?|heels?|feet|foot"
     r"|shins?|bones?|arch(es)?|toes?|it band)\b",
@@ -89,6 +97,12 @@ def needs_clinician(question: str) -> bool:
         return False
     only_soreness = all(SORENESS.fullmatch(word) for word in found)
     return not (only_soreness and AFTER_TRAINING.search(question) and not BODY_PARTS.search(question))
+
+
+def is_trained(word: str) -> bool:
+    """Whether a word names a muscle or a part of the body that training is for ("calves", "triceps", "knee"),
+    not a goal ("marathon", "5k"): what a list of exercises can be asked for and a corpus can fail to name."""
+    return bool(BODY_PARTS.fullmatch(word) or MUSCLES.fullmatch(word))
 
 
 def body_parts(text: str) -> list[str]:

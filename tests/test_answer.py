@@ -151,8 +151,9 @@ def test_exercises_for_a_muscle_the_corpus_never_names_are_not_listed(seed_strid
     result = answerer(seed_stride, "").ask("What exercises are good for my forearms?")
     assert result.refused and result.citations == [] and "“forearms”" in result.decline
     # A word the corpus lacks that is not what the exercises are for leaves the list alone.
-    listed = answerer(seed_stride, "").ask("What exercises should I do for my glutes on a rainy day?")
-    assert not listed.refused and listed.citations
+    for question in ["What exercises should I do for my glutes on a rainy day?", "Which exercises for my marathon?"]:
+        listed = answerer(seed_stride, "").ask(question)  # a goal the corpus never names is no muscle either
+        assert not listed.refused and listed.citations, question
 
 
 @pytest.mark.integration

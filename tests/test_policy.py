@@ -71,3 +71,11 @@ def test_the_expected_soreness_of_trained_muscles_is_no_symptom(question, needs)
 
 def test_body_parts_are_named_in_order():
     assert policy.body_parts("My knee and my Achilles hurt, and the knee swells") == ["knee", "achilles"]
+
+
+@pytest.mark.parametrize(
+    ("word", "trained"),
+    [("calves", True), ("Triceps", True), ("knee", True), ("hammies", True), ("marathon", False), ("5k", False)],
+)
+def test_what_training_is_for_is_a_muscle_or_body_part_not_a_goal(word, trained):
+    assert policy.is_trained(word) is trained
