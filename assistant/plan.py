@@ -149,7 +149,9 @@ VARIED_CONTEXT = 3  # sentences of a card without the harder (easier) version as
 # A sentence opening with one of these means something only after the sentence before it ("They should be
 # strengthened": who should?). "It" and "This" are left out: under a heading they
 # mostly mean what the heading names ("Gluteus Minimus ... It abducts the hip"), and the answer shows it.
-LEANS_BACK = re.compile(r"^(they|their|them|these|those|he|she)\b", re.I)
+# A sentence answering what the one before it said ("Yet most runners have never trained them", "Therefore
+# ...") leans back as much: alone it reads as the reason, without the reason.
+LEANS_BACK = re.compile(r"^(they|their|them|these|those|he|she|yet|but|however|therefore|thus|hence)\b", re.I)
 # What a source says to a runner in pain: to stop, to have it examined, what is not normal. A question telling
 # of pain or an injury is answered with these sentences only, when its evidence has any:
 # "can I keep doing wall sits?" with a swollen, locking knee gets "stop and see a physiotherapist", not how to
@@ -492,6 +494,7 @@ def _best(
     wants many). Shown grouped by passage (best passage first), each in source order."""
     top = max(item[0] for item in scored)
     chosen: list[tuple[float, Passage, str]] = []
+    leaning: list[tuple[float, Passage, str]] = []  # waiting for the sentence before them
     for item in sorted(scored, key=lambda item: -item[0]):
         value, passage, unit = item
         if value < top - reach * thresholds.plan_margin or len(chosen) == limit:
@@ -501,12 +504,22 @@ def _best(
         if any(_redundant(unit, other) for _, _, other in chosen):
             continue
         if _leans_back(unit) and not any(c[1] is passage and c[2] == _before(passage, unit) for c in chosen):
-            continue  # "They should be strengthened" without the sentence saying who they are misleads
+            leaning.append(item)  # "They should be strengthened" without the sentence saying who they are misleads
+            continue
         used = {c[1].number for c in chosen}
         far = other_margin is not None and value < top - other_margin
         if passage.number not in used and (len(used) >= passages or (used and far)):
             continue
         chosen.append(item)
+        # one that leaned on this unit, met earlier, joins it now ("... fine for just strengthening. However, ...")
+        waiting = next((w for w in leaning if w[1] is passage and _before(passage, w[2]) == unit), None)
+        if waiting and len(chosen) < limit:
+            leaning.remove(waiting)
+            chosen.append(waiting)
+    if not chosen and leaning:  # the best leans on a sentence further off: show them together
+        value, passage, unit = leaning[0]
+        before = next((item for item in scored if item[1] is passage and item[2] == _before(passage, unit)), None)
+        chosen = [before, leaning[0]] if before else [leaning[0]]
     if other_margin is not None and len(chosen) < MIN_PROSE:  # prose: continue a short answer in its source
         chosen.extend(_continuations(scored, chosen, MIN_PROSE - len(chosen)))
     return _in_reading_order(chosen)
