@@ -511,7 +511,7 @@ def _best(
         if passage.number not in used and (len(used) >= passages or (used and far)):
             continue
         chosen.append(item)
-        # one that leaned on this unit, met earlier, joins it now ("... fine for just strengthening. However, ...")
+        # one that leaned on this unit, met earlier, joins it now ("Bridges are easy to learn. However, ...")
         waiting = next((w for w in leaning if w[1] is passage and _before(passage, w[2]) == unit), None)
         if waiting and len(chosen) < limit:
             leaning.remove(waiting)
