@@ -52,7 +52,6 @@ EVIDENCE = 5  # passages the plan and the disagreement check draw on
 SUBJECT_EXTRA = 5  # further hits searched for passages naming the subject asked about
 EVIDENCE_SENTENCES = 5  # per passage, for the plan and the disagreement check
 FOLLOW_UP_WORDS = 6  # a question this short that names no subject of the corpus leans on the one before
-# Kinds of question that ask what to do: with pain or an injury in them, the sources' exercises are not offered.
 # What a list of exercises is for: "for my calves", "strengthen the triceps", "help my forearms".
 AIMED = re.compile(
     r"\b(?:for|strengthen\w*|train\w*|work(?:s|ing)?(?: on| out)?|help\w*|target\w*|build\w*|hit)"
@@ -288,6 +287,13 @@ class Answerer:
             # A follow-up with no kind of its own ("and with a band?") asks what the question before it asked.
             follow_up = own_kind == "fact" and cleaned != run.standalone
             kind = kind_of(history[-1]) if follow_up and history else own_kind
+            unknown, words = _unknown_words(cleaned, scope, vocabulary_known=True)
+            aimed = _aimed_at(cleaned, unknown) if kind == "list" and not hurts else []
+            if aimed:
+                # "What exercises are good for my calves?" of a corpus that never names calves: its exercises,
+                # listed, would read as exercises for them.
+                yield run.refuse(f"the sources never mention {_listed(aimed)}, so they give no exercises for that")
+                return
             plan = make_plan(cleaned, passages, run.relevance, self.thresholds, asked, kind, hurts)
             carded = from_cards(plan.kind, run.standalone, self.cards, asked, len(passages) + 1, run.relevance)
             if carded:  # the exercises the cards know, or the corpus's order to start in, each with its passage
@@ -295,13 +301,6 @@ class Answerer:
                 passages = [*passages, *extra]
             # Most of what the runner asked about is nowhere in the corpus, yet a passage came close enough to
             # answer from: say so first, so the closest passage is not taken for what was asked.
-            unknown, words = _unknown_words(cleaned, scope, vocabulary_known=True)
-            aimed = _aimed_at(cleaned, unknown) if plan.kind == "list" and not hurts else []
-            if aimed:
-                # "What exercises are good for my calves?" of a corpus that never names calves: its exercises,
-                # listed, would read as exercises for them.
-                yield run.refuse(f"the sources never mention {_listed(aimed)}, so they give no exercises for that")
-                return
             if words and len(unknown) / words >= self.thresholds.unknown_share and not plan.missing:
                 yield run.accept(
                     f"The sources never mention {_listed(unknown)}; this is the closest they come.", {}, "framing"
@@ -691,11 +690,11 @@ def _subject_name(disagreement, question: str, scope: Scope) -> str:
     neighbouring words that name subjects of the corpus too ("banded hip flexion"); when the question names it
     in words of its own ("rdls" for "Romanian deadlifts"), in the words of the side for it, then against it.
     Never the stems (the subject's stems are what match; "hamstr" is no word to show a runner)."""
-    for text in (question, disagreement.for_[1], disagreement.against[1]):
+    for at, text in enumerate((question, disagreement.for_[1], disagreement.against[1])):
         words = re.findall(r"[\w’'-]+", text)
         named = [i for i, word in enumerate(words) if set(tokens(word)) & disagreement.subject]
         if named:  # a side's sentence says more than its subject: only the first word naming it, grown
-            return _grown(words, named if text is question else named[:1], scope)
+            return _grown(words, named[:1] if at else named, scope)
     return "this"
 
 

@@ -517,7 +517,7 @@ def _best(
             leaning.remove(waiting)
             chosen.append(waiting)
     if not chosen and leaning:  # the best leans on a sentence further off: show them together
-        value, passage, unit = leaning[0]
+        _, passage, unit = leaning[0]
         before = next((item for item in scored if item[1] is passage and item[2] == _before(passage, unit)), None)
         chosen = [before, leaning[0]] if before else [leaning[0]]
     if other_margin is not None and len(chosen) < MIN_PROSE:  # prose: continue a short answer in its source

@@ -44,7 +44,7 @@ PAIN = re.compile(
 # joint, tendon or bone, or alongside any other pain word, still gets it.
 SORENESS = re.compile(r"\bsore(ness)?\b", re.IGNORECASE)
 AFTER_TRAINING = re.compile(
-    r"\b(muscles?|workouts?|training|session|gym|lifting|strength|exercis\w*|doms|day after|next day|after)\b",
+    r"\b(muscles?|workouts?|training|session|gym|lifting|strength|exercis\w*|doms|next day|after)\b",
     re.IGNORECASE,
 )  # "after": sore after an exercise of the corpus's ("after split squats"), which no list here can name
 # Muscles and the parts of the body runners train, by their everyday and anatomical names (the joints and
