@@ -117,6 +117,23 @@ GENERIC_HEADS = frozenset(
         "drill drills workout workouts routine option options"
     )
 )
+# The opening of a question asking whether, or how, to do something: what follows names the thing asked about
+# ("Should I do hill sprints?", "Are deadlifts good?", "Do I need protein after ...?", "How do I taper?",
+# "What should I eat before ...?").
+ASKS_ABOUT = re.compile(
+    r"^\s*(?:(?:should|can|could|may|must|do|does|is|are|would|will)\s+(?:(?:i|you|we|runners?|it)\b)?"
+    r"|(?:how|what)\s+(?:do|can|should|would)\s+(?:i|you|we))\s*"
+    r"(?:(?:really|still|even|also|ever|need|needs|to|have|be|ok|okay|normal|good|bad|worth|wise|safe|smart|better)\s+)*"
+    r"(?:(?:do|doing|try|trying|use|using|add|adding|start|starting|include|including|take|taking|perform"
+    r"|performing)\s+)?",
+    re.IGNORECASE,
+)
+# Words that end the thing asked about: prepositions, judgements and time ("... before a run", "... good?").
+ENDS_ABOUT = frozenset(
+    "for in on at with of to from into before after during when while if every each since until than as or and "
+    "good bad ok okay worth useful helpful necessary important safe better best enough really actually"
+    "".split()
+)
 FOLLOW_UP = re.compile(
     r"^\s*(and|or|but|also|so|then|what about|how about|what if|with|without|instead)\b"
     r"|\b(it|that|this|those|these|them)\b",
@@ -541,6 +558,11 @@ def _decline_reason(question: str, standalone: str, hits, scope: Scope, threshol
         head = None
     if head and best < thresholds.focus_match and scope.in_passing(head[1]):
         return f"the sources do not discuss “{head[0]}”"
+    # "Should I do hill sprints?" of a corpus that never names them: the closest passage would read as a verdict
+    # on them. Only when every word of the thing asked about is one the corpus barely uses.
+    named = _object_of(question)
+    if named and best < thresholds.focus_match and all(scope.in_passing(s) for w in named for s in tokens(w)):
+        return f"the sources do not discuss “{' '.join(named)}”"
     unknown, words = _unknown_words(standalone, scope)
     if best < thresholds.min_relevance_unanchored and words and len(unknown) / words >= thresholds.unknown_share:
         return f"the sources never mention {_listed(unknown)}"
@@ -555,6 +577,24 @@ def _focus_head(question: str) -> tuple[str, str] | None:
     if not stems or stems[-1] in GENERIC_HEADS:  # "what is the best way to ..." asks how, not about a way
         return None
     return words[-1].lower().strip("'"), stems[-1]
+
+
+def _object_of(question: str) -> list[str]:
+    """The words naming what a "should I / is X good / do I need / how do I" question asks about, up to the
+    first word that ends it (`ENDS_ABOUT`): "Should I ice after a run?" -> ["ice"], "Are deadlifts good for
+    runners?" -> ["deadlifts"]. Stop words, quantifiers and the generic heads are left out: "do I need this
+    workout?" names nothing. Empty when the question does not open so."""
+    match = ASKS_ABOUT.match(question)
+    if not match:
+        return []
+    found: list[str] = []
+    for word in re.findall(r"[A-Za-z0-9’'-]+|[^\sA-Za-z0-9]", question[match.end() :])[:4]:
+        if word.lower() in ENDS_ABOUT or not word[0].isalnum():
+            break
+        stems = tokens(word)
+        if stems and not set(stems) & (GENERIC_HEADS | QUANTIFIERS) and not policy.needs_clinician(word):
+            found.append(word.lower())
+    return found
 
 
 def _unknown_words(question: str, scope: Scope, vocabulary_known: bool = False) -> tuple[list[str], int]:

@@ -11,7 +11,15 @@ import types
 
 import pytest
 
-from assistant.answer import Answer, Answerer, _focus_head, _subject_name, _to_runner, standalone_question
+from assistant.answer import (
+    Answer,
+    Answerer,
+    _focus_head,
+    _object_of,
+    _subject_name,
+    _to_runner,
+    standalone_question,
+)
 from assistant.cite import Disagreement, Passage, SupportChecker, evidence_units, parse_markers
 from assistant.scope import Scope
 from assistant.text import tokens
@@ -129,6 +137,37 @@ def test_off_topic_questions_are_declined_without_asking_the_model(seed_stride):
         # The decline names what the indexed corpus covers: its author's words and its documents' titles.
         assert "can't answer" in result.decline and "Glute Training Basics" in result.decline
         assert "the hip and glute muscles" in result.decline
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Should I do hill sprints?", ["hill", "sprints"]),
+        ("Are deadlifts good for runners?", ["deadlifts"]),
+        ("Do I need protein after strength training?", ["protein"]),
+        ("Is it normal to be sore after lunges?", []),  # soreness is the policy's, not a subject
+        ("How do I taper for a race?", ["taper"]),
+        ("What should I eat before a long run?", ["eat"]),
+        ("What should I do for my glutes?", []),
+        ("Why do runners need strong hips?", []),  # asks why, not whether
+    ],
+)
+def test_the_thing_a_should_i_or_how_do_i_question_asks_about(question, named):
+    assert _object_of(question) == named
+
+
+@pytest.mark.integration
+def test_a_verdict_or_how_to_about_something_the_corpus_never_names_is_declined(seed_stride):
+    # The closest passage, quoted, would read as the sources' verdict on deadlifts or protein.
+    for question, named in [
+        ("Are deadlifts good for runners?", "“deadlifts”"),
+        ("Do I need protein after strength training?", "“protein”"),
+        ("Should I do hill sprints?", "“hill sprints”"),
+    ]:
+        result = answerer(seed_stride, chat=ExplodingChat(prompts=[])).ask(question)
+        assert result.refused and named in result.decline, question
+    for question in ["Are clamshells good for runners?", "Should I lift weights before my long run?"]:
+        assert not answerer(seed_stride, "").ask(question).refused, question
 
 
 @pytest.mark.integration
