@@ -32,7 +32,7 @@ from assistant.calibration import Thresholds
 from assistant.cards import FIELDS, Library
 from assistant.cite import Passage, stance
 from assistant.errors import StrideError
-from assistant.policy import SORENESS
+from assistant.policy import SORENESS, after_training
 from assistant.text import is_negated, jaccard, normalise, tokens
 
 # Question kinds, tried in order: the first that matches wins ("Should I ... how many?" is a quantity).
@@ -161,7 +161,9 @@ CAUTIONS = re.compile(
     r"|(do not|don'?t|not be) (train|trained|push|pushed|run) through|(do not|don'?t|avoid) .{0,40}\bif you (have|feel)"
     r"|(see|ask|visit|consult|check with|(get|have) (it|this|them) (looked at|checked|assessed|examined)( by)?)"
     r" (a |an |your |the )?(\w+ ){0,2}(physio\w*|physical therapist|doctor|GP|clinician|surgeon|specialist|podiatrist)"
-    r"|(assessed|examined|checked|looked at) by)\b",
+    r"|(assessed|examined|checked|looked at|assessment|examination) by|needs? (an? )?(assessment|examination)"
+    r"|stop (any|the|this|that|all) (\w+ )?(exercise|movement|activity|drill|session)s?"
+    r"|until (you have been|you are|you're|you get) cleared|cleared by)\b",
     re.I,
 )
 CAUTION_POINTS = 3
@@ -236,7 +238,10 @@ def make_plan(
     scored = _scored(passages, score, thresholds, set(tokens(question)))
     if hurts:  # no harder version for a sore knee (an easier one may be what the sources advise)
         scored = [item for item in scored if not VARIES.search(item[2]) or VARIED["easier"].search(item[2])]
-        cautions = [item for item in scored if CAUTIONS.search(item[2])]
+        # "Sore for two days after X, did I hurt myself?": what the sources say of soreness belongs with their
+        # cautions (a source telling expected soreness from pain answers exactly that).
+        sore = after_training(question)
+        cautions = [item for item in scored if CAUTIONS.search(item[2]) or (sore and SORENESS.search(item[2]))]
         if cautions and kind not in PRESCRIBING:  # exercises for an injury: the answer stage says they are not
             return Plan(kind, _best(cautions, CAUTION_POINTS, CAUTION_POINTS, thresholds, LIST_REACH))
     elif SORENESS.search(question) and kind not in PRESCRIBING:

@@ -32,13 +32,21 @@ PAIN = re.compile(
     r"\bpain(ful)?\b|\bhurts?\b|\bhurting\b|\baches?\b|\baching\b|\binjur(y|ies|ed)\b"
     r"|\bswell(ing|en)?\b|\bswollen\b|\btender(ness)?\b|\bsnap(ped|ping)?\b|\bbruis|\bthrobb|\bstabbing\b"
     r"|\bnumb(ness)?\b|\btingl|\bsharp\b|\bclick(ing|s)?\b|\bpop(ped|ping)?\b|\bstrain(ed)?\b"
-    r"|\bsprain|\btear\b|\btorn\b|\btendin|\bbursitis\b|\bsciatica\b|\bit band\b|\bdiagnos|\bsymptom"
+    r"|\bsprain|\btear\b|\btorn\b|\btore\b|\btendin|\bbursitis\b|\bsciatica\b|\bit band\b|\bdiagnos|\bsymptom"
     r"|\bsore(ness)?\b|\bshin splints?\b|\bfracture|\bfasciitis\b|\btendon|\bniggl|\btwinge|\bpulled (a|my)\b"
     # conditions runners name instead of the pain: "runner's knee", "jumper's knee", "... syndrome"
     r"|\b(runner|jumper)[’']?s knee\b|\bsyndrome\b|\bchondromalacia\b",
     re.IGNORECASE,
 )
 
+# Injury named as what training should prevent ("does X reduce hamstring injuries?", "injury prevention") is
+# no injury the runner has: it alone gets no clinician note.
+PREVENTION = re.compile(
+    r"\b(?:prevent\w*|reduc\w*|avoid\w*|lower\w*|cut|fewer|less)\s+(?:[\w’'-]+\s+){0,3}?injur(?:y|ies)\b"
+    r"|\binjur(?:y|ies)[ -](?:prevention|risk|free|proof|resilien\w*)\b"
+    r"|\b(?:prevent\w*|avoid\w*)\s+(?:getting\s+)?injured\b",
+    re.IGNORECASE,
+)
 # Soreness in working muscles after training is what training does, not a symptom to examine: "my glutes are
 # sore after my first strength session" gets what the sources say, without the clinician note. Soreness in a
 # joint, tendon or bone, or alongside any other pain word, still gets it.
@@ -92,11 +100,17 @@ def never_answers(question: str) -> str | None:
 
 def needs_clinician(question: str) -> bool:
     """Pain, injury or symptoms that need examining; not the expected soreness of trained muscles."""
-    found = [match.group(0) for match in PAIN.finditer(question)]
+    found = [match.group(0) for match in PAIN.finditer(PREVENTION.sub(" ", question))]
     if not found:
         return False
     only_soreness = all(SORENESS.fullmatch(word) for word in found)
-    return not (only_soreness and AFTER_TRAINING.search(question) and not BODY_PARTS.search(question))
+    return not (only_soreness and after_training(question) and not BODY_PARTS.search(question))
+
+
+def after_training(question: str) -> bool:
+    """Whether the question speaks of soreness after training ("sore two days after my first hops"), whatever
+    else it tells: what the sources say of such soreness belongs in its answer, beside any caution."""
+    return bool(SORENESS.search(question) and AFTER_TRAINING.search(question))
 
 
 def is_trained(word: str) -> bool:

@@ -107,6 +107,36 @@ def test_a_runner_in_pain_is_given_what_the_sources_say_of_pain_not_how_to_train
     assert 1 in {p.passage for p in make_plan(question, passages, overlap_scorer(question), MINILM).points}
 
 
+@pytest.mark.parametrize(
+    "warning",
+    [
+        "Stop any exercise that gives you a sharp pain in the shin.",
+        "A sudden pain in the shin needs assessment by a doctor before you hop again.",
+        "After a stress fracture, do not start hopping until you have been cleared.",
+    ],
+)
+def test_a_source_warning_in_other_words_is_a_caution(warning):
+    passages = [
+        passage(1, "Hop on one foot for 20 seconds. Make it harder by hopping sideways.", "Hops"),
+        passage(2, f"Shin splints come from doing too much too soon. {warning}", "Shins"),
+    ]
+    question = "My shin hurts when I hop, can I keep hopping?"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM, hurts=True)
+    assert [p.text for p in plan.points] == [warning]  # the warning alone, not how to hop
+
+
+def test_soreness_with_pain_gets_what_the_sources_say_of_soreness_beside_their_cautions():
+    passages = [
+        passage(1, "Hop on one foot for 20 seconds. Land softly on the ball of the foot.", "Hops"),
+        passage(2, "Soreness for a day or two after new hops is expected.", "Soreness"),
+        passage(3, "Sharp pain in the calf is not normal: see a physio.", "Pain"),
+    ]
+    question = "My calves are sore two days after hops, did I hurt myself?"
+    texts = [p.text for p in make_plan(question, passages, overlap_scorer(question), MINILM, hurts=True).points]
+    assert "Soreness for a day or two after new hops is expected." in texts
+    assert not any("Land" in t for t in texts)  # nor how to hop
+
+
 def test_a_runner_in_pain_is_not_offered_the_harder_version():
     passages = [passage(1, "Hold the wall sit with your back flat. Make it harder by lifting one foot.", "Wall sit")]
     question = "My knee aches in a wall sit, what should I change?"

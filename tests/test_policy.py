@@ -79,3 +79,18 @@ def test_body_parts_are_named_in_order():
 )
 def test_what_training_is_for_is_a_muscle_or_body_part_not_a_goal(word, trained):
     assert policy.is_trained(word) is trained
+
+
+@pytest.mark.parametrize(
+    ("question", "needs"),
+    [
+        ("Does eccentric training reduce hamstring injuries?", False),  # what training prevents, not an injury
+        ("How do I prevent injuries?", False),
+        ("Can strength work lower my injury risk?", False),
+        ("Is this good for injury prevention?", False),
+        ("I got injured last month; how do I prevent injuries now?", True),  # the runner's own injury
+        ("I think I tore my calf yesterday", True),
+    ],
+)
+def test_injury_named_as_what_training_prevents_is_no_symptom(question, needs):
+    assert policy.needs_clinician(question) is needs
