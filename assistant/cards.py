@@ -52,11 +52,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from assistant.errors import InputError, StrideError
+from assistant.policy import is_trained
 from assistant.text import normalise, split_sentences, tokens
 
 CARDS_FILE = "cards.json"
 # Bump when the rules change what a passage's cards hold: every passage is then rebuilt.
-RULES_VERSION = "4"
+RULES_VERSION = "5"
 FIELDS = ("steps", "cues", "harder", "easier", "cautions")
 # `about`: what else the card's sentences say of it (a stance, what it works), in the order written.
 LIST_FIELDS = ("muscles", "equipment", *FIELDS, "about")
@@ -94,7 +95,16 @@ COLLECTION = re.compile(
 THIS_ONE = re.compile(r"\bthis (?:one|exercise|movement|drill)\b", re.I)
 # A passage opening on "it" with nothing for it to refer to: its heading was lost ("Similar to X, it works...").
 LOST_REFERENCE = re.compile(r"^(?:[^,.]*,\s*)?(?:it|this)\s+(?!is\b|was\b)[a-z]+", re.I)
-NOT_A_NAME = re.compile(r"[!?]|\b(them|it|you|your|what|why|how|when|who)\b", re.I)
+# A heading asking or telling where to begin is a plan's, not an exercise's name ("Where to start", "Getting
+# started", "A simple progression"): its instructions are the plan's steps, and a card named "start" would
+# claim every sentence that says "start".
+NOT_A_NAME = re.compile(
+    r"[!?]|\b(them|it|you|your|what|why|how|when|who|where|start|started|starting|begin|beginners?"
+    r"|progressions?|plan|program|programme|schedule)\b",
+    re.I,
+)
+# A heading's numbering is no part of the exercise's name: "Exercise 2: Side plank", "3. Bird dog", "#1 -".
+NUMBERING = re.compile(r"^(?:(?:exercise|move|drill|no\.?)\s*)?#?\d{1,2}\s*[:.)–—-]\s*(?=\S)", re.I)
 SIMILAR = re.compile(r"\b(?:similar to|like|unlike|than)\s+(?:the\s+|a\s+)?$", re.I)
 ORDER_LEAD = re.compile(r"\b(?:in (?:this|the following|that) order|step by step|progression)\b.*:\s*$", re.I)
 CUES = {
@@ -466,7 +476,8 @@ class Library:
         for entry in data.get("passages", {}).values():
             fragments.extend(_fragment_from_json(f) for f in entry["fragments"])
             steps.extend(_step_from_json(s) for s in entry["progression"])
-        self.cards = merge(fragments)
+        vocabulary = Vocabulary(tuple(self.muscle_groups), tuple(self.equipment_groups), tuple(self.synonyms))
+        self.cards = merge(fragments, vocabulary)
         passages = data.get("passages", {})
         for card in self.cards:  # where each card's passage is, for the chat page to show it
             for passage in card.passages:
@@ -581,13 +592,13 @@ def _is(asked: str, phrase: str) -> bool:
     return _has_phrase(asked, phrase, whole=True) or normalise(phrase) == asked
 
 
-def merge(fragments: list[Fragment]) -> list[Card]:
+def merge(fragments: list[Fragment], vocabulary: Vocabulary = Vocabulary()) -> list[Card]:
     """One card per exercise: named fragments grouped by name (stems; a name that only adds a muscle or an
     equipment word to another, like "<muscle> <exercise>", is the same), then unnamed passages joined to the
     name they mention (not after "similar to")."""
     cards: list[Card] = []
     for fragment in sorted([f for f in fragments if f.name], key=lambda f: (not f.heading, -len(f.name.text))):
-        card = _card_for(fragment.name.text, cards)
+        card = _card_for(fragment.name.text, cards, vocabulary)
         if card is None:
             card = Card(fragment.name.text)
             cards.append(card)
@@ -602,13 +613,28 @@ def merge(fragments: list[Fragment]) -> list[Card]:
     return sorted(cards, key=lambda c: normalise(c.name))
 
 
-def _card_for(name: str, cards: list[Card]) -> Card | None:
+def _card_for(name: str, cards: list[Card], vocabulary: Vocabulary) -> Card | None:
+    """The card this name is another name of: the same words, or one more muscle or equipment word ("glute
+    bridge" for "bridge"). One more word of any other kind names a variant ("single-leg hamstring bridge" is
+    not "hamstring bridge", nor "side plank with hip dip" the "side plank"), which is a card of its own."""
     stems = set(tokens(name))
     for card in cards:
         theirs = set(tokens(card.name))
-        if stems == theirs or (stems and theirs and (stems < theirs or theirs < stems)):
+        if stems == theirs:
             return card
+        if stems and theirs and (stems < theirs or theirs < stems):
+            longer, shorter = (name, theirs) if theirs < stems else (card.name, stems)
+            extra = [word for word in re.findall(r"[\w’']+", longer) if set(tokens(word)) - shorter]
+            if all(_names_muscle_or_equipment(word, vocabulary) for word in extra):
+                return card
     return None
+
+
+def _names_muscle_or_equipment(word: str, vocabulary: Vocabulary) -> bool:
+    """Whether a word names a muscle or body part (generic anatomy, or the author's muscles) or a piece of
+    equipment (the author's)."""
+    phrases = [p for group in (*vocabulary.muscles, *vocabulary.equipment) for p in group]
+    return is_trained(word) or any(set(tokens(word)) <= set(tokens(phrase)) for phrase in phrases)
 
 
 def _mentions(text: str, name: str) -> bool:
@@ -776,7 +802,9 @@ def _heading_value(chunk, source_text: str, name: Value) -> Value:
     at = source_text.rfind(chunk.section, 0, chunk.start)
     if at < 0:
         return name
-    return Value(chunk.section, Span(chunk.source, at, at + len(chunk.section), chunk.section), "quote")
+    numbered = NUMBERING.match(chunk.section)
+    at, text = (at + numbered.end(), chunk.section[numbered.end() :]) if numbered else (at, chunk.section)
+    return Value(text, Span(chunk.source, at, at + len(text), text), "quote")
 
 
 def _fragment_json(fragment: Fragment) -> dict:

@@ -141,6 +141,35 @@ def test_names_that_only_add_a_muscle_word_are_one_card_with_an_alias():
     assert [alias.text for alias in library[0].aliases] == ["bridges"]
 
 
+def test_a_name_with_one_more_word_of_another_kind_is_a_variant_with_a_card_of_its_own():
+    document = (
+        "Side plank\n\nLie on your side. Lift your hips up.\n\nSide plank with reach\n\nLie on your side. Reach over."
+    )
+    first = chunk_of("Lie on your side. Lift your hips up.", "Side plank", start=12, ordinal=0)
+    second = chunk_of("Lie on your side. Reach over.", "Side plank with reach", start=len(document) - 29, ordinal=1)
+    parts = []
+    for chunk in (first, second):
+        parts += cards.passage_fragments(chunk, cards.passage_sentences(chunk, document), VOCABULARY)
+    assert sorted(card.name for card in cards.merge(parts, VOCABULARY)) == ["Side plank", "Side plank with reach"]
+
+
+def test_a_headings_numbering_is_no_part_of_the_name_and_a_where_to_start_heading_is_no_exercise(tmp_path):
+    document = (
+        "## Exercise 2: Wall sit\n\nLean your back against a wall. Slide down until your thighs are level.\n\n"
+        "## Where to start\n\nStart with the wall sit on two days a week. Add a step up after two weeks."
+    )
+    sit = chunk_of("Lean your back against a wall. Slide down until your thighs are level.", "Exercise 2: Wall sit")
+    sit = chunk_of(sit.text, sit.section, start=document.index("Lean"), ordinal=0)
+    start = chunk_of(
+        document[document.index("Start with") :], "Where to start", start=document.index("Start with"), ordinal=1
+    )
+    entries = [cards.build_passage(chunk, document, VOCABULARY) for chunk in (sit, start)]
+    assert [f["name"]["text"] for f in entries[0]["fragments"]] == ["Wall sit"]
+    name = entries[0]["fragments"][0]["name"]
+    assert document[name["span"]["start"] : name["span"]["end"]] == "Wall sit"
+    assert entries[1]["fragments"] == []
+
+
 SYNONYMS = cards.Vocabulary(
     VOCABULARY.muscles,
     VOCABULARY.equipment,
