@@ -21,7 +21,10 @@ import re
 # Sentence ends, except after abbreviations ("Dr. Minard", "e.g. a band"). The next sentence must start
 # like one (capital, digit, quote or bracket), so "[2]" after a full stop stays with its sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"’)]?\s+(?=[“\"(A-Z0-9])")
-ABBREVIATIONS = ("dr.", "mr.", "mrs.", "ms.", "st.", "vs.", "e.g.", "i.e.", "etc.", "approx.", "no.")
+# Abbreviations a full stop does not end a sentence after: whole words only ("arms." and "chest." end one), and
+# "No." only before a number ("No. 2"; "No. Then ..." is an answer).
+ABBREVIATION = re.compile(r"(?:^|[\s(\[“\"'])(?:dr|mr|mrs|ms|st|vs|e\.g|i\.e|etc|approx)\.$", re.IGNORECASE)
+NUMBER_ABBREVIATION = re.compile(r"(?:^|[\s(\[“\"'])no\.$", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _PART_END = re.compile(r"(?<=[.!?;:])\s+")
 _MARKER_AFTER_STOP = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)")
@@ -46,8 +49,7 @@ def split_sentences(text: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        candidate = text[start : match.start() + 1].strip()
-        if candidate.lower().endswith(ABBREVIATIONS):
+        if _abbreviated(text[start : match.start() + 1].strip(), text[match.end() : match.end() + 1]):
             continue
         pieces.append(text[start : match.end()].strip())
         start = match.end()
@@ -68,6 +70,11 @@ def answer_sentences(text: str) -> list[str]:
     return pieces
 
 
+def _abbreviated(candidate: str, following: str) -> bool:
+    """Whether the full stop ending `candidate` belongs to an abbreviation (`following`: the next character)."""
+    return bool(ABBREVIATION.search(candidate) or (NUMBER_ABBREVIATION.search(candidate) and following.isdigit()))
+
+
 def complete_sentences(text: str) -> tuple[list[str], str]:
     """For streamed text: the sentences finished so far, and the unfinished rest.
 
@@ -76,7 +83,7 @@ def complete_sentences(text: str) -> tuple[list[str], str]:
     """
     cut = start = text.rfind("\n") + 1
     for match in _SENTENCE_END.finditer(text, cut):
-        if not text[start : match.start() + 1].strip().lower().endswith(ABBREVIATIONS):
+        if not _abbreviated(text[start : match.start() + 1].strip(), text[match.end() : match.end() + 1]):
             cut = start = match.end()
     # The rest is returned as it is, spaces included: the next piece of the stream continues it.
     return answer_sentences(text[:cut]), text[cut:]

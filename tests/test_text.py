@@ -13,6 +13,19 @@ from assistant.text import (
 )
 
 
+def test_a_word_ending_like_an_abbreviation_still_ends_a_sentence():
+    text = "Hold the weight at your chest. Keep both arms. Rest. See No. 2 below. No. Then stand."
+    assert split_sentences(text) == [
+        "Hold the weight at your chest.",
+        "Keep both arms.",
+        "Rest.",
+        "See No. 2 below.",
+        "No.",
+        "Then stand.",
+    ]
+    assert complete_sentences("Rest at your chest. Then") == (["Rest at your chest."], "Then")
+
+
 def test_sentences_do_not_end_after_abbreviations_or_before_a_marker():
     text = "Dr. Minard likes bridges, e.g. with a band. Squat low [2]. Then stand."
     assert split_sentences(text) == ["Dr. Minard likes bridges, e.g. with a band.", "Squat low [2].", "Then stand."]
