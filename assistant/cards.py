@@ -669,7 +669,14 @@ def _add(card: Card, fragment: Fragment) -> None:
             card.aliases.append(alias)
     for name in LIST_FIELDS:
         have = {(v.text, v.span.start) for v in card.fields[name]}
-        card.fields[name].extend(v for v in fragment.fields.get(name, []) if (v.text, v.span.start) not in have)
+        # a muscle or a piece of equipment is listed once, however many of the card's passages name it
+        names = {v.text for v in card.fields[name]} if name in ("muscles", "equipment") else None
+        for value in fragment.fields.get(name, []):
+            if (value.text, value.span.start) in have or (names is not None and value.text in names):
+                continue
+            card.fields[name].append(value)
+            if names is not None:
+                names.add(value.text)
     if fragment.passage not in [p["id"] for p in card.passages]:
         card.passages.append({"id": fragment.passage})
 

@@ -10,7 +10,8 @@ author edits (corpus/README.md documents it):
   phrases that mark a sentence selling rather than informing;
 - `[exercises]`: the words exercise cards (`cards`) look for: `muscles` and `equipment`, each a list of
   groups, a group being a name followed by the phrases the documents use for it (a plain string is a group
-  of one), so "glute max" in a passage is listed as the muscle the author names "gluteus maximus".
+  of one), so "glute max" in a passage is listed as the muscle the author names "gluteus maximus". Without
+  the table, the generic anatomy and gym words of `exercise_words.toml` (a file beside this module) are used.
 Every key is optional, and so is the file. It is read when the corpus is indexed (`stride ingest`), and
 what answering needs of it is stored with the index, so a question is answered with the knowledge of the
 corpus that was indexed, wherever the command runs.
@@ -27,6 +28,8 @@ from pathlib import Path
 from assistant.errors import InputError
 
 FILENAME = "stride.toml"
+# Generic muscles and equipment for exercise cards, used when the author lists none (a data file, not code).
+GENERIC_EXERCISE_WORDS = Path(__file__).with_name("exercise_words.toml")
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ def load_knowledge(corpus_dir: Path) -> Knowledge:
     InputError naming the file and what is wrong, so `stride ingest` stops before changing the index."""
     path = Path(corpus_dir) / FILENAME
     if not path.is_file():
-        return Knowledge()
+        return parse_knowledge({})
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -66,6 +69,8 @@ def parse_knowledge(data: dict, path: Path | None = None) -> Knowledge:
     exercises = data.get("exercises", {})
     if not isinstance(exercises, dict):
         raise InputError(f"{where}: [exercises] must be a table with 'muscles' and 'equipment' lists")
+    if not exercises:  # the author named no muscles or equipment: cards look for the generic ones
+        exercises = tomllib.loads(GENERIC_EXERCISE_WORDS.read_text(encoding="utf-8"))
     return Knowledge(
         about=_string(data.get("about", ""), where, "about"),
         examples=tuple(_strings(data.get("examples", []), where, "examples")),

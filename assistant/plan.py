@@ -134,6 +134,10 @@ RECOMMENDS = re.compile(
     re.I,
 )
 # A list question that asks for exercises (not "which muscles ..."): the cards can answer it.
+# A list asked for without equipment: "with no equipment", "bodyweight only", "nothing but my own weight".
+NO_EQUIPMENT = re.compile(
+    r"\b(?:no|without(?: any)?|zero)\s+(?:equipment|gear|kit|weights?|gym)\b|\bbody ?weight\b|\bnothing but\b", re.I
+)
 ASKS_EXERCISES = re.compile(
     r"\b(exercises?|moves?|drills?|workouts?|routine)\b|\bwhat (can|should) i do\b"
     r"|^\s*how (do|can|should) i (strengthen|train|work on|target)\b",
@@ -302,7 +306,7 @@ def from_cards(
         layout = "steps"
     else:
         cards, wanted = _cards_asked(question, library, asked)
-        filtered = any(wanted.values())
+        filtered = any(wanted.values()) or bool(NO_EQUIPMENT.search(question))
         points = [(v.text, v.span, card.name) for card in cards if (v := _describing(card, library, wanted))]
         if score is not None:  # the list is cut at CARD_ITEMS: what the question asks about comes first
             points.sort(key=lambda point: -score(point[0], point[2]))
@@ -406,9 +410,12 @@ def _cards_asked(question: str, library: Library, asked: frozenset[str]):
         muscle = None
     wanted = {"equipment": equipment, "muscles": muscle}
     try:
-        return library.matching(muscle=muscle, equipment=equipment), wanted
+        found = library.matching(muscle=muscle, equipment=equipment)
     except StrideError:
         return [], wanted
+    if NO_EQUIPMENT.search(question) and not equipment:  # only the cards that name no equipment
+        found = [card for card in found if not card.values("equipment")]
+    return found, wanted
 
 
 def _describing(card, library: Library, wanted: dict[str, str | None]):

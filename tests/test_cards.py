@@ -153,6 +153,21 @@ def test_a_name_with_one_more_word_of_another_kind_is_a_variant_with_a_card_of_i
     assert sorted(card.name for card in cards.merge(parts, VOCABULARY)) == ["Side plank", "Side plank with reach"]
 
 
+def test_without_the_authors_muscles_and_equipment_cards_look_for_generic_ones():
+    from assistant.knowledge import parse_knowledge
+
+    generic = parse_knowledge({})
+    assert ("hamstrings", "hamstring") in generic.muscles and any("dumbbell" in g for g in generic.equipment)
+    own = parse_knowledge({"exercises": {"muscles": [["calves", "calf"]], "equipment": ["step"]}})
+    assert own.muscles == (("calves", "calf"),) and own.equipment == (("step",),)  # the author's replace them
+    text = "Hold a dumbbell at your chest. Hinge at the hips until your hamstrings are tight."
+    chunk = chunk_of(text, "Good Morning", start=len("Good Morning\n\n"))
+    vocabulary = cards.Vocabulary(generic.muscles, generic.equipment)
+    sentences = cards.passage_sentences(chunk, "Good Morning\n\n" + text)
+    [fragment] = cards.passage_fragments(chunk, sentences, vocabulary)
+    assert texts(fragment, "equipment") == ["dumbbell"] and texts(fragment, "muscles") == ["hamstrings"]
+
+
 def test_a_headings_numbering_is_no_part_of_the_name_and_a_where_to_start_heading_is_no_exercise(tmp_path):
     document = (
         "## Exercise 2: Wall sit\n\nLean your back against a wall. Slide down until your thighs are level.\n\n"

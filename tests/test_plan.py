@@ -285,12 +285,13 @@ def _value(quote: str) -> dict:
     return {"text": quote, "span": span, "how": "quote"}
 
 
-def _library():
+def _library(equipment: tuple[str, ...] = ()):
     from assistant.cards import LIST_FIELDS, Library
 
     empty = {name: [] for name in LIST_FIELDS}
     drops = {**empty, "steps": [_value("stand on a step."), _value("Lower your heels slowly, calves tight.")]}
     drops["muscles"] = [_value("calves")]
+    drops["equipment"] = [_value(name) for name in equipment]
     skip = {**empty, "steps": [_value("hop lightly on your feet.")]}
     fragments = [
         {"name": _value("Heel drops"), "fields": drops, "passage": "p1", "mentions": "", "heading": True},
@@ -357,6 +358,14 @@ def test_a_list_of_exercises_comes_from_the_cards_each_cited_to_its_passage():
 def test_a_named_muscle_filters_the_cards_and_one_card_is_enough():
     plan, _ = from_cards("list", "What exercises work my calves?", _library, frozenset(tokens("calves")), 1)
     assert [p.title for p in plan.points] == ["Heel drops"]
+
+
+def test_a_list_asked_without_equipment_leaves_out_the_cards_that_need_some():
+    question = "What exercises can I do with no equipment?"
+    plan, _ = from_cards("list", question, lambda: _library(("step",)), frozenset(), 1)
+    assert [p.title for p in plan.points] == ["Skipping"]
+    plan, _ = from_cards("list", "What exercises can I do?", lambda: _library(("step",)), frozenset(), 1)
+    assert [p.title for p in plan.points] == ["Heel drops", "Skipping"]
 
 
 def test_a_follow_up_asking_how_to_strengthen_them_is_answered_from_the_cards():
