@@ -94,7 +94,7 @@ SENTENCE_CUES = [
 # SmolLM2's habit: "The answer to this question is: ..." says nothing; the rest of the sentence may.
 PREAMBLE = re.compile(r"^(the )?answer( to (this|the|your) question)?( is)?\s*:?\s*", re.IGNORECASE)
 ASKS_FOR_VERDICT = re.compile(
-    r"\b(should i|should you|is it (good|worth|ok|okay|bad)"
+    r"^\s*should\b|\b(ok|okay|safe|alright) (for|to)\b|\b(should i|should you|is it (good|worth|ok|okay|bad)"
     r"|are (they|these|those)?\s*\w*\s*(good|worth|useful|bad|a waste)|worth (it|doing)|waste of time"
     r"|good (exercise|idea)|do i need|recommend|right\?|who'?s right|which is it"
     r"|pointless|any good|still have a place|a good \w+ exercise)",

@@ -90,14 +90,16 @@ MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 PRONOUN_START = re.compile(r"(it|they|this|these|that|those)\b", re.IGNORECASE)
 # A sentence's stance on what it names, in wording any author uses. "Against" is tried first: "not
 # recommended" holds "recommended".
+# A plain "Yes, ..." or "No, ..." opening a source's sentence is its answer to the question its heading asks.
 POSITIVE_STANCE = re.compile(
     r"\b(fine|great|favou?rite|good idea|i (really )?(like|love)|recommend(ed)?|helpful|beneficial|effective"
-    r"|useful|better approach|worth (it|doing|the effort))\b"
+    r"|useful|better approach|worth (it|doing|the effort))\b|^yes\b[,.:!]"
 )
 NEGATIVE_STANCE = re.compile(
     r"\b(not (very |necessarily |really |that |always )?(beneficial|recommend(ed)?|helpful|useful|effective|needed"
     r"|necessary|worth|train\w*)|(do|does|would) not recommend|(don'?t|doesn'?t|wouldn'?t) recommend"
-    r"|(don'?t|do not|never) (strengthen|train|do|use|bother)\w*|waste of time|won'?t necessarily|avoid)\b"
+    r"|(don'?t|do not|never) (strengthen|train|do|use|bother)\w*|waste of time|won'?t necessarily|avoid"
+    r"|should(n'?t| not) (strengthen|train|do|use|bother|start|include|add)\w*)\b|^no\b[,.:!]"
 )
 
 

@@ -12,6 +12,7 @@ import types
 import pytest
 
 from assistant.answer import (
+    ASKS_FOR_VERDICT,
     Answer,
     Answerer,
     _focus_head,
@@ -383,3 +384,16 @@ def test_a_number_the_sources_never_give_is_said_plainly_then_what_they_do_say(s
     assert any("clamshell" in s.text.lower() and s.citations for s in result.sentences[1:])
     # A number of something the corpus is not about is still declined.
     assert answerer(seed_stride, chat=ExplodingChat(prompts=[])).ask("How many miles a week should I run?").refused
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Should beginners do box jumps?", True),  # not only "should I"
+        ("Are box jumps ok for a newbie?", True),
+        ("Is it safe to hop every day?", True),
+        ("How do I do a box jump?", False),
+    ],
+)
+def test_a_question_asking_whether_may_get_the_sources_differ_answer(question, asks):
+    assert bool(ASKS_FOR_VERDICT.search(question)) is asks

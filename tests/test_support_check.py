@@ -6,13 +6,14 @@ negation that differs; and the paraphrases and verdicts that must still pass.
 """
 
 import re
+import types
 import zlib
 
 import numpy as np
 import pytest
 
 from assistant.calibration import thresholds_for
-from assistant.cite import Claim, Passage, SupportChecker, _pairs, content_words
+from assistant.cite import Claim, Passage, SupportChecker, _pairs, content_words, find_disagreement, stance
 
 
 class WordVectors:
@@ -131,3 +132,35 @@ def test_every_bar_belongs_to_the_embedding_model():
     bars = thresholds_for("all-MiniLM-L6-v2/onnx-int8")
     assert bars.calibrated and 0 < bars.whole_cosine < bars.support_cosine < bars.paraphrase_cosine <= 1
     assert SupportChecker(WordVectors()).thresholds == bars
+
+
+@pytest.mark.parametrize(
+    ("sentence", "side"),
+    [
+        ("Yes, new lifters should do goblet squats.", "for"),
+        ("No, new lifters should not do goblet squats.", "against"),
+        ("You shouldn't bother with them before a race.", "against"),
+        ("I recommend them twice a week.", "for"),
+        ("Nobody likes the first week.", ""),  # "No" only as a word of its own opening the sentence
+        ("Yesterday was a rest day.", ""),
+    ],
+)
+def test_a_plain_yes_or_no_and_should_not_take_a_stance(sentence, side):
+    assert stance(sentence) == side
+
+
+def test_two_documents_answering_yes_and_no_under_their_headings_differ():
+    no = Passage(
+        1,
+        "faq.md",
+        "FAQ",
+        "Should new lifters do goblet squats?",
+        "",
+        0.8,
+        ["No, new lifters should not do goblet squats."],
+    )
+    yes = Passage(2, "guide.md", "Guide", "Goblet squat", "", 0.7, ["Yes, new lifters should do goblet squats."])
+    asked = {"goblet", "squat"}
+    scope = types.SimpleNamespace(same_subject=lambda a, b: bool(a & b))
+    found = find_disagreement([no, yes], asked, scope)
+    assert found is not None and found.against[0] == 1 and found.for_[0] == 2
