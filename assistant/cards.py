@@ -57,7 +57,7 @@ from assistant.text import normalise, split_sentences, tokens
 
 CARDS_FILE = "cards.json"
 # Bump when the rules change what a passage's cards hold: every passage is then rebuilt.
-RULES_VERSION = "5"
+RULES_VERSION = "6"
 FIELDS = ("steps", "cues", "harder", "easier", "cautions")
 # `about`: what else the card's sentences say of it (a stance, what it works), in the order written.
 LIST_FIELDS = ("muscles", "equipment", *FIELDS, "about")
@@ -306,6 +306,7 @@ class Sentence:
     text: str
     span: Span
     line: int  # which line (paragraph or list item) of the passage
+    item: bool = False  # in a list item: under an exercise's name, a list is its steps
 
 
 def passage_sentences(chunk, source_text: str) -> list[Sentence]:
@@ -315,7 +316,7 @@ def passage_sentences(chunk, source_text: str) -> list[Sentence]:
         for sentence in split_sentences(line.removeprefix("- ")):
             span = locate(sentence, source_text, cursor, chunk.end, chunk.source)
             if span:
-                found.append(Sentence(" ".join(sentence.split()), span, line_number))
+                found.append(Sentence(" ".join(sentence.split()), span, line_number, line.startswith("- ")))
                 cursor = span.end
     return found
 
@@ -424,7 +425,7 @@ def _until_next_name(sentences: list[Sentence], line: int, vocabulary: Vocabular
 def _fragment(name, sentences: list[Sentence], chunk, vocabulary: Vocabulary, heading: bool = False) -> Fragment:
     fields: dict[str, list[Value]] = {f: [] for f in LIST_FIELDS}
     for number, sentence in enumerate(sentences):
-        kind = classify(sentence.text) or "about"
+        kind = classify(sentence.text) or ("steps" if _item_step(sentence) else "about")
         if number == 0 and name and not heading and kind in ("harder", "easier") and not MADE.search(sentence.text):
             kind = "about"  # "To challenge them more, try a X" is the exercise, not a harder one
         fields[kind].append(Value(sentence.text, sentence.span))
@@ -439,6 +440,13 @@ def _fragment(name, sentences: list[Sentence], chunk, vocabulary: Vocabulary, he
                     fields[what].append(Value(found, sentence.span, "rule"))
     mentions = " ".join(s.text for s in sentences)
     return Fragment(name, fields, chunk.id, mentions if name is None else "", heading)
+
+
+def _item_step(sentence: Sentence) -> bool:
+    """A list item under an exercise's heading that the verb rules missed ("Stand facing a box ...") is one of
+    its steps when it reads as one: it starts with a capital and is no question, label or number line."""
+    text = sentence.text
+    return sentence.item and text[:1].isupper() and not re.search(r"[?:]|\d", text.split(".")[0][:20])
 
 
 def passage_progression(chunk, sentences: list[Sentence]) -> list[Step]:

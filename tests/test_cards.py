@@ -99,6 +99,14 @@ def test_a_heading_that_names_an_exercise_gives_a_card_with_steps_in_order_and_v
     assert "your  thighs" in fragment.fields["steps"][1].span.quote
 
 
+def test_the_items_of_a_list_under_an_exercise_are_its_steps_even_when_the_verb_rules_miss_them():
+    steps = ["Stand facing a low bench.", "Raise both arms.", "Jump onto the bench.", "Land softly there."]
+    text = "\n".join(f"- {step}" for step in steps) + "\n- Sets: 3 of 5."
+    [fragment] = fragments(text, "Bench jump", "Bench jump\n\n")
+    assert texts(fragment, "steps") == steps  # "Stand facing", "Land softly": no object after the verb
+    assert texts(fragment, "about") == ["Sets: 3 of 5."]  # a label line is no step
+
+
 def test_headings_that_name_a_muscle_equipment_or_a_collection_are_not_exercises():
     instructions = "Stand on one leg. Lift the other knee up. Lower it back down."
     for heading in ("Quadriceps", "Loop band", "Favourite Exercises", "Why Do Them?"):
