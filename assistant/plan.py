@@ -24,6 +24,7 @@ Leaves out: embedding or scoring sentences itself (the caller passes its scorer)
 model writes (`cite`), and pain, diagnoses and declines (`policy`, `answer`).
 """
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -604,16 +605,24 @@ def _variation(question: str, scored, thresholds: Thresholds) -> list[Point]:
 
 def _from(passage: Passage, start: int, value: float) -> list[Point]:
     """The passage's units from `start` on, in order, as many as a procedure shows."""
-    units = [u for u in passage.sentences[start:] if len(tokens(u)) >= MIN_WORDS][: POINTS["procedure"]]
+    following = list(itertools.takewhile(lambda u: not u.rstrip().endswith("?"), passage.sentences[start:]))
+    units = [u for u in following if len(tokens(u)) >= MIN_WORDS][: POINTS["procedure"]]  # a question: what next
     return [Point(passage.number, u, value) for u in units]
 
 
 def _progression(scored, thresholds: Thresholds) -> list[Point]:
-    """Units that put things in an order, from the passages answering the question; else the best units."""
+    """Units that put things in an order, from the passages answering the question; else the best units. A
+    passage that sets out an order over several sentences ("Start with X. Once steady, add Y. When ..., move
+    on to Z.") is read on from its first ordering unit, as a procedure's steps are: each step leans on the one
+    before, and the best-matching one alone ("start with X") leaves out where it leads."""
     answering = _answering(scored, thresholds)
     ordering = [item for item in answering if ORDER_WORDS.search(item[2])]
     pool = ordering or answering
-    return _best(pool, POINTS["progression"], DEFAULT_PER_PASSAGE, thresholds, passages=MAX_PASSAGES)
+    best = _best(pool, POINTS["progression"], DEFAULT_PER_PASSAGE, thresholds, passages=MAX_PASSAGES)
+    if len(best) == 1 and ordering:
+        passage = next(p for _, p, _ in pool if p.number == best[0].passage)
+        return _from(passage, passage.sentences.index(best[0].text), best[0].score)[: POINTS["progression"]]
+    return best
 
 
 def _quantity(question: str, scored, thresholds: Thresholds, asked: frozenset[str] = frozenset()) -> Plan:

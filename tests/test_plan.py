@@ -425,3 +425,19 @@ def test_the_cards_are_read_only_for_a_question_they_can_answer():
     assert from_cards("fact", "What is the soleus?", unread, frozenset(), 1) is None
     assert from_cards("list", "Which muscles lift the heel?", unread, frozenset(), 1) is None
     assert from_cards("list", "What exercises can I do?", lambda: None, frozenset(), 1) is None  # none built yet
+
+
+def test_a_progression_told_over_several_sentences_is_read_on_from_where_it_starts():
+    text = (
+        "New to hopping? Start with ankle bounces on two feet for a week. "
+        "Once those feel springy, add single-leg hops. "
+        "When the hops are quiet, move on to bounding. "
+        "Is hopping safe for older runners?"
+    )
+    question = "I'm new to plyometrics, where do I start?"
+    plan = make_plan(question, [passage(1, text, "Getting going")], overlap_scorer(question), MINILM)
+    assert [p.text for p in plan.points] == [
+        "Start with ankle bounces on two feet for a week.",
+        "Once those feel springy, add single-leg hops.",
+        "When the hops are quiet, move on to bounding.",
+    ]  # and not the question after them, which begins another topic
