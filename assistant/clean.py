@@ -10,8 +10,9 @@ line patterns ("site residue") and selling phrases, passed in by the caller. Eac
 character span it came from, so a citation can point at the exact place in the source file.
 
 Leaves out: any learned or fuzzy classification (a rule that is wrong is visible and fixable), and
-rewording. Kept text is the source's own, except that line breaks inside a paragraph become spaces and
-glued-on embed tokens ("glutealGlute-Exercises-Pinterest") are cut.
+rewording. Kept text is the source's own, except that line breaks inside a paragraph become spaces,
+glued-on embed tokens ("glutealGlute-Exercises-Pinterest") are cut, and Markdown's link and emphasis
+marks go while their words stay ("**Slower:** count to five" -> "Slower: count to five").
 """
 
 import re
@@ -66,9 +67,13 @@ CALL_TO_ACTION_SENTENCE = re.compile(
 # Pinterest "pin it" tokens glued into the text by the scrape, e.g. "glutealGlute-Exercises-Pinterest".
 EMBED_TOKEN = re.compile(r"[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-Pinterest\b")
 
-BULLET = re.compile(r"^\s*(?:[•*·▪‣◦]|-(?=\s)|\d{1,2}[.)](?=\s))\s*")
+# A Markdown "*" or "-" bullet is followed by a space; "**Tip:** ..." opens a bold word, not a list.
+BULLET = re.compile(r"^\s*(?:[•·▪‣◦]|[*-](?=\s)|\d{1,2}[.)](?=\s))\s*")
 MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# Emphasis marks hug their words; a lone "*" between spaces ("3 * 10") or inside a name (snake_case) is no mark.
+MARKDOWN_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+MARKDOWN_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])")
 
 
 @dataclass(frozen=True)
@@ -249,6 +254,7 @@ def _drop_call_to_action_sentences(block: Block, site_phrases, dropped: list[Dro
 def _tidy(text: str) -> str:
     text = EMBED_TOKEN.sub("", text)
     text = MARKDOWN_LINK.sub(r"\1", text)
+    text = MARKDOWN_EMPHASIS.sub(r"\2", MARKDOWN_STRONG.sub(r"\2", text))
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -176,3 +176,31 @@ def test_headings_lists_and_spans():
 
 def test_sentences_do_not_split_after_doctor():
     assert split_sentences("Dr. Matt Minard is a PT. He runs.") == ["Dr. Matt Minard is a PT.", "He runs."]
+
+
+# --- residue any scraped page carries, and the look-alikes that are real text ------------------------------
+
+LONG_TITLE = "Seven Ways to Make Your Easy Runs Feel Easy Again This Winter"
+
+# (text, the blocks kept, what was dropped by which rule): the look-alikes of each residue are in its text.
+GENERIC_RESIDUE = [
+    pytest.param(
+        "**Easier:** hold the wall with *one* hand. __Harder:__ close your eyes.\n\n"
+        "**Warm-up**\n\n"
+        "* Skip for 3 * 10 seconds, then rest\n* Save the log as run_log_v2\n",
+        [
+            ("paragraph", "Easier: hold the wall with one hand. Harder: close your eyes."),
+            ("heading", "Warm-up"),
+            ("list", "- Skip for 3 * 10 seconds, then rest\n- Save the log as run_log_v2"),
+        ],
+        set(),
+        id="markdown emphasis marks go, a bold line is no bullet, a lone star stays",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "kept", "dropped"), GENERIC_RESIDUE)
+def test_generic_residue_goes_and_its_look_alikes_stay(text, kept, dropped):
+    result = clean(text, title=LONG_TITLE)
+    assert [(b.kind, b.text) for b in result.blocks] == kept
+    assert {(d.rule, d.text) for d in result.dropped} == dropped
