@@ -2,7 +2,8 @@
 
 Web pages scraped into the corpus carry things that must never become a passage an answer quotes: sponsor
 lists, sign-up boxes, "View this post on Instagram" embeds, navigation ("Back To Blog", "Contact Us"), calls
-to action ("click the button to download the free ebook"), video timestamps and image captions. Removal is
+to action ("click the button to download the free ebook"), video timestamps, image captions, cookie
+banners and share bars. Removal is
 rule-based and line-, block- or sentence-level, so every rule can be tested against the seed documents and
 every drop is reported with the rule's name. The rules here are generic (what any scraped page carries);
 residue of one particular site comes from the corpus author's `stride.toml` (`knowledge`) as extra
@@ -19,6 +20,13 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.text import split_sentences
+
+# What a share bar names: the networks and the "copy link" button, and what "Share this ..." shares.
+_SOCIAL = (
+    r"(?:facebook|twitter|x|pinterest|linkedin|reddit|whatsapp|telegram|tumblr|threads|bluesky|flipboard"
+    r"|messenger|e-?mail|print|copy (?:the )?link|copy url)"
+)
+_SHARED = r"(?:article|post|page|story|recipe|workout|video)"
 
 # Whole-line residue any scraped page may carry: (rule name, pattern matched against the stripped line,
 # case-insensitive).
@@ -40,6 +48,12 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("relative date", r"\d+\s+(?:second|minute|hour|day|week|month|year)s?\s+ago"),
         # Bylines belong in the document's metadata (front matter), not in a passage.
         ("byline", r"(?:host|author|written by|posted by)\s*:.*"),
+        # A consent banner's buttons, when they stand on lines of their own.
+        ("cookie banner", r"(?:accept|reject|allow|decline|refuse)(?: all)?(?: cookies)?"),
+        ("cookie banner", r"(?:manage|customi[sz]e) (?:cookie )?(?:preferences|settings|options|choices)"),
+        ("cookie banner", r"cookie (?:settings|preferences|policy|notice)"),
+        ("share bar", rf"share(?: this(?: {_SHARED})?| on| via)?\s*:?\s*{_SOCIAL}(?:\W+{_SOCIAL})*"),
+        ("share bar", rf"{_SOCIAL}(?:\W+{_SOCIAL})+|share(?: this(?: {_SHARED})?)?\s*:?"),
     ]
 ]
 
@@ -54,6 +68,15 @@ IMAGE_CAPTION = re.compile(
 
 # A heading that opens a sponsor list: it and the short lines or lists under it are dropped.
 SPONSOR_HEADING = re.compile(r".*\bsponsors?\b.*", re.IGNORECASE)
+
+# A cookie or consent banner's sentence: it names cookies and asks for consent or speaks of the site. Both
+# are needed, so cookies as food ("oat cookies before a long run, in my experience") stay.
+COOKIE_SENTENCE = re.compile(
+    r"(?=.*\bcookies?\b)(?=.*(?:\b(?:accept|consent|agree|preferences|privacy|browse|browsing)\b"
+    r"|\b(?:our|this) (?:web)?site\b|\b(?:your|user|browsing) experience\b|\buse of cookies\b"
+    r"|\bcookie (?:settings|policy|notice)\b))",
+    re.IGNORECASE | re.DOTALL,
+)
 
 # Sentences that sell or redirect rather than inform. A paragraph made mostly of them is dropped whole.
 # "Sign up" alone is advice too ("Sign up for a local 5K"); only signing up to the site's own list sells.
@@ -143,11 +166,12 @@ def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_
             continue
         else:
             in_sponsor_list = False
-        if block.kind == "paragraph":
+        if block.kind != "list":
+            block = _drop_cookie_sentences(block, result.dropped)
+        if block is not None and block.kind == "paragraph":
             block = _drop_call_to_action_sentences(block, site.sentences, result.dropped)
-            if block is None:
-                continue
-        result.blocks.append(block)
+        if block is not None:
+            result.blocks.append(block)
     return result
 
 
@@ -235,6 +259,17 @@ def _looks_like_name_list(block: Block) -> bool:
     if block.kind == "list":
         return True
     return len(block.text.split()) <= 6 and not block.text.endswith((".", "!", "?"))
+
+
+def _drop_cookie_sentences(block: Block, dropped: list[Dropped]) -> Block | None:
+    """A consent banner's sentences go one by one: a banner glued to real text leaves the text."""
+    sentences = split_sentences(block.text)
+    banner = [s for s in sentences if COOKIE_SENTENCE.match(s)]
+    if not banner:
+        return block
+    dropped.extend(Dropped("cookie banner", sentence) for sentence in banner)
+    kept = " ".join(s for s in sentences if s not in banner)
+    return Block(block.kind, kept, block.start, block.end, block.after_gap) if kept else None
 
 
 def _drop_call_to_action_sentences(block: Block, site_phrases, dropped: list[Dropped]) -> Block | None:

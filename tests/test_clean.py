@@ -185,6 +185,40 @@ LONG_TITLE = "Seven Ways to Make Your Easy Runs Feel Easy Again This Winter"
 # (text, the blocks kept, what was dropped by which rule): the look-alikes of each residue are in its text.
 GENERIC_RESIDUE = [
     pytest.param(
+        "This website uses cookies for analytics. By staying on this site you accept our cookie policy.\n"
+        "Accept all cookies\nManage preferences\n\n"
+        "We use cookies to tailor your experience. Tempo runs should feel comfortably hard.\n\n"
+        "Fuel\n\nSome runners like oat cookies an hour before a long run; in my experience they sit well.\n",
+        [
+            ("paragraph", "Tempo runs should feel comfortably hard."),
+            ("heading", "Fuel"),
+            ("paragraph", "Some runners like oat cookies an hour before a long run; in my experience they sit well."),
+        ],
+        {
+            ("cookie banner", "This website uses cookies for analytics."),
+            ("cookie banner", "By staying on this site you accept our cookie policy."),
+            ("cookie banner", "Accept all cookies"),
+            ("cookie banner", "Manage preferences"),
+            ("cookie banner", "We use cookies to tailor your experience."),
+        },
+        id="a cookie banner goes sentence by sentence; cookies as food stay",
+    ),
+    pytest.param(
+        "Share this post: Facebook | X | LinkedIn | Copy link\n\n"
+        "Easy days\n\nKeep easy runs easy. Share this with your coach so the plan fits your week.\n\n"
+        "Facebook Pinterest Email\n\nShare this article\n",
+        [
+            ("heading", "Easy days"),
+            ("paragraph", "Keep easy runs easy. Share this with your coach so the plan fits your week."),
+        ],
+        {
+            ("share bar", "Share this post: Facebook | X | LinkedIn | Copy link"),
+            ("share bar", "Facebook Pinterest Email"),
+            ("share bar", "Share this article"),
+        },
+        id="a share bar goes; sharing advice stays",
+    ),
+    pytest.param(
         "**Easier:** hold the wall with *one* hand. __Harder:__ close your eyes.\n\n"
         "**Warm-up**\n\n"
         "* Skip for 3 * 10 seconds, then rest\n* Save the log as run_log_v2\n",
