@@ -2,7 +2,8 @@
 
 Web pages scraped into the corpus carry things that must never become a passage an answer quotes: sponsor
 lists, sign-up boxes, "View this post on Instagram" embeds, navigation ("Back To Blog", "Contact Us"), calls
-to action ("click the button to download the free ebook"), video timestamps and image captions. Removal is
+to action ("click the button to download the free ebook"), video timestamps, image captions, cookie
+banners, share bars, advertisement boxes, related-posts lists, tag lines and empty list items. Removal is
 rule-based and line-, block- or sentence-level, so every rule can be tested against the seed documents and
 every drop is reported with the rule's name. The rules here are generic (what any scraped page carries);
 residue of one particular site comes from the corpus author's `stride.toml` (`knowledge`) as extra
@@ -10,14 +11,23 @@ line patterns ("site residue") and selling phrases, passed in by the caller. Eac
 character span it came from, so a citation can point at the exact place in the source file.
 
 Leaves out: any learned or fuzzy classification (a rule that is wrong is visible and fixable), and
-rewording. Kept text is the source's own, except that line breaks inside a paragraph become spaces and
-glued-on embed tokens ("glutealGlute-Exercises-Pinterest") are cut.
+rewording. Kept text is the source's own, except that line breaks inside a paragraph become spaces,
+glued-on embed tokens ("glutealGlute-Exercises-Pinterest") are cut, and Markdown's link and emphasis
+marks go while their words stay ("**Slower:** count to five" -> "Slower: count to five").
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.text import split_sentences
+
+# What a share bar names: the networks and the "copy link" button, and what "Share this ..." shares.
+_SOCIAL = (
+    r"(?:facebook|twitter|x|pinterest|linkedin|reddit|whatsapp|telegram|tumblr|threads|bluesky|flipboard"
+    r"|messenger|e-?mail|print|copy (?:the )?link|copy url)"
+)
+_SHARED = r"(?:article|post|page|story|recipe|workout|video)"
 
 # Whole-line residue any scraped page may carry: (rule name, pattern matched against the stripped line,
 # case-insensitive).
@@ -37,8 +47,18 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("call to action", r"keep (?:training|running)!*"),
         ("episode timestamp", r"(?:[•*-]\s*)?\[\d{1,2}:\d{2}(?::\d{2})?\].*"),
         ("relative date", r"\d+\s+(?:second|minute|hour|day|week|month|year)s?\s+ago"),
-        # Bylines belong in the document's metadata (front matter), not in a passage.
+        # Bylines belong in the document's metadata (front matter), not in a passage. A reading time marks
+        # one however it is laid out ("By A. Writer | Gear | 4 min read").
         ("byline", r"(?:host|author|written by|posted by)\s*:.*"),
+        ("byline", r".{0,120}\b\d+[ -]?min(?:ute)?s?\.? read"),
+        # A consent banner's buttons, when they stand on lines of their own.
+        ("cookie banner", r"(?:accept|reject|allow|decline|refuse)(?: all)?(?: cookies)?"),
+        ("cookie banner", r"(?:manage|customi[sz]e) (?:cookie )?(?:preferences|settings|options|choices)"),
+        ("cookie banner", r"cookie (?:settings|preferences|policy|notice)"),
+        ("share bar", rf"share(?: this(?: {_SHARED})?| on| via)?\s*:?\s*{_SOCIAL}(?:\W+{_SOCIAL})*"),
+        ("share bar", rf"{_SOCIAL}(?:\W+{_SOCIAL})+|share(?: this(?: {_SHARED})?)?\s*:?"),
+        # "Tags: hills, tempo, recovery": labels, not sentences (a sentence after the colon keeps the line).
+        ("tag list", r"(?:tags|tagged(?: with| as| in)?|filed under|categor(?:y|ies)|posted in)\s*:\s*[^.!?]*"),
     ]
 ]
 
@@ -54,6 +74,40 @@ IMAGE_CAPTION = re.compile(
 # A heading that opens a sponsor list: it and the short lines or lists under it are dropped.
 SPONSOR_HEADING = re.compile(r".*\bsponsors?\b.*", re.IGNORECASE)
 
+# A label standing alone that marks what follows as an advertisement ("ADVERTISEMENT", "Sponsored content",
+# "Advertisement - scroll to continue"). The word inside a sentence is not a label and stays.
+ADVERT_LABEL = re.compile(
+    r"[\W_]*(?:advertisement|advertising|ads?|sponsored(?: content| post)?|paid (?:content|partnership|post)|promoted)"
+    r"(?:\s*[-–—:]\s*(?:scroll|continue|story|article)\b.*)?[\W_]*",
+    re.IGNORECASE,
+)
+
+# What an advertisement under that label says: it sells or sends the reader elsewhere.
+ADVERT_SENTENCE = re.compile(
+    r"\bfree\b|\bsign up\b|\bnewsletter\b|\bsubscribe\b|\bdownload\b|\bshop\b|\bbuy\b|\bdiscount\b|\d+% off\b"
+    r"|\bsale\b|\bpromo(?:tion)? code\b|\blimited time\b|\bget (?:our|your)\b|\border (?:now|today)\b",
+    re.IGNORECASE,
+)
+
+# A heading that opens a list of links to the site's other pages. A heading naming what the document itself
+# lists ("Related stretches") is not one of these, and only a list of short titles under it goes.
+RELATED_HEADING = re.compile(
+    r"(?:related|similar|popular|recent|latest|trending|recommended|more)"
+    r" (?:posts|articles|stories|reads|reading|videos)(?: (?:from|on|for) .*)?"
+    r"|you(?:'ll| may| might)(?: also)? (?:like|enjoy)|recommended for you|read (?:next|this next)"
+    r"|keep reading|don'?t miss",
+    re.IGNORECASE,
+)
+
+# A cookie or consent banner's sentence: it names cookies and asks for consent or speaks of the site. Both
+# are needed, so cookies as food ("oat cookies before a long run, in my experience") stay.
+COOKIE_SENTENCE = re.compile(
+    r"(?=.*\bcookies?\b)(?=.*(?:\b(?:accept|consent|agree|preferences|privacy|browse|browsing)\b"
+    r"|\b(?:our|this) (?:web)?site\b|\b(?:your|user|browsing) experience\b|\buse of cookies\b"
+    r"|\bcookie (?:settings|policy|notice)\b))",
+    re.IGNORECASE | re.DOTALL,
+)
+
 # Sentences that sell or redirect rather than inform. A paragraph made mostly of them is dropped whole.
 # "Sign up" alone is advice too ("Sign up for a local 5K"); only signing up to the site's own list sells.
 CALL_TO_ACTION_SENTENCE = re.compile(
@@ -66,9 +120,13 @@ CALL_TO_ACTION_SENTENCE = re.compile(
 # Pinterest "pin it" tokens glued into the text by the scrape, e.g. "glutealGlute-Exercises-Pinterest".
 EMBED_TOKEN = re.compile(r"[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-Pinterest\b")
 
-BULLET = re.compile(r"^\s*(?:[•*·▪‣◦]|-(?=\s)|\d{1,2}[.)](?=\s))\s*")
+# A Markdown "*" or "-" bullet is followed by a space; "**Tip:** ..." opens a bold word, not a list.
+BULLET = re.compile(r"^\s*(?:[•·▪‣◦]|[*-](?=\s)|\d{1,2}[.)](?=\s))\s*")
 MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# Emphasis marks hug their words; a lone "*" between spaces ("3 * 10") or inside a name (snake_case) is no mark.
+MARKDOWN_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+MARKDOWN_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])")
 
 
 @dataclass(frozen=True)
@@ -115,7 +173,7 @@ NO_SITE_RESIDUE = SiteResidue()
 def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_SITE_RESIDUE) -> CleanText:
     """Clean `text[start:]` into blocks; `title` lets a repeat of the document title be dropped."""
     result = CleanText()
-    in_sponsor_list = False
+    section: tuple[str, Callable[[Block], bool]] | None = None  # the residue section we are in, if any
     line_rules = LINE_RULES + [("site residue", pattern) for pattern in site.lines]
     for raw in _raw_blocks(text, start):
         lines = _drop_residue_lines(raw.lines, line_rules, result.dropped)
@@ -124,25 +182,23 @@ def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_
         block = _classify(lines, raw.after_gap, result.dropped)
         if block is None:
             continue
-        if block.kind == "heading":
-            if SPONSOR_HEADING.fullmatch(block.text):
-                in_sponsor_list = True
-                result.dropped.append(Dropped("sponsor list", block.text))
-                continue
-            if title and _normalise(block.text) == _normalise(title):
-                result.dropped.append(Dropped("title repeat", block.text))
-                continue
-            in_sponsor_list = False
-        elif in_sponsor_list and _looks_like_name_list(block):
-            result.dropped.append(Dropped("sponsor list", block.text))
+        if opened := _residue_section(block):
+            section = opened
+            result.dropped.append(Dropped(section[0], block.text))
             continue
-        else:
-            in_sponsor_list = False
-        if block.kind == "paragraph":
+        if title and _repeats_title(block, title):
+            result.dropped.append(Dropped("title repeat", block.text))
+            continue
+        if section and section[1](block):
+            result.dropped.append(Dropped(section[0], block.text))
+            continue
+        section = None
+        if block.kind != "list":
+            block = _drop_cookie_sentences(block, result.dropped)
+        if block is not None and block.kind == "paragraph":
             block = _drop_call_to_action_sentences(block, site.sentences, result.dropped)
-            if block is None:
-                continue
-        result.blocks.append(block)
+        if block is not None:
+            result.blocks.append(block)
     return result
 
 
@@ -198,8 +254,19 @@ def _classify(lines, after_gap: bool, dropped: list[Dropped]) -> Block | None:
         if _looks_like_heading(stripped):
             return Block("heading", stripped, start, end, after_gap)
     if BULLET.match(first):
-        return Block("list", _join_list_items(lines), start, end, after_gap)
+        return _list_block(lines, after_gap, dropped)
     return Block("paragraph", _tidy(" ".join(line for line, _, _ in lines)), start, end, after_gap)
+
+
+def _repeats_title(block: Block, title: str) -> bool:
+    """The title again: as a heading, or as a line too long to be taken for one (a page's long <h1>).
+
+    A sentence is left alone: a document without a title is given its first line as one, and that line is
+    text to keep.
+    """
+    if block.kind == "list" or (block.kind == "paragraph" and block.text.endswith(".")):
+        return False
+    return _normalise(block.text) == _normalise(title)
 
 
 def _looks_like_heading(line: str) -> bool:
@@ -214,22 +281,77 @@ def _looks_like_heading(line: str) -> bool:
     return not (line.endswith(("!", "?")) and len(words) > 5)
 
 
-def _join_list_items(lines) -> str:
-    """One '- item' line per bullet; lines without a bullet continue the item above (e.g. a quote's author)."""
+def _list_block(lines, after_gap: bool, dropped: list[Dropped]) -> Block | None:
+    """One '- item' line per bullet; an empty item (a bullet whose link or icon was lost) goes."""
+    items = _list_items(lines)
+    dropped.extend(Dropped("empty list item", "-") for item in items if not item)
+    text = "\n".join(f"- {item}" for item in items if item)
+    return Block("list", text, lines[0][1], lines[-1][2], after_gap) if text else None
+
+
+def _list_items(lines) -> list[str]:
+    """One item per bullet; lines without a bullet continue the item above (e.g. a quote's author)."""
     items: list[str] = []
     for line, _, _ in lines:
         if BULLET.match(line) or not items:
             items.append(_tidy(BULLET.sub("", line)))
         else:
-            items[-1] = f"{items[-1]} {_tidy(line)}"
-    return "\n".join(f"- {item}" for item in items)
+            items[-1] = f"{items[-1]} {_tidy(line)}".strip()
+    return items
+
+
+def _residue_section(block: Block) -> tuple[str, Callable[[Block], bool]] | None:
+    """The rule a heading opens, with the test for what under it is still that residue; None for a real one.
+
+    An advertisement's label opens one wherever it stands alone on its line, even read as a one-item list
+    ("- Advertisement -"): the label alone is never text to keep.
+    """
+    if block.kind == "heading" and SPONSOR_HEADING.fullmatch(block.text):
+        return "sponsor list", _looks_like_name_list
+    if block.kind == "heading" and RELATED_HEADING.fullmatch(block.text):
+        return "related posts", _looks_like_link_list
+    if "\n" not in block.text and ADVERT_LABEL.fullmatch(block.text):
+        return "advertisement", _looks_like_advert
+    return None
 
 
 def _looks_like_name_list(block: Block) -> bool:
-    """Sponsor names: a list, or short lines without sentence punctuation."""
+    """Sponsor names: a list, or short lines without sentence punctuation; a heading ends them."""
+    if block.kind == "heading":
+        return False
     if block.kind == "list":
         return True
     return len(block.text.split()) <= 6 and not block.text.endswith((".", "!", "?"))
+
+
+def _looks_like_link_list(block: Block) -> bool:
+    """Titles of other pages: a list whose every item is short and at most one sentence; a heading ends them."""
+    items = [item.removeprefix("- ") for item in block.text.splitlines()]
+    return block.kind == "list" and all(len(item.split()) <= 15 and len(split_sentences(item)) <= 1 for item in items)
+
+
+def _looks_like_advert(block: Block) -> bool:
+    """An advertisement's text: a short line (a brand), or a heading, paragraph or list mostly selling.
+
+    The page's own text often goes on right under the label (the advert itself was a picture): it sells
+    nothing, so it ends the advertisement and stays.
+    """
+    if block.kind == "paragraph" and _looks_like_name_list(block):
+        return True
+    parts = [s for line in block.text.splitlines() for s in split_sentences(line.removeprefix("- "))]
+    selling = [s for s in parts if ADVERT_SENTENCE.search(s) or CALL_TO_ACTION_SENTENCE.search(s)]
+    return len(selling) * 2 >= len(parts)
+
+
+def _drop_cookie_sentences(block: Block, dropped: list[Dropped]) -> Block | None:
+    """A consent banner's sentences go one by one: a banner glued to real text leaves the text."""
+    sentences = split_sentences(block.text)
+    banner = [s for s in sentences if COOKIE_SENTENCE.match(s)]
+    if not banner:
+        return block
+    dropped.extend(Dropped("cookie banner", sentence) for sentence in banner)
+    kept = " ".join(s for s in sentences if s not in banner)
+    return Block(block.kind, kept, block.start, block.end, block.after_gap) if kept else None
 
 
 def _drop_call_to_action_sentences(block: Block, site_phrases, dropped: list[Dropped]) -> Block | None:
@@ -249,6 +371,7 @@ def _drop_call_to_action_sentences(block: Block, site_phrases, dropped: list[Dro
 def _tidy(text: str) -> str:
     text = EMBED_TOKEN.sub("", text)
     text = MARKDOWN_LINK.sub(r"\1", text)
+    text = MARKDOWN_EMPHASIS.sub(r"\2", MARKDOWN_STRONG.sub(r"\2", text))
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -3,7 +3,8 @@
 Metadata comes from a front-matter block at the top of a .md/.txt file, or from a sidecar file
 `NAME.EXT.meta.json` beside any document (the sidecar wins where both name a field). Text files keep their
 exact characters, so a passage's span points into the file itself; HTML and PDF spans point into the
-extracted text. Anything that cannot be read raises `Unreadable` with a one-line reason.
+extracted text. An HTML page's chrome (menus, sidebars, footers) is skipped, and its <title> loses the site's
+name where the page confirms it. Anything that cannot be read raises `Unreadable` with a one-line reason.
 
 Leaves out: OCR of scanned PDFs, character-set guessing (text must be UTF-8), and HTML layout beyond
 headings, paragraphs and list items.
@@ -156,28 +157,42 @@ def _pdf_text(data: bytes) -> tuple[str, int, dict[str, str]]:
 
 
 class _HtmlToText(HTMLParser):
-    """Headings, paragraphs and list items become blocks separated by blank lines; page chrome is skipped."""
+    """Headings, paragraphs and list items become blocks separated by blank lines; page chrome is skipped.
+
+    Inside skipped chrome nothing is written, not even a list item's bullet: a menu's links would otherwise
+    leave a run of empty bullets behind.
+    """
 
     SKIPPED = frozenset(
         {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg", "iframe", "button"}
     )
     BLOCKS = frozenset({"p", "div", "section", "article", "br", "tr", "blockquote", "pre", "table", "ul", "ol", "main"})
     HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+    SITE_NAME_META = frozenset({"og:site_name", "application-name"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.title = ""
+        self.main_headings: list[str] = []  # the <h1>s: the page's own name for itself
+        self.site_name = ""
         self._skip_depth = 0
         self._in_title = False
+        self._heading: list[str] | None = None
 
     def handle_starttag(self, tag, attrs):
-        if tag in self.SKIPPED:
+        if tag == "meta":
+            self._read_meta(dict(attrs))
+        elif tag in self.SKIPPED:
             self._skip_depth += 1
         elif tag == "title":
             self._in_title = True
+        elif self._skip_depth:
+            return
         elif tag in self.HEADINGS or tag in self.BLOCKS:
             self.parts.append("\n\n")
+            if tag == "h1":
+                self._heading = []
         elif tag == "li":
             self.parts.append("\n• ")
 
@@ -186,14 +201,29 @@ class _HtmlToText(HTMLParser):
             self._skip_depth = max(0, self._skip_depth - 1)
         elif tag == "title":
             self._in_title = False
+        elif self._skip_depth:
+            return
         elif tag in self.HEADINGS or tag in self.BLOCKS:
             self.parts.append("\n\n")
+            if tag == "h1" and self._heading is not None:
+                self.main_headings.append(" ".join("".join(self._heading).split()))
+                self._heading = None
 
     def handle_data(self, data):
         if self._in_title:
             self.title += data
         elif not self._skip_depth:
             self.parts.append(re.sub(r"\s+", " ", data))
+            if self._heading is not None:
+                self._heading.append(data)
+
+    def _read_meta(self, attrs: dict) -> None:
+        if (attrs.get("property") or attrs.get("name") or "").lower() in self.SITE_NAME_META:
+            self.site_name = self.site_name or (attrs.get("content") or "").strip()
+
+
+# Where a <title> joins the page's own title to the site's name: "Hill Repeats | Some Running Blog".
+TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|·|::|»)\s+")
 
 
 def _html_text(html: str) -> tuple[str, int, dict[str, str]]:
@@ -202,5 +232,27 @@ def _html_text(html: str) -> tuple[str, int, dict[str, str]]:
     parser.close()
     lines = [line.strip() for line in "".join(parser.parts).splitlines()]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
-    title = parser.title.strip()
+    title = _without_site_name(" ".join(parser.title.split()), parser.main_headings, parser.site_name)
     return text, 0, ({"title": title} if title else {})
+
+
+def _without_site_name(title: str, main_headings: list[str], site_name: str) -> str:
+    """The <title> without the site's name at its end or start, which every citation would otherwise repeat.
+
+    The name is cut only when the page confirms the split: what is left is the page's <h1>, or the part cut
+    is the site name the page declares (og:site_name). A title whose last part belongs to it ("Hill Drills -
+    Week 2" on a page whose <h1> says the same) stays whole.
+    """
+    separators = list(TITLE_SEPARATOR.finditer(title))
+    if not separators:
+        return title
+    first, last = separators[0], separators[-1]
+    known = {_plain(heading) for heading in main_headings} - {""}
+    for kept, cut in ((title[: last.start()], title[last.end() :]), (title[first.end() :], title[: first.start()])):
+        if _plain(kept) in known or (site_name and _plain(cut) == _plain(site_name)):
+            return kept.strip()
+    return title
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()

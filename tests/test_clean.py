@@ -176,3 +176,136 @@ def test_headings_lists_and_spans():
 
 def test_sentences_do_not_split_after_doctor():
     assert split_sentences("Dr. Matt Minard is a PT. He runs.") == ["Dr. Matt Minard is a PT.", "He runs."]
+
+
+# --- residue any scraped page carries, and the look-alikes that are real text ------------------------------
+
+LONG_TITLE = "Seven Ways to Make Your Easy Runs Feel Easy Again This Winter"
+
+# (text, the blocks kept, what was dropped by which rule): the look-alikes of each residue are in its text.
+GENERIC_RESIDUE = [
+    pytest.param(
+        "This website uses cookies for analytics. By staying on this site you accept our cookie policy.\n"
+        "Accept all cookies\nManage preferences\n\n"
+        "We use cookies to tailor your experience. Tempo runs should feel comfortably hard.\n\n"
+        "Fuel\n\nSome runners like oat cookies an hour before a long run; in my experience they sit well.\n",
+        [
+            ("paragraph", "Tempo runs should feel comfortably hard."),
+            ("heading", "Fuel"),
+            ("paragraph", "Some runners like oat cookies an hour before a long run; in my experience they sit well."),
+        ],
+        {
+            ("cookie banner", "This website uses cookies for analytics."),
+            ("cookie banner", "By staying on this site you accept our cookie policy."),
+            ("cookie banner", "Accept all cookies"),
+            ("cookie banner", "Manage preferences"),
+            ("cookie banner", "We use cookies to tailor your experience."),
+        },
+        id="a cookie banner goes sentence by sentence; cookies as food stay",
+    ),
+    pytest.param(
+        "Share this post: Facebook | X | LinkedIn | Copy link\n\n"
+        "Easy days\n\nKeep easy runs easy. Share this with your coach so the plan fits your week.\n\n"
+        "Facebook Pinterest Email\n\nShare this article\n",
+        [
+            ("heading", "Easy days"),
+            ("paragraph", "Keep easy runs easy. Share this with your coach so the plan fits your week."),
+        ],
+        {
+            ("share bar", "Share this post: Facebook | X | LinkedIn | Copy link"),
+            ("share bar", "Facebook Pinterest Email"),
+            ("share bar", "Share this article"),
+        },
+        id="a share bar goes; sharing advice stays",
+    ),
+    pytest.param(
+        "Hill sprints\n\nSprint up a steep hill for eight seconds, then walk down.\n\n"
+        "ADVERTISEMENT\n\n"
+        "Download our free race-day checklist! Sign up for the Pacebook newsletter and get 20% off.\n\n"
+        "Shop now\n\n"
+        "Walk back down slowly so each sprint starts fresh.\n\n"
+        "- Advertisement -\n\nRest two full minutes between sprints.\n\n"
+        "The word advertisement in a sentence is not a label.\n",
+        [
+            ("heading", "Hill sprints"),
+            ("paragraph", "Sprint up a steep hill for eight seconds, then walk down."),
+            ("paragraph", "Walk back down slowly so each sprint starts fresh."),
+            ("paragraph", "Rest two full minutes between sprints."),
+            ("paragraph", "The word advertisement in a sentence is not a label."),
+        ],
+        {
+            ("advertisement", "ADVERTISEMENT"),
+            (
+                "advertisement",
+                "Download our free race-day checklist! Sign up for the Pacebook newsletter and get 20% off.",
+            ),
+            ("advertisement", "Shop now"),
+            ("advertisement", "- Advertisement -"),
+        },
+        id="an advertisement's label takes the selling text under it and no more",
+    ),
+    pytest.param(
+        "Related exercises\n\nThe step-down and the split squat load the same muscles.\n\n"
+        "  • Step-down from a low box\n  • Split squat with a pause\n\n"
+        "Tags: hills, tempo, recovery\n\n"
+        "Related posts\n\n  • Ten Long-Run Mistakes\n  • How to Pick a Spring Race\n\n"
+        "You may also like\n\n- Five Drills for Better Form\n",
+        [
+            ("heading", "Related exercises"),
+            ("paragraph", "The step-down and the split squat load the same muscles."),
+            ("list", "- Step-down from a low box\n- Split squat with a pause"),
+        ],
+        {
+            ("tag list", "Tags: hills, tempo, recovery"),
+            ("related posts", "Related posts"),
+            ("related posts", "- Ten Long-Run Mistakes\n- How to Pick a Spring Race"),
+            ("related posts", "You may also like"),
+            ("related posts", "- Five Drills for Better Form"),
+        },
+        id="a related-posts list and a tag line go; related exercises stay",
+    ),
+    pytest.param(
+        "•\n•\n\nDrills\n\n- High knees\n-  \n- Butt kicks\n",
+        [("heading", "Drills"), ("list", "- High knees\n- Butt kicks")],
+        {("empty list item", "-")},
+        id="empty list items go, and a list of nothing but them",
+    ),
+    pytest.param(
+        "**Easier:** hold the wall with *one* hand. __Harder:__ close your eyes.\n\n"
+        "**Warm-up**\n\n"
+        "* Skip for 3 * 10 seconds, then rest\n* Save the log as run_log_v2\n",
+        [
+            ("paragraph", "Easier: hold the wall with one hand. Harder: close your eyes."),
+            ("heading", "Warm-up"),
+            ("list", "- Skip for 3 * 10 seconds, then rest\n- Save the log as run_log_v2"),
+        ],
+        set(),
+        id="markdown emphasis marks go, a bold line is no bullet, a lone star stays",
+    ),
+    pytest.param(
+        f"{LONG_TITLE}\n\nBy A. Writer | Training | 5 min read\n\nSlow down until you can talk in full sentences.\n",
+        [("paragraph", "Slow down until you can talk in full sentences.")],
+        {("title repeat", LONG_TITLE), ("byline", "By A. Writer | Training | 5 min read")},
+        id="a reading-time byline and a title too long for a heading go",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "kept", "dropped"), GENERIC_RESIDUE)
+def test_generic_residue_goes_and_its_look_alikes_stay(text, kept, dropped):
+    result = clean(text, title=LONG_TITLE)
+    assert [(b.kind, b.text) for b in result.blocks] == kept
+    assert {(d.rule, d.text) for d in result.dropped} == dropped
+
+
+def test_each_empty_list_item_is_reported():
+    dropped = clean("•\n•\n\n- High knees\n-  \n").dropped
+    assert [d.rule for d in dropped] == ["empty list item"] * 3
+
+
+def test_a_sentence_given_as_the_title_is_kept_as_text():
+    text = "Run easy most days.\n\nAdd strides twice a week.\n"
+    assert [b.text for b in clean(text, title="Run easy most days.").blocks] == [
+        "Run easy most days.",
+        "Add strides twice a week.",
+    ]

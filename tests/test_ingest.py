@@ -174,3 +174,37 @@ def make_pdf(text: str) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def test_html_chrome_leaves_no_empty_bullets_and_the_title_loses_a_confirmed_site_name(tmp_path):
+    html = (
+        "<html><head><title>Cadence Basics | Some Running Blog</title></head><body>"
+        "<nav><ul><li><a href='/'>Home</a></li><li><a href='/shop'>Shop</a></li></ul></nav>"
+        "<h1>Cadence Basics</h1><p>Count your steps for one minute on an easy run.</p>"
+        "<aside><h3>More</h3><ul><li><a href='/a'>Another page</a></li></ul></aside></body></html>"
+    )
+    (tmp_path / "cadence.html").write_text(html)
+    page = load(tmp_path / "cadence.html")
+    assert page.title == "Cadence Basics"
+    assert [chunk.text for chunk in page.chunks] == ["Count your steps for one minute on an easy run."]
+
+
+@pytest.mark.parametrize(
+    ("title", "page", "expected"),
+    [
+        # The site's name first, confirmed by the name the page declares.
+        (
+            "Some Running Blog – Cadence Basics",
+            '<meta property="og:site_name" content="Some Running Blog"><h2>Count</h2>',
+            "Cadence Basics",
+        ),
+        # Nothing confirms the split: the last part belongs to the title.
+        ("Hill Drills - Week 2", "<h1>Hill Drills - Week 2</h1>", "Hill Drills - Week 2"),
+        ("Hill Drills - Week 2", "<h2>Hill Drills</h2>", "Hill Drills - Week 2"),
+    ],
+)
+def test_a_title_keeps_its_parts_unless_the_page_confirms_a_site_name(tmp_path, title, page, expected):
+    (tmp_path / "page.html").write_text(
+        f"<html><head><title>{title}</title>{page}</head><body><p>Run the hill twice, then jog home.</p></body></html>"
+    )
+    assert load(tmp_path / "page.html").title == expected
