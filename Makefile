@@ -6,9 +6,16 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: install install-quality run ui test lint format eval eval-quality bench clean
 
+# llama.cpp is compiled here for any x86-64 CPU with AVX2, not with -march=native: on Intel Xeons with AMX
+# (seen on this project's CI machines) a native build's AMX matrix code crashes every generation with a
+# segmentation fault under virtualisation. --no-cache-dir: pip's wheel cache does not know these flags and
+# would hand back a native build made earlier. Other CPUs: override LLAMA_CMAKE_ARGS (e.g. empty for native).
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet --no-cache-dir 'llama-cpp-python>=0.3.7'
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(INSTALLED)
 

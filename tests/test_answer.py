@@ -296,6 +296,7 @@ def test_what_the_sources_differ_on_is_named_in_words_never_in_stems():
     assert _subject_name(disagreement, "Should I do Romanian deadlifts?", scope) == "Romanian deadlifts"
 
 
+@pytest.mark.integration
 def test_every_shown_sentence_carries_the_source_text_that_supports_it(seed_stride):
     for reply, question in (
         (f"{DUMBBELL} [2]", "How do I make single-leg stands harder?"),  # generated
