@@ -113,7 +113,11 @@ COOKIE_SENTENCE = re.compile(
 CALL_TO_ACTION_SENTENCE = re.compile(
     r"click the button|free copy|free ebook|free resources|follow .{0,40} on instagram"
     r"|send (?:him|her|me|us) an email|online membership|\bsubscribe\b|piqued your interest"
-    r"|sign up (?:here|below|now|today|for (?:our|my|the) (?:newsletter|mailing list|email list|list|course))",
+    r"|sign up (?:here|below|now|today|for (?:our|my|the) (?:newsletter|mailing list|email list|list|course))"
+    # a show's sign-off: "That's all we have time for today", "Keep sending those questions in"
+    r"|that'?s all (?:we have )?(?:the )?time (?:we have )?for|keep (?:sending|the) (?:\w+ )?questions (?:in|coming)"
+    r"|thanks for (?:listening|watching|tuning in)|see you (?:all )?next (?:week|time|episode)"
+    r"|book a free \S+ (?:call|consult\w*|session)",
     re.IGNORECASE,
 )
 
@@ -123,6 +127,11 @@ EMBED_TOKEN = re.compile(r"[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-Pinterest\b")
 # A Markdown "*" or "-" bullet is followed by a space; "**Tip:** ..." opens a bold word, not a list.
 BULLET = re.compile(r"^\s*(?:[•·▪‣◦]|[*-](?=\s)|\d{1,2}[.)](?=\s))\s*")
 MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+# A transcript's or an FAQ's question line ("Q: How do I ...?") heads the answer below it, as a heading does:
+# its passage then starts at the question and carries it as its section, and no answer quotes the asker's
+# words as advice. The answer's own "A:" goes; its words stay.
+QUESTION_LINE = re.compile(r"^\s*(?:Q|Question)\s*[:.)-]\s+(?=\S)", re.IGNORECASE)
+ANSWER_LINE = re.compile(r"^\s*(?:A|Answer)\s*[:.)-]\s+(?=\S)", re.IGNORECASE)
 MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 # Emphasis marks hug their words; a lone "*" between spaces ("3 * 10") or inside a name (snake_case) is no mark.
 MARKDOWN_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
@@ -179,27 +188,48 @@ def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_
         lines = _drop_residue_lines(raw.lines, line_rules, result.dropped)
         if not lines:
             continue
-        block = _classify(lines, raw.after_gap, result.dropped)
-        if block is None:
-            continue
-        if opened := _residue_section(block):
-            section = opened
-            result.dropped.append(Dropped(section[0], block.text))
-            continue
-        if title and _repeats_title(block, title):
-            result.dropped.append(Dropped("title repeat", block.text))
-            continue
-        if section and section[1](block):
-            result.dropped.append(Dropped(section[0], block.text))
-            continue
-        section = None
-        if block.kind != "list":
-            block = _drop_cookie_sentences(block, result.dropped)
-        if block is not None and block.kind == "paragraph":
-            block = _drop_call_to_action_sentences(block, site.sentences, result.dropped)
-        if block is not None:
-            result.blocks.append(block)
+        for block in _question_and_answer(lines, raw.after_gap) or [_classify(lines, raw.after_gap, result.dropped)]:
+            section = _keep(block, section, title, site, result)
     return result
+
+
+def _keep(block: Block | None, section, title: str, site: SiteResidue, result: CleanText):
+    """Add a block to the result unless a rule drops it; returns the residue section open after it (a sponsor
+    list, an advert, related posts: the blocks under such a heading go with it), None when none is."""
+    if block is None:
+        return section
+    if opened := _residue_section(block):
+        result.dropped.append(Dropped(opened[0], block.text))
+        return opened
+    if title and _repeats_title(block, title):
+        result.dropped.append(Dropped("title repeat", block.text))
+        return section
+    if section and section[1](block):
+        result.dropped.append(Dropped(section[0], block.text))
+        return section
+    if block.kind != "list":
+        block = _drop_cookie_sentences(block, result.dropped)
+    if block is not None and block.kind == "paragraph":
+        block = _drop_call_to_action_sentences(block, site.sentences, result.dropped)
+    if block is not None:
+        result.blocks.append(block)
+    return None
+
+
+def _question_and_answer(lines, after_gap: bool) -> list[Block]:
+    """A question line ("Q: ...") as a heading, and an answer under it ("A: ...", "A" dropped) as a paragraph;
+    empty when the block does not open with either."""
+    first, start, _ = lines[0]
+    if not (question := QUESTION_LINE.match(first)) and not ANSWER_LINE.match(first):
+        return []
+    if not question:  # "A: ..." alone: the answer, its text from after the "A:"
+        cut = ANSWER_LINE.match(first).end()
+        rest = [(first[cut:], start + cut, lines[0][2]), *lines[1:]]
+        return [Block("paragraph", _tidy(" ".join(line for line, _, _ in rest)), start + cut, lines[-1][2], after_gap)]
+    answer = next((i for i, (line, _, _) in enumerate(lines) if i and ANSWER_LINE.match(line)), len(lines))
+    asked = " ".join(line for line, _, _ in lines[:answer])[question.end() :]
+    blocks = [Block("heading", _tidy(asked), start + question.end(), lines[answer - 1][2], after_gap)]
+    return blocks + (_question_and_answer(lines[answer:], False) if answer < len(lines) else [])
 
 
 @dataclass

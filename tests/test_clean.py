@@ -309,3 +309,33 @@ def test_a_sentence_given_as_the_title_is_kept_as_text():
         "Run easy most days.",
         "Add strides twice a week.",
     ]
+
+
+def test_a_question_line_heads_its_answer_and_the_answers_mark_goes():
+    text = (
+        "Welcome to the show.\n\n"
+        "Q: I have no box. What jumps can I do at home?\n\n"
+        "A: Plenty. Squat jumps and skips.\n\n"
+        "Q: How do I skip?\n"
+        "A: March on the spot.\n"
+        "Add a hop.\n\n"
+        "Answering emails takes time."
+    )
+    blocks = clean(text).blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "Welcome to the show."),
+        ("heading", "I have no box. What jumps can I do at home?"),
+        ("paragraph", "Plenty. Squat jumps and skips."),
+        ("heading", "How do I skip?"),
+        ("paragraph", "March on the spot. Add a hop."),
+        ("paragraph", "Answering emails takes time."),  # no "A:" mark: text like any other
+    ]
+    for block in blocks:  # spans start past the marks, at the words kept
+        assert text[block.start :].startswith(block.text.split()[0])
+
+
+def test_a_shows_sign_off_is_no_answer():
+    advice = "Rest a day between sessions. Jump on grass. Stop when your landings get loud."
+    result = clean(f"{advice} That's all we have time for today.")
+    assert [b.text for b in result.blocks] == [advice]
+    assert {d.rule for d in result.dropped} == {"call to action"}
