@@ -619,7 +619,7 @@ def _progression(scored, thresholds: Thresholds) -> list[Point]:
     ordering = [item for item in answering if ORDER_WORDS.search(item[2])]
     pool = ordering or answering
     best = _best(pool, POINTS["progression"], DEFAULT_PER_PASSAGE, thresholds, passages=MAX_PASSAGES)
-    if len(best) == 1 and ordering:
+    if len(best) == 1 and ordering and not _leans_back(best[0].text):
         passage = next(p for _, p, _ in pool if p.number == best[0].passage)
         return _from(passage, passage.sentences.index(best[0].text), best[0].score)[: POINTS["progression"]]
     return best
