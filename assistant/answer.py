@@ -231,8 +231,12 @@ def standalone_question(history: list[str], question: str, scope: Scope) -> str:
     if not history:
         return question
     # A short question naming no subject of the corpus ("how many reps?") leans on the one before; "Are
-    # clamshells good for runners?" is short too, but names one of its headings' subjects and stands alone.
-    short = len(question.split()) <= FOLLOW_UP_WORDS and not scope.subjects_in(question)
+    # clamshells good for runners?" is short too, but names one of its headings' subjects and stands alone, as
+    # does one naming what it asks about in words of its own ("Are deadlifts good?", "Which shoes?"), which the
+    # corpus may never use: joined to the question before, it had been answered as that question.
+    head = _focus_head(question)  # "how many reps?" names a number, not a thing: it asks about the one before
+    named = _object_of(question) or (head and head[1] not in QUANTITY_UNITS)
+    short = len(question.split()) <= FOLLOW_UP_WORDS and not scope.subjects_in(question) and not named
     if short or FOLLOW_UP.search(question):
         return f"{history[-1]} {question}"
     return question

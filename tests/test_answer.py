@@ -332,6 +332,10 @@ def test_follow_ups_are_made_standalone():
     assert standalone_question([first], "What does the gluteus medius do for runners?", scope) == (
         "What does the gluteus medius do for runners?"
     )
+    # what it asks about in words of its own, even ones the corpus never uses: not the question before
+    assert standalone_question([first], "Are deadlifts good for runners?", scope) == "Are deadlifts good for runners?"
+    assert standalone_question([first], "Is it worth it?", scope) == f"{first} Is it worth it?"
+    assert standalone_question([first], "Should I do them daily?", scope) == f"{first} Should I do them daily?"
 
 
 @pytest.mark.integration
