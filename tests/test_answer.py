@@ -395,8 +395,8 @@ def test_a_number_the_sources_never_give_is_said_plainly_then_what_they_do_say(s
     ("question", "asks"),
     [
         ("Should beginners do box jumps?", True),  # not only "should I"
-        ("Are box jumps ok for a newbie?", True),
-        ("Is it safe to hop every day?", True),
+        ("Is it ok to hop every day?", True),
+        ("Is bounding ok for beginners?", False),  # a disagreement on box jumps for beginners is none on bounding
         ("How do I do a box jump?", False),
     ],
 )
