@@ -46,7 +46,7 @@ from assistant.cite import (
 from assistant.plan import PRESCRIBING, QUANTITY_UNITS, Plan, Point, from_cards, kind_of, make_plan
 from assistant.retrieve import HybridRetriever, expand_query, validate_question
 from assistant.scope import QUANTIFIERS, Scope
-from assistant.text import answer_sentences, complete_sentences, is_negated, listing, recall, tokens
+from assistant.text import answer_sentences, complete_sentences, is_negated, listing, recall, spelled_out, tokens
 
 EVIDENCE = 5  # passages the plan and the disagreement check draw on
 SUBJECT_EXTRA = 5  # further hits searched for passages naming the subject asked about
@@ -278,7 +278,7 @@ class Answerer:
     def stream(self, question: str, history: list[str] | None = None) -> Iterator[Sentence | Answer]:
         started = time.perf_counter()
         run = _Run(self, validate_question(question), started)
-        cleaned, _ = policy.strip_injection(run.question)
+        cleaned = spelled_out(policy.strip_injection(run.question)[0])
         if not cleaned.strip():
             yield run.refuse("the question only gave instructions to the assistant")
             return

@@ -44,6 +44,17 @@ NEGATION = re.compile(
 )
 
 
+# Texting shorthand runners type ("how do u do a bridge", "r clamshells ok"): read as the words they stand for,
+# so the question's kind and subject are found as for the spelled-out question. Only unambiguous ones.
+SHORTHAND = {"u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "abt": "about"}
+_SHORTHAND = re.compile(r"(?<![\w’'-])(" + "|".join(SHORTHAND) + r")(?![\w’'-])", re.IGNORECASE)  # not "U-shaped"
+
+
+def spelled_out(text: str) -> str:
+    """The text with texting shorthand written out (`SHORTHAND`); everything else as it was."""
+    return _SHORTHAND.sub(lambda m: SHORTHAND[m.group(1).lower()], text)
+
+
 def split_sentences(text: str) -> list[str]:
     """Split on sentence ends, without splitting after 'Dr.' and similar abbreviations."""
     pieces: list[str] = []

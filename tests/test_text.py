@@ -8,6 +8,7 @@ from assistant.text import (
     listing,
     normalise,
     recall,
+    spelled_out,
     split_sentences,
     tokens,
 )
@@ -75,3 +76,10 @@ def test_one_negation_list():
 def test_listing_joins_items_as_a_phrase():
     assert listing([]) == "" and listing(["a"]) == "a" and listing(["a", "b"], "or") == "a or b"
     assert listing(["a", "b", "c"]) == "a, b and c"
+
+
+def test_texting_shorthand_is_read_as_the_words_it_stands_for():
+    assert spelled_out("how do u do a bridge? r clamshells ok for ur hips") == (
+        "how do you do a bridge? are clamshells ok for your hips"
+    )
+    assert spelled_out("a U-shaped band, or a u") == "a U-shaped band, or a you"  # only a word on its own
