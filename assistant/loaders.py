@@ -169,6 +169,10 @@ class _HtmlToText(HTMLParser):
     BLOCKS = frozenset({"p", "div", "section", "article", "br", "tr", "blockquote", "pre", "table", "ul", "ol", "main"})
     HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
     SITE_NAME_META = frozenset({"og:site_name", "application-name"})
+    # Readers' comments under a post (class or id "comments", "comment-list", "disqus_thread", "respond"): what
+    # a reader wrote is not the document's advice, and a commenter's name and date became a passage's section.
+    COMMENTS = re.compile(r"(?:^|[\s_-])(?:comments?|comment-?list|commentlist|disqus\w*|respond)(?:$|[\s_-])", re.I)
+    CONTAINERS = frozenset({"section", "div", "ol", "ul"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -179,10 +183,18 @@ class _HtmlToText(HTMLParser):
         self._skip_depth = 0
         self._in_title = False
         self._heading: list[str] | None = None
+        self._comments: list = []  # [tag, depth] of an open comment section: its tags of that name are counted
 
     def handle_starttag(self, tag, attrs):
+        if self._comments:
+            self._comments[1] += tag == self._comments[0]
+            return
+        named = dict(attrs)
+        if tag in self.CONTAINERS and self.COMMENTS.search(f"{named.get('class') or ''} {named.get('id') or ''}"):
+            self._comments = [tag, 1]
+            return
         if tag == "meta":
-            self._read_meta(dict(attrs))
+            self._read_meta(named)
         elif tag in self.SKIPPED:
             self._skip_depth += 1
         elif tag == "title":
@@ -197,6 +209,11 @@ class _HtmlToText(HTMLParser):
             self.parts.append("\n• ")
 
     def handle_endtag(self, tag):
+        if self._comments:
+            self._comments[1] -= tag == self._comments[0]
+            if not self._comments[1]:
+                self._comments = []
+            return
         if tag in self.SKIPPED:
             self._skip_depth = max(0, self._skip_depth - 1)
         elif tag == "title":
@@ -210,6 +227,8 @@ class _HtmlToText(HTMLParser):
                 self._heading = None
 
     def handle_data(self, data):
+        if self._comments:
+            return
         if self._in_title:
             self.title += data
         elif not self._skip_depth:

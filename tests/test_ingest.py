@@ -189,6 +189,21 @@ def test_html_chrome_leaves_no_empty_bullets_and_the_title_loses_a_confirmed_sit
     assert [chunk.text for chunk in page.chunks] == ["Count your steps for one minute on an easy run."]
 
 
+def test_readers_comments_under_a_post_are_not_the_documents_text(tmp_path):
+    html = (
+        "<html><head><title>Hill Drills</title></head><body><h1>Hill Drills</h1>"
+        "<p>Run up a short hill ten times, walking down between.</p>"
+        "<section class='comments'><h3>2 comments</h3>"
+        "<div class='comment'><p class='comment-author'>Pat on May 1</p><p>I do twenty reps, it works!</p>"
+        "<p><a href='#'>Reply</a></p></div><div class='comment'><p>Great post.</p></div></section>"
+        "<p>Keep the effort steady up the hill.</p></body></html>"
+    )
+    (tmp_path / "hills.html").write_text(html)
+    texts = " ".join(chunk.text for chunk in load(tmp_path / "hills.html").chunks)
+    assert "twenty reps" not in texts and "Pat on May 1" not in texts and "Reply" not in texts
+    assert "ten times" in texts and "Keep the effort steady" in texts  # the post's text after them stays
+
+
 @pytest.mark.parametrize(
     ("title", "page", "expected"),
     [
