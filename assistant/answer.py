@@ -135,11 +135,12 @@ ENDS_ABOUT = frozenset(
     "good bad ok okay worth useful helpful necessary important safe better best enough really actually"
     "".split()
 )
-FOLLOW_UP = re.compile(
-    r"^\s*(and|or|but|also|so|then|what about|how about|what if|with|without|instead)\b"
-    r"|\b(it|that|this|those|these|them)\b",
-    re.IGNORECASE,
-)
+FOLLOW_UP = re.compile(r"^\s*(and|or|but|also|so|then|what about|how about|what if|with|without|instead)\b", re.I)
+# A pronoun leans on the question before in a short question ("can I do them daily?") or in a longer one's
+# first clause ("it's really hard for me, any way to make it easier?"); after a clause that tells the runner's
+# own story it points into that story ("My glutes are sore the day after my first session, is that normal?").
+POINTS_BACK = re.compile(r"\b(it|that|this|those|these|them)\b", re.IGNORECASE)
+POINTS_BACK_WORDS = 10
 
 
 @dataclass
@@ -238,7 +239,9 @@ def standalone_question(history: list[str], question: str, scope: Scope) -> str:
     head = _focus_head(question)  # "how many reps?" names a number, not a thing: it asks about the one before
     named = _object_of(question) or (head and head[1] not in QUANTITY_UNITS)
     short = len(question.split()) <= FOLLOW_UP_WORDS and not scope.subjects_in(question) and not named
-    if short or FOLLOW_UP.search(question):
+    first_clause = re.split(r"[,;:.!?]", question, maxsplit=1)[0]
+    points_back = POINTS_BACK.search(question if len(question.split()) <= POINTS_BACK_WORDS else first_clause)
+    if short or FOLLOW_UP.search(question) or points_back:
         return f"{history[-1]} {question}"
     return question
 

@@ -336,6 +336,11 @@ def test_follow_ups_are_made_standalone():
     assert standalone_question([first], "Are deadlifts good for runners?", scope) == "Are deadlifts good for runners?"
     assert standalone_question([first], "Is it worth it?", scope) == f"{first} Is it worth it?"
     assert standalone_question([first], "Should I do them daily?", scope) == f"{first} Should I do them daily?"
+    # a longer question tells its own story: its "that" points into it, not at the question before
+    sore = "My glutes are sore the day after my first strength session, is that normal?"
+    assert standalone_question([first], sore, scope) == sore
+    hard = "it's really hard for me, any way to make the stand easier?"  # its first clause points back
+    assert standalone_question([first], hard, scope) == f"{first} {hard}"
 
 
 @pytest.mark.integration
