@@ -168,12 +168,25 @@ def evidence_units(text: str) -> list[str]:
             continue
         if lead_in and units[-1].endswith(";"):
             units[-1] = units[-1][:-1] + "."
-        sentences = split_sentences(line.removeprefix("- "))
+        sentences = _with_short_openers(split_sentences(line.removeprefix("- ")))
         units.extend(sentences)
         lead_in = bool(sentences) and sentences[-1].endswith(":") and not _items_stand_alone(lines[at + 1 :])
     if lead_in and units[-1].endswith(";"):
         units[-1] = units[-1][:-1] + "."
     return units
+
+
+def _with_short_openers(sentences: list[str]) -> list[str]:
+    """Sentences of a line, a one- or two-word one ("Always.", "Yes!", "Loads.") joined to the sentence after it:
+    an FAQ's answer often opens with its verdict in a word, which alone is too short to be shown or scored, and
+    the sentence after it, alone, loses the verdict."""
+    joined: list[str] = []
+    for sentence in sentences:
+        if joined and len(joined[-1].split()) <= 2 and joined[-1].endswith((".", "!")):
+            joined[-1] = f"{joined[-1]} {sentence}"
+        else:
+            joined.append(sentence)
+    return joined
 
 
 def _items_stand_alone(lines: list[str]) -> bool:

@@ -62,6 +62,11 @@ def test_asking_for_exercises_names_no_subject_a_corpus_must_write():
     assert _focus_head("Which shoes should I buy?") == ("shoes", "shoe")
 
 
+def test_a_one_word_verdict_opening_an_answer_joins_the_sentence_after_it():
+    units = evidence_units("Always. Jog for ten minutes first. Dr. Lee agrees with that.")
+    assert units == ["Always. Jog for ten minutes first.", "Dr. Lee agrees with that."]
+
+
 def test_a_list_keeps_its_lead_in():
     units = evidence_units("There are three functions:\n- lifting\n- holding\n- lowering\nThen more.")
     assert units == ["There are three functions: lifting; holding; lowering.", "Then more."]
