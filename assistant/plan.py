@@ -440,7 +440,14 @@ def _describing(card, library: Library, wanted: dict[str, str | None]):
     naming = [v for v in card.naming if len(tokens(v.text)) > len(tokens(card.name)) + 2]
     if giving:
         return sentences[giving[0]]
-    for values in (about, card.fields.get("steps", []), card.fields.get("about", []), naming):
+    # A step that leans on the one before ("Then press down with both palms") says nothing alone: a sentence of
+    # the card naming the exercise comes before it ("A wall sit gets harder with a weight on your lap").
+    steps = card.fields.get("steps", [])
+    standing = [v for v in steps if not _leans_back(v.text) and not re.match(r"(?:and\s+)?then\b", v.text, re.I)]
+    named = [
+        v for v in sorted(sentences.values(), key=_at) if card in library.named(v.text) and _only_of(card, library, v)
+    ]
+    for values in (about, standing, named, steps, card.fields.get("about", []), naming):
         if values:
             return values[0]
     return None

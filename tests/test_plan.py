@@ -306,21 +306,26 @@ def _library(equipment: tuple[str, ...] = ()):
     return Library({"muscles": [["calves", "calf"]], "equipment": [], "passages": passages})
 
 
+def _quoting(text: str):
+    """A card value for a quote of `text` (a one-passage document, doc.txt), as cards.json stores it."""
+
+    def value(quote: str) -> dict:
+        start = text.index(quote)
+        return {
+            "text": quote,
+            "span": {"source": "doc.txt", "start": start, "end": start + len(quote), "quote": quote},
+            "how": "quote",
+        }
+
+    return value
+
+
 def test_an_exercise_named_by_its_last_words_with_one_step_is_answered_by_what_its_card_says():
     from assistant.cards import LIST_FIELDS, Library
 
     text = "To challenge them, try a single leg step up. Hold a weight in the opposite hand to make it harder."
     said = [text[: text.index(".") + 1], text[text.index(".") + 2 :]]
-    value = lambda quote: {  # noqa: E731
-        "text": quote,
-        "span": {
-            "source": "doc.txt",
-            "start": text.index(quote),
-            "end": text.index(quote) + len(quote),
-            "quote": quote,
-        },
-        "how": "quote",
-    }
+    value = _quoting(text)
     fields = {**{name: [] for name in LIST_FIELDS}, "about": [value(said[0])], "harder": [value(said[1])]}
     fragment = {
         "name": value("single leg step up"),
@@ -358,6 +363,30 @@ def test_a_list_of_exercises_comes_from_the_cards_each_cited_to_its_passage():
 def test_a_named_muscle_filters_the_cards_and_one_card_is_enough():
     plan, _ = from_cards("list", "What exercises work my calves?", _library, frozenset(tokens("calves")), 1)
     assert [p.title for p in plan.points] == ["Heel drops"]
+
+
+def test_a_cards_list_item_is_not_a_step_leaning_on_the_one_before():
+    from assistant.cards import LIST_FIELDS, Library
+
+    text = "Then press your hands down on your hips. A wall sit can be made harder by holding a weight."
+    said = [text[: text.index(".") + 1], text[text.index(".") + 2 :]]
+    value = _quoting(text)
+    fields = {**{name: [] for name in LIST_FIELDS}, "steps": [value(said[0])], "harder": [value(said[1])]}
+    other = {**{name: [] for name in LIST_FIELDS}, "steps": [value(said[0])]}
+    fragments = [
+        {"name": value("wall sit"), "fields": fields, "passage": "p1", "mentions": "", "heading": False},
+        {
+            "name": {**value("hips"), "text": "hip press"},
+            "fields": other,
+            "passage": "p1",
+            "mentions": "",
+            "heading": False,
+        },
+    ]
+    entry = {"source": "doc.txt", "section": "", "title": "Doc", "start": 0, "end": len(text), "text": text}
+    library = Library({"passages": {"p1": {**entry, "fragments": fragments, "progression": []}}})
+    plan, _ = from_cards("list", "What exercises can I do?", lambda: library, frozenset(), 1)
+    assert (next(p.text for p in plan.points if p.title == "wall sit")) == said[1]  # it names the exercise
 
 
 def test_a_list_asked_without_equipment_leaves_out_the_cards_that_need_some():
