@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.text import split_sentences
+from assistant.text import bare, split_sentences
 
 # What a share bar names: the networks and the "copy link" button, and what "Share this ..." shares.
 _SOCIAL = (
@@ -296,7 +296,7 @@ def _repeats_title(block: Block, title: str) -> bool:
     """
     if block.kind == "list" or (block.kind == "paragraph" and block.text.endswith(".")):
         return False
-    return _normalise(block.text) == _normalise(title)
+    return bare(block.text) == bare(title)
 
 
 def _looks_like_heading(line: str) -> bool:
@@ -403,7 +403,3 @@ def _tidy(text: str) -> str:
     text = MARKDOWN_LINK.sub(r"\1", text)
     text = MARKDOWN_EMPHASIS.sub(r"\2", MARKDOWN_STRONG.sub(r"\2", text))
     return re.sub(r"\s+", " ", text).strip()
-
-
-def _normalise(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()

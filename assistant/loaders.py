@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from assistant.text import bare
+
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 SIDECAR_SUFFIX = ".meta.json"
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -266,12 +268,8 @@ def _without_site_name(title: str, main_headings: list[str], site_name: str) -> 
     if not separators:
         return title
     first, last = separators[0], separators[-1]
-    known = {_plain(heading) for heading in main_headings} - {""}
+    known = {bare(heading) for heading in main_headings} - {""}
     for kept, cut in ((title[: last.start()], title[last.end() :]), (title[first.end() :], title[: first.start()])):
-        if _plain(kept) in known or (site_name and _plain(cut) == _plain(site_name)):
+        if bare(kept) in known or (site_name and bare(cut) == bare(site_name)):
             return kept.strip()
     return title
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()

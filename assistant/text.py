@@ -112,6 +112,12 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+def bare(text: str) -> str:
+    """Only the letters and digits, lower-cased and single-spaced: "Hill Drills – Week 2!" -> "hill drills week 2",
+    for telling whether two headings or titles say the same."""
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
 def tokens(text: str) -> list[str]:
     """Lower-cased, stop-worded, lightly stemmed words, shared by the index side and the query side."""
     words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "'").replace("'", ""))
