@@ -676,15 +676,14 @@ def _add(card: Card, fragment: Fragment) -> None:
         if all(normalise(alias.text) != normalise(a.text) for a in [*card.aliases, Value(card.name, alias.span)]):
             card.aliases.append(alias)
     for name in LIST_FIELDS:
-        have = {(v.text, v.span.start) for v in card.fields[name]}
-        # a muscle or a piece of equipment is listed once, however many of the card's passages name it
-        names = {v.text for v in card.fields[name]} if name in ("muscles", "equipment") else None
+        # a muscle or a piece of equipment is listed once, however many of the card's passages name it; a
+        # sentence once per place it stands
+        key = (lambda v: v.text) if name in ("muscles", "equipment") else (lambda v: (v.text, v.span.start))
+        have = {key(v) for v in card.fields[name]}
         for value in fragment.fields.get(name, []):
-            if (value.text, value.span.start) in have or (names is not None and value.text in names):
-                continue
-            card.fields[name].append(value)
-            if names is not None:
-                names.add(value.text)
+            if key(value) not in have:
+                card.fields[name].append(value)
+                have.add(key(value))
     if fragment.passage not in [p["id"] for p in card.passages]:
         card.passages.append({"id": fragment.passage})
 

@@ -157,6 +157,8 @@ VARIED_CONTEXT = 3  # sentences of a card without the harder (easier) version as
 # A sentence answering what the one before it said ("Yet most runners have never trained them", "Therefore
 # ...") leans back as much: alone it reads as the reason, without the reason.
 LEANS_BACK = re.compile(r"^(they|their|them|these|those|he|she|yet|but|however|therefore|thus|hence)\b", re.I)
+# A step continuing the one before ("Then ...", "And then ..."): in the passage's order it reads, alone it does not.
+NEXT_STEP = re.compile(r"(?:and\s+)?then\b", re.I)
 # What a source says to a runner in pain: to stop, to have it examined, what is not normal. A question telling
 # of pain or an injury is answered with these sentences only, when its evidence has any:
 # "can I keep doing wall sits?" with a swollen, locking knee gets "stop and see a physiotherapist", not how to
@@ -443,7 +445,7 @@ def _describing(card, library: Library, wanted: dict[str, str | None]):
     # A step that leans on the one before ("Then press down with both palms") says nothing alone: a sentence of
     # the card naming the exercise comes before it ("A wall sit gets harder with a weight on your lap").
     steps = card.fields.get("steps", [])
-    standing = [v for v in steps if not _leans_back(v.text) and not re.match(r"(?:and\s+)?then\b", v.text, re.I)]
+    standing = [v for v in steps if not _leans_back(v.text) and not NEXT_STEP.match(v.text)]
     named = [
         v for v in sorted(sentences.values(), key=_at) if card in library.named(v.text) and _only_of(card, library, v)
     ]
