@@ -375,27 +375,27 @@ def _looks_like_advert(block: Block) -> bool:
 
 def _drop_cookie_sentences(block: Block, dropped: list[Dropped]) -> Block | None:
     """A consent banner's sentences go one by one: a banner glued to real text leaves the text."""
-    sentences = split_sentences(block.text)
-    banner = [s for s in sentences if COOKIE_SENTENCE.match(s)]
-    if not banner:
-        return block
-    dropped.extend(Dropped("cookie banner", sentence) for sentence in banner)
-    kept = " ".join(s for s in sentences if s not in banner)
-    return Block(block.kind, kept, block.start, block.end, block.after_gap) if kept else None
+    return _drop_sentences(block, [COOKIE_SENTENCE], "cookie banner", dropped, whole_when_most=False)
 
 
 def _drop_call_to_action_sentences(block: Block, site_phrases, dropped: list[Dropped]) -> Block | None:
+    """Selling sentences go; a paragraph made mostly of them goes whole."""
+    return _drop_sentences(block, [CALL_TO_ACTION_SENTENCE, *site_phrases], "call to action", dropped, True)
+
+
+def _drop_sentences(block: Block, patterns, rule: str, dropped: list[Dropped], whole_when_most: bool) -> Block | None:
+    """The block without its sentences matching any of `patterns`, each reported under `rule`; with
+    `whole_when_most`, none of it when at least half its sentences match. None when nothing is left."""
     sentences = split_sentences(block.text)
-    patterns = (CALL_TO_ACTION_SENTENCE, *site_phrases)
-    selling = [s for s in sentences if any(p.search(s) for p in patterns)]
-    if not selling:
+    matching = [s for s in sentences if any(p.search(s) for p in patterns)]
+    if not matching:
         return block
-    if len(selling) * 2 >= len(sentences):
-        dropped.append(Dropped("call to action", block.text))
+    if whole_when_most and len(matching) * 2 >= len(sentences):
+        dropped.append(Dropped(rule, block.text))
         return None
-    dropped.extend(Dropped("call to action", sentence) for sentence in selling)
-    kept = " ".join(s for s in sentences if s not in selling)
-    return Block(block.kind, kept, block.start, block.end, block.after_gap)
+    dropped.extend(Dropped(rule, sentence) for sentence in matching)
+    kept = " ".join(s for s in sentences if s not in matching)
+    return Block(block.kind, kept, block.start, block.end, block.after_gap) if kept else None
 
 
 def _tidy(text: str) -> str:
