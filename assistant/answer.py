@@ -45,7 +45,7 @@ from assistant.cite import (
 )
 from assistant.plan import PRESCRIBING, QUANTITY_UNITS, Plan, Point, from_cards, kind_of, make_plan
 from assistant.retrieve import HybridRetriever, expand_query, validate_question
-from assistant.scope import QUANTIFIERS, Scope
+from assistant.scope import QUANTIFIERS, WHEN_WORDS, Scope
 from assistant.text import answer_sentences, complete_sentences, is_negated, listing, recall, spelled_out, tokens
 
 EVIDENCE = 5  # passages the plan and the disagreement check draw on
@@ -92,6 +92,9 @@ SENTENCE_CUES = [
     (re.compile(r"\b(harder|tougher|too easy|progress|level up)\b", re.I), "challenge more challenging increase"),
     (re.compile(r"\b(easier|too hard|regress)\b", re.I), "reduce the intensity"),
 ]
+# A written sentence's own "Yes," / "No,": shown only when the plan found that stance in the sources (its lead);
+# the quality tier answered "should I push through Achilles pain?" with "Yes, if you feel sharp pain ... stop".
+VERDICT_WORD = re.compile(r"^(yes|no)\b[,.:!]?\s*", re.IGNORECASE)
 # SmolLM2's habit: "The answer to this question is: ..." says nothing; the rest of the sentence may.
 PREAMBLE = re.compile(r"^(the )?answer( to (this|the|your) question)?( is)?\s*:?\s*", re.IGNORECASE)
 ASKS_FOR_VERDICT = re.compile(
@@ -101,6 +104,9 @@ ASKS_FOR_VERDICT = re.compile(
     r"|pointless|any good|still have a place|a good \w+ exercise)",
     re.IGNORECASE,
 )
+# "What should I eat ...?", "When should I stop ...?": asks for a thing, a time or a way, not whether; no
+# "sources differ" answer however many stances its passages hold.
+ASKS_FOR_THING = re.compile(r"^\s*(?:what|how|when|where|why)\b", re.IGNORECASE)
 # The thing a "what/which/how many" question asks about: the words after the question word, past a copula,
 # articles and a quantifier or two, up to the next word that is not part of the noun phrase ("Which running
 # shoes are best" -> "running shoes"; "What pace should I" -> "pace"; "How many gels" -> "gels").
@@ -304,7 +310,12 @@ class Answerer:
         # sets should I do?", which asks for a number, whatever the sources' stances.
         # Nor does a runner telling of pain or an injury: what the sources say of pain comes first (`make_plan`).
         hurts = policy.needs_clinician(cleaned)
-        verdict = ASKS_FOR_VERDICT.search(cleaned) and own_kind not in ("quantity", "procedure", "list") and not hurts
+        verdict = (
+            ASKS_FOR_VERDICT.search(cleaned)
+            and not ASKS_FOR_THING.match(cleaned)
+            and own_kind not in ("quantity", "procedure", "list")
+            and not hurts
+        )
         disagreement = find_disagreement(passages, asked, scope) if verdict else None
         if disagreement:
             yield from run.emit_disagreement(disagreement, passages, cleaned)
@@ -395,6 +406,7 @@ class _Run:
         self.premised = False
         self.layout = "prose"  # the plan's: "list" and "steps" answers show one item a line
         self.relevance: _Relevance | None = None  # set once the question is known to be answerable
+        self.verdict = ""  # the plan's stance, "yes" or "no", that a written sentence may open with
 
     @property
     def claims(self) -> list[Sentence]:
@@ -462,6 +474,7 @@ class _Run:
         )
         if plan.missing:
             yield self.accept(plan.missing, {}, "framing")
+        self.verdict = plan.points[0].lead.strip(": ").lower()  # "yes", "no" or ""
         messages = [SystemMessage(SYSTEM_PROMPT), HumanMessage(_prompt(self.standalone, plan, evidence))]
         pending = ""
         checked_so_far: list[str] = []
@@ -489,6 +502,10 @@ class _Run:
     def _verify(self, checker, sentence: str, passages, history: list[str], covered: set[str]) -> Iterator[Sentence]:
         # Checked with the sentences before it, so a repeat of an earlier sentence is caught too.
         sentence = PREAMBLE.sub("", sentence).strip()
+        said = VERDICT_WORD.match(sentence)
+        if said and said[1].lower() != self.verdict:
+            sentence = sentence[said.end() :]
+            sentence = sentence[:1].upper() + sentence[1:]
         if not sentence:
             return
         result: CheckedSentence = checker.check([*history, sentence], passages, question=self.standalone)[-1]
@@ -602,7 +619,7 @@ def _object_of(question: str) -> list[str]:
         if word.lower() in ENDS_ABOUT or not word[0].isalnum():
             break
         stems = tokens(word)
-        if stems and not set(stems) & (GENERIC_HEADS | QUANTIFIERS) and not policy.needs_clinician(word):
+        if stems and not set(stems) & (GENERIC_HEADS | QUANTIFIERS | WHEN_WORDS) and not policy.needs_clinician(word):
             found.append(word.lower())
     return found
 
@@ -610,9 +627,11 @@ def _object_of(question: str) -> list[str]:
 def _unknown_words(question: str, scope: Scope, vocabulary_known: bool = False) -> tuple[list[str], int]:
     """The question's words the corpus never uses, leaving out words of pain and injury: the clinician note
     answers those, and "hurts" is no subject a corpus should be expected to name; nor the generic heads:
-    "exercises" is what a corpus of exercises need not write down."""
+    "exercises" is what a corpus of exercises need not write down; nor a number's units ("how many sets")."""
     unknown, words = scope.unknown_words(question, vocabulary_known=vocabulary_known)
-    unasked = [word for word in unknown if policy.needs_clinician(word) or set(tokens(word)) <= GENERIC_HEADS]
+    unasked = [
+        word for word in unknown if policy.needs_clinician(word) or set(tokens(word)) <= GENERIC_HEADS | QUANTITY_UNITS
+    ]
     return [word for word in unknown if word not in unasked], words - len(unasked)
 
 

@@ -57,7 +57,7 @@ from assistant.text import normalise, split_sentences, tokens
 
 CARDS_FILE = "cards.json"
 # Bump when the rules change what a passage's cards hold: every passage is then rebuilt.
-RULES_VERSION = "6"
+RULES_VERSION = "7"
 FIELDS = ("steps", "cues", "harder", "easier", "cautions")
 # `about`: what else the card's sentences say of it (a stance, what it works), in the order written.
 LIST_FIELDS = ("muscles", "equipment", *FIELDS, "about")
@@ -100,7 +100,9 @@ LOST_REFERENCE = re.compile(r"^(?:[^,.]*,\s*)?(?:it|this)\s+(?!is\b|was\b)[a-z]+
 # claim every sentence that says "start".
 NOT_A_NAME = re.compile(
     r"[!?]|\b(them|it|you|your|what|why|how|when|who|where|start|started|starting|begin|beginners?"
-    r"|progressions?|plan|program|programme|schedule)\b",
+    r"|progressions?|plan|program|programme|schedule"
+    # when in a season, not what to do: "Off-season: build", "Race week", "Two sessions a week"
+    r"|season|phase|block|weeks?|months?|days?|sessions?|race|taper)\b",
     re.I,
 )
 # A heading's numbering is no part of the exercise's name: "Exercise 2: Side plank", "3. Bird dog", "#1 -".
@@ -109,8 +111,8 @@ SIMILAR = re.compile(r"\b(?:similar to|like|unlike|than)\s+(?:the\s+|a\s+)?$", r
 ORDER_LEAD = re.compile(r"\b(?:in (?:this|the following|that) order|step by step|progression)\b.*:\s*$", re.I)
 CUES = {
     "cautions": re.compile(
-        r"\b(avoid|make sure(?! you (?:can )?feel)|be careful|careful not|never|don'?t let|if you can'?t"
-        r"|too much)\b",
+        r"\b(caution|warning|avoid|make sure(?! you (?:can )?feel)|be careful|careful not|never|don'?t let"
+        r"|if you can'?t|too much)\b",
         re.I,
     ),
     "easier": re.compile(r"\b(easier|reduce|regress\w*|less challenging|lighter|lower the intensity)\b", re.I),
@@ -322,12 +324,32 @@ def passage_sentences(chunk, source_text: str) -> list[Sentence]:
 
 
 def locate(text: str, source_text: str, start: int, end: int, source: str, flags: int = 0) -> Span | None:
-    """Where `text` is in source_text[start:end], whatever the whitespace between its words."""
+    """Where `text` is in source_text[start:end], whatever the whitespace between its words and the Markdown
+    emphasis around them: cleaning took the marks out of "**Easier:** both legs", the source still has them."""
     words = text.split()
     if not words:
         return None
-    match = re.compile(r"\s+".join(re.escape(w) for w in words), flags).search(source_text, start, end)
+    pattern = r"[*_]*\s+[*_]*".join(_word_pattern(w) for w in words)
+    match = re.compile(pattern, flags).search(source_text, start, end)
     return Span(source, match.start(), match.end(), match.group()) if match else None
+
+
+def name_forms(name: str) -> list[str]:
+    """A name and the shorter names its brackets give: "Bent-knee (soleus) calf raise" is also "bent-knee calf
+    raise" and "soleus raise" (the bracket's word with the name's last); "Romanian deadlift (RDL)" is also
+    "RDL". Left out: names the document never writes in any form."""
+    inside = re.search(r"\(([^()]{1,30})\)", name)
+    if not inside:
+        return [name]
+    without = " ".join((name[: inside.start()] + name[inside.end() :]).split())
+    forms = [name, without, f"{inside[1]} {without.split()[-1]}" if without else inside[1]]
+    return forms + ([inside[1]] if inside[1].isupper() else [])
+
+
+def _word_pattern(word: str) -> str:
+    """A word as it may stand in Markdown: emphasis marks may close before its punctuation ("**Dose:**")."""
+    core, marks = re.match(r"(.*?)([.,;:!?)\"”’']*)$", word).groups()
+    return re.escape(core) + (r"[*_]*" + re.escape(marks) if marks else "")
 
 
 def is_instruction(sentence: str) -> bool:
@@ -375,7 +397,10 @@ def is_exercise_heading(section: str, sentences: list[Sentence], vocabulary: Voc
     if vocabulary.is_named(section):
         return False
     texts = [s.text for s in sentences]
-    return any(THIS_ONE.search(t) for t in texts) or sum(is_instruction(t) for t in texts) >= 2
+    # A passage saying how to make it both easier and harder varies one exercise: the second passage under an
+    # exercise's heading often holds only that ("Cues: ... Easier: ... Harder: ...").
+    varies = {"easier", "harder"} <= {classify(t) for t in texts}
+    return any(THIS_ONE.search(t) for t in texts) or sum(is_instruction(t) for t in texts) >= 2 or varies
 
 
 def passage_fragments(chunk, sentences: list[Sentence], vocabulary: Vocabulary) -> list[Fragment]:
@@ -578,7 +603,11 @@ class Library:
         in full, the one card whose name ends in the words the text uses ("heel drops" for "single leg heel drops":
         a runner drops the modifiers), if only one does."""
         words = set(tokens(text))
-        full = [c for c in self.cards if any(set(tokens(n)) <= words for n in [c.name, *(a.text for a in c.aliases)])]
+        full = [
+            c
+            for c in self.cards
+            if any(set(tokens(n)) <= words for name in [c.name, *(a.text for a in c.aliases)] for n in name_forms(name))
+        ]
         if full:
             return full
         tails = [c for c in self.cards if len(tokens(c.name)) > 2 and set(tokens(c.name)[-2:]) <= words]

@@ -17,6 +17,7 @@ marks go while their words stay ("**Slower:** count to five" -> "Slower: count t
 """
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -25,8 +26,12 @@ from assistant.text import bare, split_sentences
 # What a share bar names: the networks and the "copy link" button, and what "Share this ..." shares.
 _SOCIAL = (
     r"(?:facebook|twitter|x|pinterest|linkedin|reddit|whatsapp|telegram|tumblr|threads|bluesky|flipboard"
-    r"|messenger|e-?mail|print|copy (?:the )?link|copy url)"
+    r"|messenger|e-?mail|print|copy (?:the )?link|copy url|pin it)"
 )
+# One button of the bar, bare or as "Share on Facebook" / "Tweet this".
+_BUTTON = rf"(?:(?:share|post|send|tweet)(?: this)?(?: on| via| to)?\s+)?{_SOCIAL}"
+# A few words asking before it: "Enjoyed this? Share on Facebook | Share on Twitter".
+_ASKING = r"(?:[^.!?]{1,30}[?!]\s*)?"
 _SHARED = r"(?:article|post|page|story|recipe|workout|video)"
 
 # Whole-line residue any scraped page may carry: (rule name, pattern matched against the stripped line,
@@ -45,21 +50,31 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("sign-up box", r".*\bunsubscribe at any time\b.*"),
         ("sign-up box", r".*\bwe won'?t send (?:you )?spam\b.*"),
         ("call to action", r"keep (?:training|running)!*"),
+        ("stage direction", r"\[[A-Za-z][^\]\d]{0,40}\]"),  # "[outro music]" on a line of its own
         ("episode timestamp", r"(?:[•*-]\s*)?\[\d{1,2}:\d{2}(?::\d{2})?\].*"),
         ("relative date", r"\d+\s+(?:second|minute|hour|day|week|month|year)s?\s+ago"),
         # Bylines belong in the document's metadata (front matter), not in a passage. A reading time marks
         # one however it is laid out ("By A. Writer | Gear | 4 min read").
         ("byline", r"(?:host|author|written by|posted by)\s*:.*"),
-        ("byline", r".{0,120}\b\d+[ -]?min(?:ute)?s?\.? read"),
+        ("byline", r".{0,120}\b\d+[ -]?min(?:ute)?s?\.? read\b[^.!?]{0,40}"),  # "· 23 comments" may follow
+        # "Home » Strength » Race season": a trail of short links, in signs prose does not use.
+        ("breadcrumbs", r"(?:[^.!?»›]{1,40}[»›]\s*){2,}[^.!?»›]{1,60}"),
         # A consent banner's buttons, when they stand on lines of their own.
         ("cookie banner", r"(?:accept|reject|allow|decline|refuse)(?: all)?(?: cookies)?"),
         ("cookie banner", r"(?:manage|customi[sz]e) (?:cookie )?(?:preferences|settings|options|choices)"),
         ("cookie banner", r"cookie (?:settings|preferences|policy|notice)"),
-        ("share bar", rf"share(?: this(?: {_SHARED})?| on| via)?\s*:?\s*{_SOCIAL}(?:\W+{_SOCIAL})*"),
-        ("share bar", rf"{_SOCIAL}(?:\W+{_SOCIAL})+|share(?: this(?: {_SHARED})?)?\s*:?"),
+        ("share bar", rf"{_ASKING}share(?: this(?: {_SHARED})?| on| via)?\s*:?\s*{_BUTTON}(?:\W+{_BUTTON})*"),
+        ("share bar", rf"{_ASKING}{_BUTTON}(?:\W+{_BUTTON})+|share(?: this(?: {_SHARED})?)?\s*:?"),
         # "Tags: hills, tempo, recovery": labels, not sentences (a sentence after the colon keeps the line).
         ("tag list", r"(?:tags|tagged(?: with| as| in)?|filed under|categor(?:y|ies)|posted in)\s*:\s*[^.!?]*"),
     ]
+]
+
+# The banner's buttons as sentences of its paragraph.
+COOKIE_BUTTONS = [
+    re.compile(rf"^\s*(?:{pattern.pattern})\W*$", re.IGNORECASE)
+    for name, pattern in LINE_RULES
+    if name == "cookie banner"
 ]
 
 # A one-line block describing a picture (alt text left by the scrape): no sentence punctuation, and either
@@ -132,6 +147,14 @@ MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 # words as advice. The answer's own "A:" goes; its words stay.
 QUESTION_LINE = re.compile(r"^\s*(?:Q|Question)\s*[:.)-]\s+(?=\S)", re.IGNORECASE)
 ANSWER_LINE = re.compile(r"^\s*(?:A|Answer)\s*[:.)-]\s+(?=\S)", re.IGNORECASE)
+# A transcript's turn opens with its speaker's label ("HOST:", "Jess:", "Dr Sam Lindqvist:"). The asking
+# speaker's question heads the answer under it, as "Q:" does; the label goes and so does what the asker says
+# besides questions (a welcome, a sponsor read): the advice is the guest's.
+SPEAKER = re.compile(r"^\s*([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})\s*:\s+(?=\S)")
+SPEAKER_MIN_TURNS = 2  # a label opening fewer turns is a label in running text ("Note: ...")
+ASKER_QUESTION_SHARE = 0.5  # the asker's turns that hold a question; a guide's "Harder: ..." lines hold none
+PROMPT_WORDS = 25  # an asker's turn this short heads the answer whole, question or not ("I tried that one ...")
+STAGE_DIRECTION = re.compile(r"\[(?:[a-z][a-z ]{0,30})\]\s*")  # "[laughs]", "[intro music]"
 MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 # Emphasis marks hug their words; a lone "*" between spaces ("3 * 10") or inside a name (snake_case) is no mark.
 MARKDOWN_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
@@ -184,13 +207,57 @@ def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_
     result = CleanText()
     section: tuple[str, Callable[[Block], bool]] | None = None  # the residue section we are in, if any
     line_rules = LINE_RULES + [("site residue", pattern) for pattern in site.lines]
-    for raw in _raw_blocks(text, start):
+    raw_blocks = _raw_blocks(text, start)
+    speakers, asker = _speakers(raw_blocks)
+    for raw in raw_blocks:
+        if asker and (turn := _turn(raw, speakers, asker, result.dropped)) is not None:
+            section = _keep(turn[0], section, title, site, result) if turn else section
+            continue
         lines = _drop_residue_lines(raw.lines, line_rules, result.dropped)
         if not lines:
             continue
         for block in _question_and_answer(lines, raw.after_gap) or [_classify(lines, raw.after_gap, result.dropped)]:
             section = _keep(block, section, title, site, result)
     return result
+
+
+def _speakers(blocks) -> tuple[set[str], str | None]:
+    """A transcript's speaker labels (two or more, each opening at least two turns) and the asking speaker's:
+    the one whose turns most often hold a question, if at least half of them do. No asker when the document is
+    not a transcript ("Q:"/"A:" documents are read by `_question_and_answer`)."""
+    turns: Counter[str] = Counter()
+    asking: Counter[str] = Counter()
+    for block in blocks:
+        if (match := SPEAKER.match(block.lines[0][0])) and not QUESTION_LINE.match(block.lines[0][0]):
+            turns[match[1]] += 1
+            asking[match[1]] += "?" in " ".join(line for line, _, _ in block.lines)
+    labels = [label for label, count in turns.items() if count >= SPEAKER_MIN_TURNS]
+    if len(labels) < 2:
+        return set(), None
+    asker = max(labels, key=lambda label: asking[label] / turns[label])
+    return set(labels), (asker if asking[asker] / turns[asker] >= ASKER_QUESTION_SHARE else None)
+
+
+def _turn(raw: "_RawBlock", speakers: set[str], asker: str, dropped: list[Dropped]) -> list[Block] | None:
+    """A transcript's turn as blocks: the asker's question as a heading, anyone's answer as a paragraph without
+    its label and stage directions; [] for a turn that goes, None for a block that is no turn."""
+    first, start, _ = raw.lines[0]
+    if not (match := SPEAKER.match(first)) or match[1] not in speakers:
+        return None
+    text = STAGE_DIRECTION.sub("", " ".join([first[match.end() :], *(line for line, _, _ in raw.lines[1:])]))
+    text, end = _tidy(text), raw.lines[-1][2]
+    if match[1] != asker:
+        return [Block("paragraph", text, start + match.end(), end, raw.after_gap)] if text else []
+    if len(text.split()) <= PROMPT_WORDS:  # "Okay, the big one. Minimalist shoes. Should they switch?"
+        return [Block("heading", text, start + match.end(), end, raw.after_gap)] if text else []
+    # A long turn: only the questions at its end ("... use code LONGRUN. Okay. Why should runners care?").
+    sentences = split_sentences(text)
+    tail = len(sentences)
+    while tail and sentences[tail - 1].endswith("?"):
+        tail -= 1
+    dropped.append(Dropped("interviewer", " ".join(sentences[:tail])))
+    asked = " ".join(sentences[tail:])
+    return [Block("heading", asked, start + match.end(), end, raw.after_gap)] if asked else []
 
 
 def _keep(block: Block | None, section, title: str, site: SiteResidue, result: CleanText):
@@ -374,8 +441,11 @@ def _looks_like_advert(block: Block) -> bool:
 
 
 def _drop_cookie_sentences(block: Block, dropped: list[Dropped]) -> Block | None:
-    """A consent banner's sentences go one by one: a banner glued to real text leaves the text."""
-    return _drop_sentences(block, [COOKIE_SENTENCE], "cookie banner", dropped, whole_when_most=False)
+    """A consent banner's sentences go one by one: a banner glued to real text leaves the text. Its buttons'
+    words ("Accept", "Manage settings") go with it when they end up in the same paragraph."""
+    if not COOKIE_SENTENCE.search(block.text):
+        return block
+    return _drop_sentences(block, [COOKIE_SENTENCE, *COOKIE_BUTTONS], "cookie banner", dropped, whole_when_most=False)
 
 
 def _drop_call_to_action_sentences(block: Block, site_phrases, dropped: list[Dropped]) -> Block | None:

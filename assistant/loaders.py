@@ -175,6 +175,12 @@ class _HtmlToText(HTMLParser):
     # a reader wrote is not the document's advice, and a commenter's name and date became a passage's section.
     COMMENTS = re.compile(r"(?:^|[\s_-])(?:comments?|comment-?list|commentlist|disqus\w*|respond)(?:$|[\s_-])", re.I)
     CONTAINERS = frozenset({"section", "div", "ol", "ul"})
+    # Page chrome inside the article, named by its class or id: a breadcrumb trail had become a passage's
+    # section ("Home » Strength » Race season") and a cookie banner's button a sentence ("Manage settings").
+    CHROME = re.compile(
+        r"(?:^|[\s_-])(?:breadcrumbs?|cookie\w*|consent|share\w*|social\w*|newsletter\w*|related\w*)(?:$|[\s_-])",
+        re.I,
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -185,15 +191,16 @@ class _HtmlToText(HTMLParser):
         self._skip_depth = 0
         self._in_title = False
         self._heading: list[str] | None = None
-        self._comments: list = []  # [tag, depth] of an open comment section: its tags of that name are counted
+        self._cut: list = []  # [tag, depth] of an open comments or chrome section: its tags of that name are counted
 
     def handle_starttag(self, tag, attrs):
-        if self._comments:
-            self._comments[1] += tag == self._comments[0]
+        if self._cut:
+            self._cut[1] += tag == self._cut[0]
             return
         named = dict(attrs)
-        if tag in self.CONTAINERS and self.COMMENTS.search(f"{named.get('class') or ''} {named.get('id') or ''}"):
-            self._comments = [tag, 1]
+        names = f"{named.get('class') or ''} {named.get('id') or ''}"
+        if tag in self.CONTAINERS and (self.COMMENTS.search(names) or self.CHROME.search(names)):
+            self._cut = [tag, 1]
             return
         if tag == "meta":
             self._read_meta(named)
@@ -203,18 +210,22 @@ class _HtmlToText(HTMLParser):
             self._in_title = True
         elif self._skip_depth:
             return
-        elif tag in self.HEADINGS or tag in self.BLOCKS:
-            self.parts.append("\n\n")
+        elif tag in self.HEADINGS:
+            # Marked as Markdown marks it, so cleaning knows it for a heading whatever its form: "What about
+            # calf raises every day?" had been read as a sentence of the section before.
+            self.parts.append(f"\n\n{'#' * int(tag[1])} ")
             if tag == "h1":
                 self._heading = []
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
         elif tag == "li":
             self.parts.append("\n• ")
 
     def handle_endtag(self, tag):
-        if self._comments:
-            self._comments[1] -= tag == self._comments[0]
-            if not self._comments[1]:
-                self._comments = []
+        if self._cut:
+            self._cut[1] -= tag == self._cut[0]
+            if not self._cut[1]:
+                self._cut = []
             return
         if tag in self.SKIPPED:
             self._skip_depth = max(0, self._skip_depth - 1)
@@ -229,7 +240,7 @@ class _HtmlToText(HTMLParser):
                 self._heading = None
 
     def handle_data(self, data):
-        if self._comments:
+        if self._cut:
             return
         if self._in_title:
             self.title += data

@@ -38,6 +38,8 @@ from assistant.text import is_negated, jaccard, normalise, tokens
 
 # Question kinds, tried in order: the first that matches wins ("Should I ... how many?" is a quantity).
 KINDS = [
+    # "Why ... heavy low reps?" asks for a reason, whatever numbers or beginners it names.
+    ("reason", r"^\s*why\b"),
     (
         "progression",
         r"\bwhere (do|should|can) (i|you|we|a beginner) (start|begin)\b"
@@ -65,7 +67,7 @@ KINDS = [
     (
         "list",
         r"^\s*(what|which)\s+(\w+\s+){0,3}(exercises|moves|drills|workouts|muscles|options|equipment|kit)\b"
-        r"|\bwhat (can|should) i do\b|\b(list|name) (some|the|a few)\b",
+        r"|\bwhat (can|should) i do\b|\b(list|name) (some|the|a few)\b|\bany (\w+ )?(exercises|moves|drills)\b",
     ),
     (
         "verdict",
@@ -686,6 +688,8 @@ def _verdict_first(question: str, scored, points: list[Point], thresholds: Thres
         and asked & set(tokens(unit))
     ):
         lead = "Yes: " if side == "for" else "No: "
+    if re.match(r"(?:yes|no)\b", unit, re.IGNORECASE):  # "No, but start light ..." says it already
+        lead = ""
     first = [Point(passage.number, unit, value, lead)]
     before = _before(passage, unit) if _leans_back(unit) else None
     if before:  # "They should be strengthened" first needs the sentence saying who, before it and no "Yes:"

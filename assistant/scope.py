@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from assistant.text import listing, tokens
+from assistant.text import FILLER, listing, tokens
 
 TOPICS = 6  # topics named in a decline
 TITLES = 3  # documents named in a decline; the rest are counted
@@ -35,6 +35,16 @@ QUANTIFIERS = frozenset(
         "every all both same different better best worse worst own"
     )
 )
+# Words that tell when: a subject of a question ("the day before my long run"), but two sources naming only
+# "day" ("never lift the day before a long run", "calf raises every day") are not on the same subject.
+WHEN_WORDS = frozenset(
+    tokens(
+        "day days week weeks month months year years hour hours minute minutes time times morning evening night "
+        "today tomorrow yesterday before after"
+    )
+)
+
+FILLER_STEMS = frozenset(tokens(" ".join(FILLER)))
 
 
 def profile(chunks, knowledge: dict) -> dict:
@@ -117,7 +127,9 @@ class Scope:
         return self.frequency.get(stem, 0) <= 1 and stem not in self.subjects
 
     def same_subject(self, a: set[str], b: set[str]) -> bool:
-        """Whether two sets of subject stems share one, directly or through a vocabulary group (synonyms)."""
+        """Whether two sets of subject stems share one, directly or through a vocabulary group (synonyms); a word
+        telling when is no subject shared."""
+        a, b = a - WHEN_WORDS, b - WHEN_WORDS
         return bool(a & b) or bool(self._groups_of(a) & self._groups_of(b))
 
     def _groups_of(self, stems: set[str]) -> set[int]:
@@ -130,7 +142,7 @@ class Scope:
     def unknown_words(self, question: str, *, vocabulary_known: bool = False) -> tuple[list[str], int]:
         """The question's content words no passage uses (as the runner wrote them; with `vocabulary_known`, not
         those of the author's vocabulary either), and how many content words it has in all."""
-        stems = list(dict.fromkeys(tokens(question)))
+        stems = list(dict.fromkeys(stem for stem in tokens(question) if stem not in FILLER_STEMS))
         known = self.listed if vocabulary_known else set()
         unknown = [stem for stem in stems if stem not in self.frequency and stem not in known]
         words = {}

@@ -46,7 +46,26 @@ NEGATION = re.compile(
 
 # Texting shorthand runners type ("how do u do a bridge", "r clamshells ok"): read as the words they stand for,
 # so the question's kind and subject are found as for the spelled-out question. Only unambiguous ones.
-SHORTHAND = {"u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "abt": "about"}
+SHORTHAND = {
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "n": "and",
+    "wat": "what",
+    "tho": "though",
+    "pls": "please",
+    "plz": "please",
+    "abt": "about",
+    "bc": "because",
+    "cuz": "because",
+    "b4": "before",
+}
+# Words a question carries that ask nothing of the corpus ("ok and for a 10k?", "when am I ready ..."): no
+# corpus is expected to use them, so none is named as a subject the sources never mention.
+FILLER = frozenset(
+    "am many much ok okay lol just really actually though pretty kinda sorta like yeah yes no hey hi thanks thank "
+    "please anyone anybody guys".split()
+)
 _SHORTHAND = re.compile(r"(?<![\w’'-])(" + "|".join(SHORTHAND) + r")(?![\w’'-])", re.IGNORECASE)  # not "U-shaped"
 
 

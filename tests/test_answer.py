@@ -12,6 +12,7 @@ import types
 import pytest
 
 from assistant.answer import (
+    ASKS_FOR_THING,
     ASKS_FOR_VERDICT,
     Answer,
     Answerer,
@@ -408,7 +409,18 @@ def test_a_number_the_sources_never_give_is_said_plainly_then_what_they_do_say(s
         ("Is it ok to hop every day?", True),
         ("Is bounding ok for beginners?", False),  # a disagreement on box jumps for beginners is none on bounding
         ("How do I do a box jump?", False),
+        ("what should i eat the morning before a long run", False),  # asks for a thing, not whether
+        ("when should I stop lifting before a race?", False),
     ],
 )
 def test_a_question_asking_whether_may_get_the_sources_differ_answer(question, asks):
-    assert bool(ASKS_FOR_VERDICT.search(question)) is asks
+    assert bool(ASKS_FOR_VERDICT.search(question) and not ASKS_FOR_THING.match(question)) is asks
+
+
+@pytest.mark.integration
+def test_a_written_yes_or_no_stays_only_when_the_sources_stance_is_the_same(seed_stride):
+    # A question asking no yes or no: a model's own "Yes," goes, its words stay.
+    reply = f"Yes, {DUMBBELL[0].lower()}{DUMBBELL[1:]}"
+    result = answerer(seed_stride, reply=reply).ask(PROSE)
+    assert not any(s.text.lower().startswith("yes") for s in result.sentences)
+    assert any(s.text.startswith("To challenge the muscles") for s in result.sentences)

@@ -206,7 +206,9 @@ GENERIC_RESIDUE = [
     pytest.param(
         "Share this post: Facebook | X | LinkedIn | Copy link\n\n"
         "Easy days\n\nKeep easy runs easy. Share this with your coach so the plan fits your week.\n\n"
-        "Facebook Pinterest Email\n\nShare this article\n",
+        "Facebook Pinterest Email\n\nShare this article\n\n"
+        "Share: Share on Facebook | Share on Twitter | Pin it | Email\n\n"
+        "Enjoyed this? Share on Facebook | Share on Twitter\n",
         [
             ("heading", "Easy days"),
             ("paragraph", "Keep easy runs easy. Share this with your coach so the plan fits your week."),
@@ -215,6 +217,8 @@ GENERIC_RESIDUE = [
             ("share bar", "Share this post: Facebook | X | LinkedIn | Copy link"),
             ("share bar", "Facebook Pinterest Email"),
             ("share bar", "Share this article"),
+            ("share bar", "Share: Share on Facebook | Share on Twitter | Pin it | Email"),
+            ("share bar", "Enjoyed this? Share on Facebook | Share on Twitter"),
         },
         id="a share bar goes; sharing advice stays",
     ),
@@ -283,9 +287,15 @@ GENERIC_RESIDUE = [
         id="markdown emphasis marks go, a bold line is no bullet, a lone star stays",
     ),
     pytest.param(
-        f"{LONG_TITLE}\n\nBy A. Writer | Training | 5 min read\n\nSlow down until you can talk in full sentences.\n",
+        f"{LONG_TITLE}\n\nBy A. Writer | Training | 5 min read\n\nSlow down until you can talk in full sentences.\n\n"
+        "By B. Writer · 7 min read · 23 comments\n\nHome » Training » Easy runs\n",
         [("paragraph", "Slow down until you can talk in full sentences.")],
-        {("title repeat", LONG_TITLE), ("byline", "By A. Writer | Training | 5 min read")},
+        {
+            ("title repeat", LONG_TITLE),
+            ("byline", "By A. Writer | Training | 5 min read"),
+            ("byline", "By B. Writer · 7 min read · 23 comments"),
+            ("breadcrumbs", "Home » Training » Easy runs"),
+        },
         id="a reading-time byline and a title too long for a heading go",
     ),
 ]
@@ -339,3 +349,34 @@ def test_a_shows_sign_off_is_no_answer():
     result = clean(f"{advice} That's all we have time for today.")
     assert [b.text for b in result.blocks] == [advice]
     assert {d.rule for d in result.dropped} == {"call to action"}
+
+
+def test_a_transcripts_questions_head_the_answers_and_its_labels_go():
+    text = (
+        "HOST: Welcome back. This episode is brought to you by a drinks brand with a long story to tell, so use code"
+        " RUN for money off your first order today. Okay. Why should runners care about feet?\n\n"
+        "GUEST: [laughs] Your feet take every landing.\n\n"
+        "HOST: I tried toe splay and my arch cramped.\n\n"
+        "GUEST: That is common in the first week.\n\n"
+        "[outro music]\n\n"
+        "Dose: three sets of ten.\n"
+    )
+    result = clean(text)
+    assert [(b.kind, b.text) for b in result.blocks] == [
+        ("heading", "Why should runners care about feet?"),
+        ("paragraph", "Your feet take every landing."),
+        ("heading", "I tried toe splay and my arch cramped."),
+        ("paragraph", "That is common in the first week."),
+        ("paragraph", "Dose: three sets of ten."),  # a label in running text, not a speaker
+    ]
+    assert {d.rule for d in result.dropped} == {"interviewer", "stage direction"}
+
+
+def test_labelled_lines_without_an_asker_are_no_transcript():
+    text = "Harder: hold a weight.\n\nEasier: use both legs.\n\nHarder: go slower.\n\nEasier: hold a wall.\n"
+    assert [b.text for b in clean(text).blocks] == [
+        "Harder: hold a weight.",
+        "Easier: use both legs.",
+        "Harder: go slower.",
+        "Easier: hold a wall.",
+    ]

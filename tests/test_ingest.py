@@ -204,6 +204,23 @@ def test_readers_comments_under_a_post_are_not_the_documents_text(tmp_path):
     assert "ten times" in texts and "Keep the effort steady" in texts  # the post's text after them stays
 
 
+def test_an_html_heading_is_a_section_whatever_its_form_and_chrome_in_the_article_goes(tmp_path):
+    html = (
+        "<html><head><title>Lifting in season</title></head><body><article>"
+        "<div class='cookie-notice'><p>We use cookies. <a href='/c'>Manage settings</a></p></div>"
+        "<div class='breadcrumbs'><a href='/'>Home</a> &raquo; Strength</div>"
+        "<h2>What about calf raises every day?</h2><p>Twice a week is enough for the calves.</p>"
+        "<div class='share-bar'>Share: <a href='#'>Share on Facebook</a></div>"
+        "<h2>Race week</h2><p>Stop heavy lifting ten days before a marathon.</p></article></body></html>"
+    )
+    (tmp_path / "season.html").write_text(html)
+    chunks = load(tmp_path / "season.html").chunks
+    assert [(c.section, c.text) for c in chunks] == [
+        ("What about calf raises every day?", "Twice a week is enough for the calves."),
+        ("Race week", "Stop heavy lifting ten days before a marathon."),
+    ]
+
+
 @pytest.mark.parametrize(
     ("title", "page", "expected"),
     [

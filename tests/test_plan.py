@@ -40,6 +40,7 @@ def planned(question: str, passages: list[Passage], asked: frozenset[str] = froz
         ("Where do I start with foot strength?", "progression"),
         ("I'm new to strength work, what matters?", "progression"),
         ("Why do calves matter for running uphill?", "reason"),
+        ("why do coaches say heavy low reps instead of lots of light reps?", "reason"),  # not a number asked
         ("When I hop, my arch collapses and I feel wobbly.", "troubleshooting"),
         ("What is the soleus?", "fact"),
         # What is told before the asking sentence does not decide the kind; a number, a beginner or a symptom does.
@@ -49,6 +50,7 @@ def planned(question: str, passages: list[Passage], asked: frozenset[str] = froz
         ("I'm new to running. Should I lift?", "progression"),
         ("Heel drops feel easy now. How do I make them harder?", "variation"),
         ("Which muscles lift the heel? how do I strengthen them?", "list"),  # typed without a capital
+        ("my feet feel weak on long runs, any exercises to strengthen them", "list"),
     ],
 )
 def test_kinds(question, kind):
@@ -245,6 +247,13 @@ def test_a_verdict_leads_with_the_stance_on_what_was_asked():
     plan = make_plan(question, passages, overlap_scorer(question), MINILM, frozenset(tokens("plantar fascia")))
     assert plan.points[0].lead == "No: "
     assert "not recommended" in plan.points[0].text
+
+
+def test_a_stance_that_opens_with_its_own_no_gets_no_second_one():
+    passages = [passage(1, "No, but start lifting light, one session a week. Stop heavy lifting ten days out.")]
+    question = "Should I drop lifting weeks out from my marathon?"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM, frozenset(tokens("lifting")))
+    assert plan.points[0].text.startswith("No, but") and plan.points[0].lead == ""
 
 
 def test_a_stance_that_says_they_comes_after_the_sentence_saying_who_and_without_yes_or_no():

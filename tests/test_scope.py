@@ -97,6 +97,8 @@ def test_unknown_words_are_the_questions_words_no_passage_or_vocabulary_uses():
     question = "Do gastrocnemius raises need a step?"
     assert scope.unknown_words(question)[0] == ["gastrocnemius", "need"]  # no passage says "gastrocnemius"
     assert scope.unknown_words(question, vocabulary_known=True)[0] == ["need"]  # but the author listed it
+    # Words that ask nothing of a corpus are never what it fails to mention.
+    assert scope.unknown_words("ok and when am I ready for many raises?")[0] == ["ready"]
 
 
 def test_subject_words_name_what_a_question_singles_out():
@@ -104,6 +106,7 @@ def test_subject_words_name_what_a_question_singles_out():
     # "toe" is in half the passages: it says what the corpus is about, not what the question singles out.
     assert scope.subjects_in("Is toe yoga worth doing?") == {"yoga"}
     assert scope.subjects_in("How many sets should I do?") == set()  # no heading or vocabulary word
+    assert not scope.same_subject({"day", "yoga"}, {"day"})  # a time is no subject two sources share
     assert scope.same_subject({"hallux"}, {"toe"})  # one vocabulary group
     assert not scope.same_subject({"yoga"}, {"soleu"})
 
