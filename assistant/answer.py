@@ -43,7 +43,17 @@ from assistant.cite import (
     evidence_units,
     find_disagreement,
 )
-from assistant.plan import PRESCRIBING, QUANTITY_UNITS, Plan, Point, from_cards, kind_of, make_plan
+from assistant.plan import (
+    PRESCRIBING,
+    QUANTITY_UNITS,
+    Plan,
+    Point,
+    from_cards,
+    gives_number,
+    kind_of,
+    make_plan,
+    puts_in_order,
+)
 from assistant.retrieve import HybridRetriever, expand_query, validate_question
 from assistant.scope import QUANTIFIERS, WHEN_WORDS, Scope
 from assistant.text import answer_sentences, complete_sentences, is_negated, listing, recall, spelled_out, tokens
@@ -303,8 +313,12 @@ class Answerer:
         # One scorer for the whole answer: evidence, checks and the fallback score the same sentences.
         run.relevance = _Relevance(self.embeddings, run.standalone, scope.vocabulary)
         asked = frozenset(scope.subjects_in(expand_query(run.standalone, scope.vocabulary)))
-        passages = self._evidence(hits, run.relevance, asked)
         own_kind = kind_of(cleaned)
+        # A number asked for is evidence wherever its passage states it ("Dose: 3 sets of 15-20" under the
+        # exercise's steps), even when its words match the question less than the steps do.
+        # So is each step of an order asked for.
+        keep = {"quantity": lambda unit: gives_number(run.standalone, unit), "progression": puts_in_order}
+        passages = self._evidence(hits, run.relevance, asked, keep.get(own_kind))
         # Only a question asking whether to do something gets the "sources differ" answer; "why is my hip
         # tight?" should not, even when its passages happen to hold both stances, and neither does "how many
         # sets should I do?", which asks for a number, whatever the sources' stances.
@@ -364,8 +378,9 @@ class Answerer:
                 yield from run.emit_plan(plan)
         yield run.finish(passages)
 
-    def _evidence(self, hits, relevance: "_Relevance", asked: frozenset[str]) -> list[Passage]:
-        """The best passages, each cut to its units that best match the question, in the source's order."""
+    def _evidence(self, hits, relevance: "_Relevance", asked: frozenset[str], keep=None) -> list[Passage]:
+        """The best passages, each cut to its units that best match the question (and those `keep` accepts), in
+        the source's order."""
         # A passage naming the subject asked about stays even when its vector is far (an aside about it in a
         # paragraph about something else): it may be the other side of a disagreement.
         floor = self.thresholds.min_relevance
@@ -382,7 +397,7 @@ class Answerer:
             chunk = hit.chunk
             units = units_of[chunk.id]
             ranked = sorted(units, key=lambda u: -relevance(u, chunk.section))
-            kept = [u for u in units if u in ranked[:EVIDENCE_SENTENCES]]  # in the source's order
+            kept = [u for u in units if u in ranked[:EVIDENCE_SENTENCES] or (keep and keep(u))]  # source's order
             passages.append(Passage(number, chunk.source, chunk.title, chunk.section, " ".join(kept), hit.score, kept))
         return passages
 

@@ -57,7 +57,7 @@ from assistant.text import normalise, split_sentences, tokens
 
 CARDS_FILE = "cards.json"
 # Bump when the rules change what a passage's cards hold: every passage is then rebuilt.
-RULES_VERSION = "7"
+RULES_VERSION = "8"
 FIELDS = ("steps", "cues", "harder", "easier", "cautions")
 # `about`: what else the card's sentences say of it (a stance, what it works), in the order written.
 LIST_FIELDS = ("muscles", "equipment", *FIELDS, "about")
@@ -140,8 +140,11 @@ AFTER_VERB = frozenset(
     "the a an your yourself it them this that one both each with on onto to towards toward into from through "
     "around over under up down off back forward out in at tall straight upright still low slowly".split()
 )
-# A lead clause before the instruction: "Before you begin, brace...", "Keeping the back flat, lower...".
-LEAD_CLAUSE = re.compile(r"^(?:before|after|once|when|while|as|to|if|keeping|holding|staying)\b[^,]*,\s+", re.I)
+# A lead clause before the instruction: "Before you begin, brace...", "Keeping the back flat, lower...",
+# "Without curling your toes, draw ...".
+LEAD_CLAUSE = re.compile(
+    r"^(?:before|after|once|when|while|as|to|if|keeping|holding|staying|with|without)\b[^,]*,\s+", re.I
+)
 # Equipment a sentence says is not needed ("you don't need a rack") is not the exercise's equipment.
 NOT_NEEDED = re.compile(r"\b(?:don'?t|do not|doesn'?t|does not|won'?t|no)\s+(?:\w+\s+)?(?:need|require)\b|\bwithout\b")
 # What an exercise works: a verb of working, or of feeling, then up to a few words before the muscle.

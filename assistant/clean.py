@@ -57,6 +57,8 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         # one however it is laid out ("By A. Writer | Gear | 4 min read").
         ("byline", r"(?:host|author|written by|posted by)\s*:.*"),
         ("byline", r".{0,120}\b\d+[ -]?min(?:ute)?s?\.? read\b[^.!?]{0,40}"),  # "· 23 comments" may follow
+        # "*By Maya Okafor, MSc, Physiotherapist*": "By" and a capitalised name ("By April most ..." is text)
+        ("byline", r"[*_]*by\s+(?-i:[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3})(?:\s*[,|·—–-][^.!?]{0,120}\.?)?[*_]*"),
         # "Home » Strength » Race season": a trail of short links, in signs prose does not use.
         ("breadcrumbs", r"(?:[^.!?»›]{1,40}[»›]\s*){2,}[^.!?»›]{1,60}"),
         # A consent banner's buttons, when they stand on lines of their own.

@@ -26,6 +26,7 @@ model writes (`cite`), and pain, diagnoses and declines (`policy`, `answer`).
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -88,7 +89,11 @@ LIST_REACH = 1.5  # a list's items may trail the best by this many plan margins:
 LIST_ITEMS = 3  # fewer close items than this make a short answer, not a list
 CARD_ITEMS = 12  # exercises a list from the cards shows ("what exercises ...?" asks for them all)
 DESCRIBING_WORDS = 6  # content words a card's "about" sentence needs to describe the exercise
+ORDERED_STEPS = 3  # ordering units one passage needs to be read as the order itself
 MIN_WORDS = 3  # a unit with fewer content words ("Now do them!") says nothing alone
+# A bare reply ("No, not to start.", "Honestly, no.") means what its heading's question asked: it answers only
+# a yes/no question, never leads a list, a procedure or a "where do I start".
+BARE_REPLY = re.compile(r"^\s*(?:honestly,?\s+|well,?\s+)?(?:yes|no|not really|nope)\b[^.!?]{0,25}[.!]?\s*$", re.I)
 # A prose answer of one sentence is continued by the sentence after it in its source (a stance "You don't need
 # X" is followed by what to use instead), whatever that one's own score: +0.009 dev claim recall.
 MIN_PROSE = 2
@@ -99,7 +104,8 @@ NUMBER = r"(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twen
 QUANTITIES = [
     (
         r"\b(sets?|reps?|repetitions)\b",
-        rf"\b{NUMBER}\s*(-|to|or|x)?\s*\d*\s*(sets?|reps?|repetitions|times)\b",
+        # "times" counts repeats, not a multiple ("6 to 8 times body weight")
+        rf"\b{NUMBER}\s*(-|to|or|x)?\s*\d*\s*(sets?|reps?|repetitions|times(?!\s+(?:your\s+)?(?:body|bodyweight|as|more|less|the)\b))\b",
         "a number of sets or repetitions",
     ),
     (
@@ -120,7 +126,9 @@ QUANTITY_UNITS = frozenset(tokens("set sets rep reps repetitions times seconds m
 QUANTITY_WORDS = frozenset(tokens("many much long often frequently heavy far per"))  # "how many", "per week"
 # Sentences that put things in an order: what a beginner's progression is made of.
 ORDER_WORDS = re.compile(
-    r"\b(first|start|begin|before|then|next|once|after|progress\w*|order|fundamentals?|foundation|basics?)\b", re.I
+    r"\b(first|start|begin|before|then|next|once|after|progress\w*|order|fundamentals?|foundation|basics?)\b"
+    r"|\b(?:weeks?|stages?|phases?|levels?|steps?|months?)\s+\d",  # "Weeks 1-2: ...", "Stage 3: ..."
+    re.I,
 )
 # How a source says to make an exercise harder or easier (the answer to a "variation" question): a change of
 # difficulty, not any word of it ("it challenges balance" describes an exercise, "to challenge it more, add
@@ -244,7 +252,7 @@ def make_plan(
     `kind` overrides the question's own (a follow-up's is its first question's); `hurts`: the runner tells of
     pain or an injury (`policy.needs_clinician`), and gets what the sources say of pain, not how to train."""
     kind = kind or kind_of(question)
-    scored = _scored(passages, score, thresholds, set(tokens(question)))
+    scored = _scored(passages, score, thresholds, set(tokens(question)), replies=kind == "verdict")
     if hurts:  # no harder version for a sore knee (an easier one may be what the sources advise)
         scored = [item for item in scored if not VARIES.search(item[2]) or VARIED["easier"].search(item[2])]
         # "Sore for two days after X, did I hurt myself?": what the sources say of soreness belongs with their
@@ -470,7 +478,7 @@ def _prose(scored, thresholds: Thresholds, limit: int = DEFAULT_POINTS) -> list[
 
 
 def _scored(
-    passages: list[Passage], score: Scorer, thresholds: Thresholds, asked_words: set[str]
+    passages: list[Passage], score: Scorer, thresholds: Thresholds, asked_words: set[str], replies: bool = True
 ) -> list[tuple[float, Passage, str]]:
     """Each usable unit with its score: its own relevance to the question plus its passage's retrieval score
     (weighted): retrieval read the whole passage and its windows, and knows better than one sentence which
@@ -490,7 +498,9 @@ def _scored(
         for p in passages
         for unit in p.sentences
         # A question or a lead-in whose list stands apart ("... in this order:") says nothing alone.
-        if len(tokens(unit)) >= MIN_WORDS and not unit.rstrip().endswith(("?", ":"))
+        if len(tokens(unit)) >= MIN_WORDS
+        and not unit.rstrip().endswith(("?", ":"))
+        and (replies or not BARE_REPLY.match(unit))
     ]
 
 
@@ -628,6 +638,15 @@ def _progression(scored, thresholds: Thresholds) -> list[Point]:
     before, and the best-matching one alone ("start with X") leaves out where it leads."""
     answering = _answering(scored, thresholds)
     ordering = [item for item in answering if ORDER_WORDS.search(item[2])]
+    # One passage setting out the whole order ("Weeks 1-2: ... Weeks 3-4: ... After that: ...") is read from
+    # its first step, whatever another passage's single "once you can ..." scores.
+    per_passage = Counter(p.number for _, p, _ in ordering)
+    if per_passage and per_passage.most_common(1)[0][1] >= ORDERED_STEPS:
+        number = per_passage.most_common(1)[0][0]
+        own = [item for item in ordering if item[1].number == number]
+        passage = own[0][1]
+        first = min(passage.sentences.index(unit) for _, _, unit in own)
+        return _from(passage, first, max(value for value, _, _ in own))[: POINTS["progression"]]
     pool = ordering or answering
     best = _best(pool, POINTS["progression"], DEFAULT_PER_PASSAGE, thresholds, passages=MAX_PASSAGES)
     if len(best) == 1 and ordering and not _leans_back(best[0].text):
@@ -640,15 +659,41 @@ def _quantity(question: str, scored, thresholds: Thresholds, asked: frozenset[st
     """The sentences giving the kind of number asked ("how many sets": sets or repetitions), from any evidence
     passage about what was asked (a plan's numbers are often in a passage apart from the one describing the
     exercise), the most relevant first; when none gives one, that is said first, then what the sources do say."""
-    _, number, name = next(
-        ((q, a, n) for q, a, n in QUANTITIES if re.search(q, question, re.I)), ("", ANY_NUMBER, "a number for this")
-    )
-    giving = [item for item in _about(question, scored, thresholds, asked) if re.search(number, item[2], re.I)]
+    number, name = _asked_number(question)
+    about = _about(question, scored, thresholds, asked)
+    if number == ANY_NUMBER and re.search(r"\bhow many\b", question, re.I):
+        # "and how many?" of an exercise asks its sets or reps first, not "bend your knees to 30-45 degrees"
+        counted = [item for item in about if re.search(QUANTITIES[0][1], item[2], re.I)]
+        # ...and of the exercise asked about: the units naming most of its words, under their heading too
+        naming = {id(item): len(asked & set(tokens(f"{item[1].section} {item[2]}"))) for item in counted}
+        most = max(naming.values(), default=0)
+        about = [item for item in counted if most and naming[id(item)] == most] or counted or about
+    giving = [item for item in about if re.search(number, item[2], re.I)]
     if giving:
         return Plan("quantity", _prose(giving, thresholds))
     what = f"say {name}" if name.startswith("how") else f"give {name}"
     rest = _best(scored, 2, 1, thresholds)
     return Plan("quantity", rest, missing=f"The sources do not {what}; this is what they do say.")
+
+
+def puts_in_order(unit: str) -> bool:
+    """Whether the unit places a step in an order ("Weeks 3-4: ...", "Once steady, add ..."): for "where do I
+    start", such a unit is evidence whatever its words' relevance, so the order is not read with gaps."""
+    return bool(ORDER_WORDS.search(unit))
+
+
+def _asked_number(question: str) -> tuple[str, str]:
+    """The pattern of the number a quantity question asks for, and what to call it."""
+    return next(((a, n) for q, a, n in QUANTITIES if re.search(q, question, re.I)), (ANY_NUMBER, "a number for this"))
+
+
+def gives_number(question: str, unit: str) -> bool:
+    """Whether the unit gives the kind of number the quantity question asks for ("3 sets of 15-20" for "how
+    many?"): such a unit is evidence whatever its words' relevance to the question."""
+    number, _ = _asked_number(question)
+    if number == ANY_NUMBER:
+        number = QUANTITIES[0][1]  # a bare "how many" counts sets or repetitions first
+    return bool(re.search(number, unit, re.I))
 
 
 def _about(question: str, scored, thresholds: Thresholds, asked: frozenset[str] = frozenset()) -> list:

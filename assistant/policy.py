@@ -52,9 +52,11 @@ PREVENTION = re.compile(
 # joint, tendon or bone, or alongside any other pain word, still gets it.
 SORENESS = re.compile(r"\bsore(ness)?\b", re.IGNORECASE)
 AFTER_TRAINING = re.compile(
-    r"\b(muscles?|workouts?|training|session|gym|lifting|strength|exercis\w*|doms|next day|after)\b",
+    r"\b(muscles?|workouts?|training|session|gym|lifting|strength|exercis\w*|doms|next day|after"
+    r"|yesterday|day before|last (?:night|session|run|week))\b",
     re.IGNORECASE,
-)  # "after": sore after an exercise of the corpus's ("after split squats"), which no list here can name
+)  # "after": sore after an exercise of the corpus's ("after split squats"), which no list here can name;
+# "yesterday": "calves still sore from yesterday" is yesterday's training
 # Muscles and the parts of the body runners train, by their everyday and anatomical names (the joints and
 # tendons are BODY_PARTS): generic anatomy, not any corpus's.
 MUSCLES = re.compile(

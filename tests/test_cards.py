@@ -50,6 +50,8 @@ def texts(fragment, field) -> list[str]:
         ("Slowly lower the heel below the step.", True),
         ("Then press up onto your toes.", True),
         ("Keeping your knees soft, lower yourself down.", True),
+        ("Without curling your toes, draw the ball of your foot towards your heel.", True),
+        ("With a band, the hips work harder.", False),
         ("Before you begin, stand on the edge of a step.", True),
         ("Weakness here causes trouble later.", False),
         ("This exercise works the calves.", False),

@@ -288,13 +288,18 @@ GENERIC_RESIDUE = [
     ),
     pytest.param(
         f"{LONG_TITLE}\n\nBy A. Writer | Training | 5 min read\n\nSlow down until you can talk in full sentences.\n\n"
-        "By B. Writer · 7 min read · 23 comments\n\nHome » Training » Easy runs\n",
-        [("paragraph", "Slow down until you can talk in full sentences.")],
+        "By B. Writer · 7 min read · 23 comments\n\nHome » Training » Easy runs\n\n"
+        "*By Maya Okafor, MSc, Physiotherapist*\n\nBy April most runners have stopped.\n",
+        [
+            ("paragraph", "Slow down until you can talk in full sentences."),
+            ("paragraph", "By April most runners have stopped."),
+        ],
         {
             ("title repeat", LONG_TITLE),
             ("byline", "By A. Writer | Training | 5 min read"),
             ("byline", "By B. Writer · 7 min read · 23 comments"),
             ("breadcrumbs", "Home » Training » Easy runs"),
+            ("byline", "*By Maya Okafor, MSc, Physiotherapist*"),
         },
         id="a reading-time byline and a title too long for a heading go",
     ),

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.calibration import MINILM
 from assistant.cite import Passage
-from assistant.plan import from_cards, kind_of, make_plan
+from assistant.plan import from_cards, gives_number, kind_of, make_plan
 from assistant.text import recall, tokens
 
 
@@ -479,3 +479,38 @@ def test_a_progression_told_over_several_sentences_is_read_on_from_where_it_star
         "Once those feel springy, add single-leg hops.",
         "When the hops are quiet, move on to bounding.",
     ]  # and not the question after them, which begins another topic
+
+
+def test_a_bare_how_many_asks_for_sets_or_reps_first():
+    assert gives_number("and how many?", "Dose: 3 sets of 15-20.")
+    assert not gives_number("and how many?", "Bend your knees to about 30-45 degrees.")
+    assert not gives_number("and how many?", "It takes 6 to 8 times body weight.")
+    text = "Slide down the wall until your knees bend to 90 degrees. Do 3 sets of 10 on each side."
+    question = "how do I do a wall sit and how many?"
+    plan = make_plan(
+        question, [passage(1, text, "Wall sit")], overlap_scorer(question), MINILM, frozenset(tokens("wall sit"))
+    )
+    assert plan.kind == "quantity" and [p.text for p in plan.points] == ["Do 3 sets of 10 on each side."]
+
+
+def test_a_bare_reply_answers_only_a_yes_or_no_question():
+    faq = passage(1, "No, not to start. A step and a wall are enough for the first weeks.", "Do I need weights?")
+    question = "total beginner here, where do I start with weights?"
+    plan = make_plan(question, [faq], overlap_scorer(question), MINILM, frozenset(tokens("weights")))
+    assert plan.kind == "progression" and "No, not to start." not in [p.text for p in plan.points]
+    question = "Do I need weights to start?"
+    plan = make_plan(question, [faq], overlap_scorer(question), MINILM, frozenset(tokens("weights")))
+    assert plan.points[0].text == "No, not to start."
+
+
+def test_a_passage_setting_out_the_order_is_read_from_its_first_step():
+    guide = passage(
+        2,
+        "Go slowly. Weeks 1-2: two-leg raises. Weeks 3-4: one-leg raises. Weeks 5-6: add a backpack. "
+        "After that: keep making it heavier.",
+        "Where to start",
+    )
+    faq = passage(1, "Once you can do one-leg raises easily, it is time to start adding load.", "Do I need weights?")
+    question = "total beginner, where do I start with raises?"
+    plan = make_plan(question, [faq, guide], overlap_scorer(question), MINILM, frozenset(tokens("raises")))
+    assert [p.text for p in plan.points][:2] == ["Weeks 1-2: two-leg raises.", "Weeks 3-4: one-leg raises."]

@@ -63,6 +63,9 @@ def test_snaps_swelling_and_tenderness_get_the_clinician_note(question):
         # sore after an exercise the corpus names, which no word list can hold: training soreness too
         ("Is it normal to be sore after Bulgarian split squats?", False),
         ("Is it normal to be sore and swollen after Bulgarian split squats?", True),
+        ("calves still sore from yesterday, ok to run today?", False),  # yesterday's training
+        ("Write me a poem about my sore calf", True),  # a sore muscle, nothing said of training
+        ("my foot is still sore from yesterday", True),
     ],
 )
 def test_the_expected_soreness_of_trained_muscles_is_no_symptom(question, needs):
