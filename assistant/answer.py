@@ -55,7 +55,7 @@ from assistant.plan import (
     puts_in_order,
 )
 from assistant.retrieve import HybridRetriever, expand_query, validate_question
-from assistant.scope import QUANTIFIERS, WHEN_WORDS, Scope
+from assistant.scope import FILLER_STEMS, QUANTIFIERS, WHEN_WORDS, Scope
 from assistant.text import answer_sentences, complete_sentences, is_negated, listing, recall, spelled_out, tokens
 
 EVIDENCE = 5  # passages the plan and the disagreement check draw on
@@ -344,7 +344,10 @@ class Answerer:
                 # listed, would read as exercises for them.
                 yield run.refuse(f"the sources never mention {_listed(aimed)}, so they give no exercises for that")
                 return
-            plan = make_plan(cleaned, passages, run.relevance, self.thresholds, asked, kind, hurts)
+            # What a follow-up adds to the question before it is what it asks ("ok and for a 10k?").
+            added = set(tokens(cleaned)) - set(tokens(history[-1] if history else "")) - FILLER_STEMS
+            stressed = frozenset(added) if cleaned != run.standalone else frozenset()
+            plan = make_plan(cleaned, passages, run.relevance, self.thresholds, asked, kind, hurts, stressed)
             carded = from_cards(plan.kind, run.standalone, self.cards, asked, len(passages) + 1, run.relevance)
             if carded:  # the exercises the cards know, or the corpus's order to start in, each with its passage
                 plan, extra = carded

@@ -246,13 +246,19 @@ def make_plan(
     asked: frozenset[str] = frozenset(),
     kind: str | None = None,
     hurts: bool = False,
+    stressed: frozenset[str] = frozenset(),
 ) -> Plan:
     """The plan for `question` from the evidence passages, scored by `score`; `asked` are the stems of the
     corpus's subjects the question names (`Scope.subjects_in`): a verdict's stance must be about one of them;
     `kind` overrides the question's own (a follow-up's is its first question's); `hurts`: the runner tells of
-    pain or an injury (`policy.needs_clinician`), and gets what the sources say of pain, not how to train."""
+    pain or an injury (`policy.needs_clinician`), and gets what the sources say of pain, not how to train;
+    `stressed`: the words a follow-up adds to the question before it ("and for a 10k?"), which a unit naming
+    them answers before one that only answers the first question."""
     kind = kind or kind_of(question)
     scored = _scored(passages, score, thresholds, set(tokens(question)), replies=kind == "verdict")
+    if stressed:
+        bonus = thresholds.heading_bonus
+        scored = [(value + bonus * bool(stressed & set(tokens(unit))), p, unit) for value, p, unit in scored]
     if hurts:  # no harder version for a sore knee (an easier one may be what the sources advise)
         scored = [item for item in scored if not VARIES.search(item[2]) or VARIED["easier"].search(item[2])]
         # "Sore for two days after X, did I hurt myself?": what the sources say of soreness belongs with their

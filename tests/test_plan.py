@@ -514,3 +514,15 @@ def test_a_passage_setting_out_the_order_is_read_from_its_first_step():
     question = "total beginner, where do I start with raises?"
     plan = make_plan(question, [faq, guide], overlap_scorer(question), MINILM, frozenset(tokens("raises")))
     assert [p.text for p in plan.points][:2] == ["Weeks 1-2: two-leg raises.", "Weeks 3-4: one-leg raises."]
+
+
+def test_what_a_follow_up_adds_is_answered_first():
+    race = passage(1, "For a marathon, stop heavy lifting ten days out. For a 10K, five to seven days out is enough.")
+    question = "ok and for a 10k?"
+    scorer = overlap_scorer("when should I stop lifting before my marathon? ok and for a 10k?")
+    plain = make_plan(question, [race], scorer, MINILM, kind="fact")
+    stressed = make_plan(question, [race], scorer, MINILM, kind="fact", stressed=frozenset(tokens("10k")))
+    assert any("10K" in p.text for p in stressed.points)
+    assert max(p.score for p in stressed.points if "10K" in p.text) > max(
+        (p.score for p in plain.points if "10K" in p.text), default=0.0
+    )
