@@ -3,7 +3,9 @@
 Web pages scraped into the corpus carry things that must never become a passage an answer quotes: sponsor
 lists, sign-up boxes, "View this post on Instagram" embeds, navigation ("Back To Blog", "Contact Us"), calls
 to action ("click the button to download the free ebook"), video timestamps, image captions, cookie
-banners, share bars, advertisement boxes, related-posts lists, tag lines and empty list items. Removal is
+banners, share bars, breadcrumbs, bylines, advertisement boxes, related-posts lists, tag lines and empty list
+items. A transcript's questions ("Q: ...", or the asking speaker's "HOST: ...?") head the answers under them,
+and its speaker labels, stage directions and the host's own chatter go. Removal is
 rule-based and line-, block- or sentence-level, so every rule can be tested against the seed documents and
 every drop is reported with the rule's name. The rules here are generic (what any scraped page carries);
 residue of one particular site comes from the corpus author's `stride.toml` (`knowledge`) as extra
