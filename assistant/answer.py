@@ -46,6 +46,7 @@ from assistant.cite import (
 from assistant.plan import (
     PRESCRIBING,
     QUANTITY_UNITS,
+    VERDICT_WORD,
     Plan,
     Point,
     from_cards,
@@ -102,9 +103,6 @@ SENTENCE_CUES = [
     (re.compile(r"\b(harder|tougher|too easy|progress|level up)\b", re.I), "challenge more challenging increase"),
     (re.compile(r"\b(easier|too hard|regress)\b", re.I), "reduce the intensity"),
 ]
-# A written sentence's own "Yes," / "No,": shown only when the plan found that stance in the sources (its lead);
-# the quality tier answered "should I push through Achilles pain?" with "Yes, if you feel sharp pain ... stop".
-VERDICT_WORD = re.compile(r"^(yes|no)\b[,.:!]?\s*", re.IGNORECASE)
 # SmolLM2's habit: "The answer to this question is: ..." says nothing; the rest of the sentence may.
 PREAMBLE = re.compile(r"^(the )?answer( to (this|the|your) question)?( is)?\s*:?\s*", re.IGNORECASE)
 ASKS_FOR_VERDICT = re.compile(
@@ -345,8 +343,9 @@ class Answerer:
                 yield run.refuse(f"the sources never mention {_listed(aimed)}, so they give no exercises for that")
                 return
             # What a follow-up adds to the question before it is what it asks ("ok and for a 10k?").
-            added = set(tokens(cleaned)) - set(tokens(history[-1] if history else "")) - FILLER_STEMS
-            stressed = frozenset(added) if cleaned != run.standalone else frozenset()
+            stressed = frozenset()
+            if cleaned != run.standalone:
+                stressed = frozenset(tokens(cleaned)) - set(tokens(history[-1])) - FILLER_STEMS
             plan = make_plan(cleaned, passages, run.relevance, self.thresholds, asked, kind, hurts, stressed)
             carded = from_cards(plan.kind, run.standalone, self.cards, asked, len(passages) + 1, run.relevance)
             if carded:  # the exercises the cards know, or the corpus's order to start in, each with its passage
@@ -520,6 +519,8 @@ class _Run:
     def _verify(self, checker, sentence: str, passages, history: list[str], covered: set[str]) -> Iterator[Sentence]:
         # Checked with the sentences before it, so a repeat of an earlier sentence is caught too.
         sentence = PREAMBLE.sub("", sentence).strip()
+        # A written "Yes," / "No," only with the plan's own stance: the quality tier answered "should I push
+        # through Achilles pain?" with "Yes, if you feel sharp pain ... stop".
         said = VERDICT_WORD.match(sentence)
         if said and said[1].lower() != self.verdict:
             sentence = sentence[said.end() :]

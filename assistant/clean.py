@@ -214,8 +214,9 @@ def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_
     raw_blocks = _raw_blocks(text, start)
     speakers, asker = _speakers(raw_blocks)
     for raw in raw_blocks:
-        if asker and (turn := _turn(raw, speakers, asker, result.dropped)) is not None:
-            section = _keep(turn[0], section, title, site, result) if turn else section
+        label = SPEAKER.match(raw.lines[0][0]) if asker else None
+        if label and label[1] in speakers:
+            section = _keep(_turn(raw, label, asker, result.dropped), section, title, site, result)
             continue
         lines = _drop_residue_lines(raw.lines, line_rules, result.dropped)
         if not lines:
@@ -242,18 +243,18 @@ def _speakers(blocks) -> tuple[set[str], str | None]:
     return set(labels), (asker if asking[asker] / turns[asker] >= ASKER_QUESTION_SHARE else None)
 
 
-def _turn(raw: "_RawBlock", speakers: set[str], asker: str, dropped: list[Dropped]) -> list[Block] | None:
-    """A transcript's turn as blocks: the asker's question as a heading, anyone's answer as a paragraph without
-    its label and stage directions; [] for a turn that goes, None for a block that is no turn."""
+def _turn(raw: "_RawBlock", label: re.Match, asker: str, dropped: list[Dropped]) -> Block | None:
+    """A transcript's turn, opened by its speaker's `label`: the asker's question as a heading, anyone's answer
+    as a paragraph, without the label and stage directions; None for a turn that goes."""
     first, start, _ = raw.lines[0]
-    if not (match := SPEAKER.match(first)) or match[1] not in speakers:
+    text = STAGE_DIRECTION.sub("", " ".join([first[label.end() :], *(line for line, _, _ in raw.lines[1:])]))
+    text, start, end = _tidy(text), start + label.end(), raw.lines[-1][2]
+    if not text:
         return None
-    text = STAGE_DIRECTION.sub("", " ".join([first[match.end() :], *(line for line, _, _ in raw.lines[1:])]))
-    text, end = _tidy(text), raw.lines[-1][2]
-    if match[1] != asker:
-        return [Block("paragraph", text, start + match.end(), end, raw.after_gap)] if text else []
+    if label[1] != asker:
+        return Block("paragraph", text, start, end, raw.after_gap)
     if len(text.split()) <= PROMPT_WORDS:  # "Okay, the big one. Minimalist shoes. Should they switch?"
-        return [Block("heading", text, start + match.end(), end, raw.after_gap)] if text else []
+        return Block("heading", text, start, end, raw.after_gap)
     # A long turn: only the questions at its end ("... use code LONGRUN. Okay. Why should runners care?").
     sentences = split_sentences(text)
     tail = len(sentences)
@@ -261,7 +262,7 @@ def _turn(raw: "_RawBlock", speakers: set[str], asker: str, dropped: list[Droppe
         tail -= 1
     dropped.append(Dropped("interviewer", " ".join(sentences[:tail])))
     asked = " ".join(sentences[tail:])
-    return [Block("heading", asked, start + match.end(), end, raw.after_gap)] if asked else []
+    return Block("heading", asked, start, end, raw.after_gap) if asked else None
 
 
 def _keep(block: Block | None, section, title: str, site: SiteResidue, result: CleanText):

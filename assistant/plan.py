@@ -91,6 +91,9 @@ CARD_ITEMS = 12  # exercises a list from the cards shows ("what exercises ...?" 
 DESCRIBING_WORDS = 6  # content words a card's "about" sentence needs to describe the exercise
 ORDERED_STEPS = 3  # ordering units one passage needs to be read as the order itself
 MIN_WORDS = 3  # a unit with fewer content words ("Now do them!") says nothing alone
+# A sentence opening with its own "Yes," / "No,": a plan's verdict gets no second lead, and a written one is
+# shown only with the plan's stance (`answer`).
+VERDICT_WORD = re.compile(r"^(yes|no)\b[,.:!]?\s*", re.IGNORECASE)
 # A bare reply ("No, not to start.", "Honestly, no.") means what its heading's question asked: it answers only
 # a yes/no question, never leads a list, a procedure or a "where do I start".
 BARE_REPLY = re.compile(r"^\s*(?:honestly,?\s+|well,?\s+)?(?:yes|no|not really|nope)\b[^.!?]{0,25}[.!]?\s*$", re.I)
@@ -646,9 +649,8 @@ def _progression(scored, thresholds: Thresholds) -> list[Point]:
     ordering = [item for item in answering if ORDER_WORDS.search(item[2])]
     # One passage setting out the whole order ("Weeks 1-2: ... Weeks 3-4: ... After that: ...") is read from
     # its first step, whatever another passage's single "once you can ..." scores.
-    per_passage = Counter(p.number for _, p, _ in ordering)
-    if per_passage and per_passage.most_common(1)[0][1] >= ORDERED_STEPS:
-        number = per_passage.most_common(1)[0][0]
+    number, steps = (Counter(p.number for _, p, _ in ordering).most_common(1) or [(None, 0)])[0]
+    if steps >= ORDERED_STEPS:
         own = [item for item in ordering if item[1].number == number]
         passage = own[0][1]
         first = min(passage.sentences.index(unit) for _, _, unit in own)
@@ -669,7 +671,7 @@ def _quantity(question: str, scored, thresholds: Thresholds, asked: frozenset[st
     about = _about(question, scored, thresholds, asked)
     if number == ANY_NUMBER and re.search(r"\bhow many\b", question, re.I):
         # "and how many?" of an exercise asks its sets or reps first, not "bend your knees to 30-45 degrees"
-        counted = [item for item in about if re.search(QUANTITIES[0][1], item[2], re.I)]
+        counted = [item for item in about if gives_number(question, item[2])]
         # ...and of the exercise asked about: the units naming most of its words, under their heading too
         naming = {id(item): len(asked & set(tokens(f"{item[1].section} {item[2]}"))) for item in counted}
         most = max(naming.values(), default=0)
@@ -739,7 +741,7 @@ def _verdict_first(question: str, scored, points: list[Point], thresholds: Thres
         and asked & set(tokens(unit))
     ):
         lead = "Yes: " if side == "for" else "No: "
-    if re.match(r"(?:yes|no)\b", unit, re.IGNORECASE):  # "No, but start light ..." says it already
+    if VERDICT_WORD.match(unit):  # "No, but start light ..." says it already
         lead = ""
     first = [Point(passage.number, unit, value, lead)]
     before = _before(passage, unit) if _leans_back(unit) else None
