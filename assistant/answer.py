@@ -49,6 +49,7 @@ from assistant.plan import (
     VERDICT_WORD,
     Plan,
     Point,
+    fitted_reply,
     from_cards,
     gives_number,
     kind_of,
@@ -194,9 +195,17 @@ class Sentence:
         """The sentence as plain text with its markers; a side reads `Title: “quote”`."""
         markers = "".join(f"[{n}]" for n in self.citations)
         text = f"{self.title}: “{self.text}”" if self.kind == "side" else self.text
-        if self.kind == "item" and self.title:  # an exercise, then what the source says of it
-            text = f"{self.title}: {self.text}"
+        if self.label:  # an exercise, then what the source says of it
+            text = f"{self.label}: {self.text}"
         return f"{text} {markers}".strip()
+
+    @property
+    def label(self) -> str:
+        """The exercise shown before a card item's sentence; none when the sentence opens with its name
+        ("Single-leg balance: stand on one foot ...")."""
+        if self.kind != "item" or not self.title or self.text.lower().startswith(self.title.lower()):
+            return ""
+        return self.title
 
     def to_json(self) -> dict:
         data = {
@@ -304,7 +313,7 @@ class Answerer:
         # A few extra hits are fetched only for passages naming the subject asked about (see _evidence).
         hits = self.retriever.search(run.standalone, k=self.evidence + SUBJECT_EXTRA)
         run.timings["retrieve"] = run.elapsed()
-        reason = _decline_reason(cleaned, run.standalone, hits, scope, self.thresholds)
+        reason = _decline_reason(cleaned, run.standalone, hits, scope, self.thresholds, self._names_exercise)
         if reason:
             yield run.refuse(reason)
             return
@@ -380,6 +389,11 @@ class Answerer:
                 yield from run.emit_plan(plan)
         yield run.finish(passages)
 
+    def _names_exercise(self, text: str) -> bool:
+        """Whether the text names an exercise the corpus has a card for (read only on the way to a decline)."""
+        library = self.cards() if self.cards else None
+        return bool(library and library.named(text))
+
     def _evidence(self, hits, relevance: "_Relevance", asked: frozenset[str], keep=None) -> list[Passage]:
         """The best passages, each cut to its units that best match the question (and those `keep` accepts), in
         the source's order."""
@@ -390,7 +404,11 @@ class Answerer:
         naming = [h for h in hits if h not in relevant and asked & set(tokens(h.chunk.text))]
         chosen = (relevant + naming)[: self.evidence + SUBJECT_EXTRA] or hits[:1]
         units_of = {
-            hit.chunk.id: [u for u in evidence_units(hit.chunk.text) if not policy.INJECTION.search(u)]
+            hit.chunk.id: [
+                fitted_reply(u, hit.chunk.section, relevance.question)
+                for u in evidence_units(hit.chunk.text)
+                if not policy.INJECTION.search(u)
+            ]
             for hit in chosen
         }
         relevance.prime([(u, hit.chunk.section) for hit in chosen for u in units_of[hit.chunk.id]])
@@ -468,7 +486,7 @@ class _Run:
         if plan.missing:
             yield self.accept(plan.missing, {}, "framing")
         for point in plan.points:
-            yield self.accept(_with_lead(point), {point.passage: point.text}, self._point_kind(), point.title)
+            yield self.accept(_with_lead(point), {point.passage: point.text}, self._point_kind(point), point.title)
 
     def emit_written(self, plan: Plan, passages: list[Passage]) -> Iterator[Sentence]:
         """The model writes within the plan: it is shown only the plan's points, asked for the answer's shape,
@@ -510,11 +528,11 @@ class _Run:
         written = bool(self.claims)
         for point in plan.points:
             if not any(point.text in unit for unit in covered):
-                yield self.accept(_with_lead(point), {point.passage: point.text}, self._point_kind())
+                yield self.accept(_with_lead(point), {point.passage: point.text}, self._point_kind(point))
         self.grounding = "generated" if written else "extractive"
 
-    def _point_kind(self) -> str:
-        return "item" if self.layout in ("list", "steps") else "claim"
+    def _point_kind(self, point: Point) -> str:
+        return "item" if self.layout in ("list", "steps") and not point.aside else "claim"
 
     def _verify(self, checker, sentence: str, passages, history: list[str], covered: set[str]) -> Iterator[Sentence]:
         # Checked with the sentences before it, so a repeat of an earlier sentence is caught too.
@@ -588,29 +606,34 @@ class _Run:
         )
 
 
-def _decline_reason(question: str, standalone: str, hits, scope: Scope, thresholds: Thresholds) -> str | None:
+def _decline_reason(
+    question: str, standalone: str, hits, scope: Scope, thresholds: Thresholds, names_exercise=lambda text: False
+) -> str | None:
     """Why the corpus cannot answer the question, from the retrieval evidence and the corpus's scope; None
-    when it can. A generic refusal never overrides a strong passage match."""
+    when it can. A generic refusal never overrides a strong passage match, and a word the corpus uses in
+    passing is no reason when it names one of its exercises (`names_exercise`: "what is tandem stance?")."""
     best = max((h.dense_similarity or 0.0 for h in hits), default=0.0)
     never = policy.never_answers(question)
     if never and best < thresholds.strong_match:
         return f"{never} is not something Stride does"
-    if best < thresholds.min_relevance:
+    if best < thresholds.min_relevance and not names_exercise(question):
         return "nothing in the sources is close to this question"
     head = _focus_head(question)
     # "How many sets of clamshells?" asks a number of something the corpus covers: the quantity plan says the
     # sources give none, then what they say. "How many gels?" or "How many miles a week?" names no subject.
     if head and head[1] in QUANTITY_UNITS and scope.subjects_in(question):
         head = None
-    if head and best < thresholds.focus_match and scope.in_passing(head[1]):
+    if head and best < thresholds.focus_match and scope.in_passing(head[1]) and not names_exercise(question):
         return f"the sources do not discuss “{head[0]}”"
     # "Should I do hill sprints?" of a corpus that never names them: the closest passage would read as a verdict
     # on them. Only when every word of the thing asked about is one the corpus barely uses.
     named = _object_of(question)
-    if named and best < thresholds.focus_match and all(scope.in_passing(s) for w in named for s in tokens(w)):
+    passing = named and all(scope.in_passing(s) for w in named for s in tokens(w))
+    if passing and best < thresholds.focus_match and not names_exercise(question):
         return f"the sources do not discuss “{' '.join(named)}”"
     unknown, words = _unknown_words(standalone, scope)
-    if best < thresholds.min_relevance_unanchored and words and len(unknown) / words >= thresholds.unknown_share:
+    mostly_unknown = words and len(unknown) / words >= thresholds.unknown_share
+    if mostly_unknown and best < thresholds.min_relevance_unanchored and not names_exercise(standalone):
         return f"the sources never mention {_listed(unknown)}"
     return None
 
@@ -762,13 +785,17 @@ def _plain_text(sentences: list[Sentence], decline: str | None, note: str | None
     decline or the note, a blank line apart."""
     parts: list[str] = []
     items = 0
+    previous = ""  # the kind of the sentence before: a list and the prose around it are paragraphs apart
     for sentence in sentences:
         if sentence.kind == "item":
             items += 1
             bullet = f"{items}." if layout == "steps" else "-"
-            parts.append(f"\n{bullet} {sentence.render()}")
+            gap = "\n" if previous in ("", "item") else "\n\n"
+            parts.append(f"{gap}{bullet} {sentence.render()}")
         else:
-            parts.append((" " if parts else "") + sentence.render())
+            gap = "\n\n" if previous == "item" else " " if parts else ""
+            parts.append(gap + sentence.render())
+        previous = sentence.kind
     body = "".join(parts).strip()
     return "\n\n".join(part for part in (body, decline, note) if part)
 
@@ -788,17 +815,20 @@ def _subject_name(disagreement, question: str, scope: Scope) -> str:
 
 def _grown(words: list[str], named: list[int], scope: Scope) -> str:
     """The words from the first to the last of `named`, grown over neighbours naming subjects of the corpus;
-    the first named word alone when that would run past SUBJECT_WORDS."""
-    first, last = named[0], named[-1]
+    the first named word grown alone when that would run past SUBJECT_WORDS ("leg extensions", not "leg
+    extensions are useless cos they're not functional"), and alone when even that would."""
 
     def names_subject(i: int) -> bool:
         return bool(set(tokens(words[i])) & scope.subjects)
 
-    while first > 0 and names_subject(first - 1):
-        first -= 1
-    while last + 1 < len(words) and names_subject(last + 1):
-        last += 1
-    return " ".join(words[first : last + 1]) if last - first < SUBJECT_WORDS else words[named[0]]
+    for first, last in ((named[0], named[-1]), (named[0], named[0])):
+        while first > 0 and names_subject(first - 1):
+            first -= 1
+        while last + 1 < len(words) and names_subject(last + 1):
+            last += 1
+        if last - first < SUBJECT_WORDS:
+            return " ".join(words[first : last + 1])
+    return words[named[0]]
 
 
 def _echoes_premise(sentence: str, question: str, passages: list[Passage]) -> bool:

@@ -14,10 +14,12 @@ Rules do what rules do well:
 - a sentence names an exercise in wording any author uses: "performing a X engages", "do a X which",
   "a X can be made harder", "X are often recommended", "another way to ... is a X", "exercises like the X
   and the Y"; the card takes that sentence and the ones after it up to the next such name;
+- a line naming an exercise before a colon and an instruction ("Single-leg balance: stand on one foot ...");
 - a passage that lost its heading (a scrape gap) yet instructs ("this exercise") is the card of the name
   the corpus gives elsewhere that it mentions, other than after "similar to";
 - sentences are sorted into fields by generic cues: cautions ("avoid", "make sure"), easier ("reduce"),
-  harder ("challenge", "amplify"), steps (imperatives, in order), cues ("you should feel", "keep"); the
+  harder ("challenge", "amplify"), steps (imperatives, in order), cues ("you should feel", "keep"), and first
+  by a line's label when it has one ("Cues:", "Watch out:", "Progress by:", "Regress by:"); the
   sentence naming an exercise is harder or easier only when it says the exercise "can be made" so;
 - muscles: an author's muscle named in a sentence that is not a caution, a muscle named as what the
   exercise works or where it is felt ("works mainly the X", "feel it in the X": an author's phrase, a
@@ -57,7 +59,7 @@ from assistant.text import normalise, split_sentences, tokens
 
 CARDS_FILE = "cards.json"
 # Bump when the rules change what a passage's cards hold: every passage is then rebuilt.
-RULES_VERSION = "8"
+RULES_VERSION = "9"
 FIELDS = ("steps", "cues", "harder", "easier", "cautions")
 # `about`: what else the card's sentences say of it (a stance, what it works), in the order written.
 LIST_FIELDS = ("muscles", "equipment", *FIELDS, "about")
@@ -86,6 +88,19 @@ NAMING = [
     ),
 ]
 MADE = NAMING[1]  # "a X can be made harder": the one naming wording that says how to vary the exercise
+# "Single-leg balance: stand on one foot for 30 seconds": a name, a colon, then an instruction. Labels that
+# say what the line is rather than naming an exercise ("Dose:", "Setup:", "Step 2:", a field's label) are none.
+LABEL_NAME = re.compile(r"^(?P<n>[A-Z][\w’'()/-]*(?:\s+[\w’'()/-]+){0,4})\s*:\s+(?P<rest>\S.*)")
+ADVICE_LABEL = re.compile(
+    r"^(?:the|an?|my|our|your|this|that|one)\b|\b(?:rules?|tips?|tricks?|secrets?|ideas?|lessons?)\b", re.I
+)
+NOT_LABEL_NAMES = re.compile(
+    r"(?:dose|dosage|sets?(?:/reps?)?|reps?|volume|note|notes|goals?|aim|rest|tempo|equipment|kit|muscles?"
+    r"|targets?|(?:step|option|stage|level|part|round|phase) \d+|how|why|what|when|set-?up|position"
+    r"|start(?:ing position)?|method|instructions?|technique|form|key|summary|bottom line|important|remember"
+    r"|example|examples|result|results|answer|question|q|a|ps|p\.s)",
+    re.I,
+)
 LIST_SPLIT = re.compile(r"\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?", re.I)
 COLLECTION = re.compile(
     r"\b(exercises|workouts|muscles|anatomy|functions|notes|summary|takeaways|highlights"
@@ -102,13 +117,19 @@ NOT_A_NAME = re.compile(
     r"[!?]|\b(them|it|you|your|what|why|how|when|who|where|start|started|starting|begin|beginners?"
     r"|progressions?|plan|program|programme|schedule"
     # when in a season, not what to do: "Off-season: build", "Race week", "Two sessions a week"
-    r"|season|phase|block|weeks?|months?|days?|sessions?|race|taper)\b",
+    r"|season|phase|block|weeks?|months?|days?|sessions?|race|taper"
+    # advice about exercises, not one: "PLEASE DON'T DO LEG EXTENSIONS", "Never skip the warm-up"
+    r"|please|don'?t|do not|never|should|instead)\b",
     re.I,
 )
 # A heading's numbering is no part of the exercise's name: "Exercise 2: Side plank", "3. Bird dog", "#1 -".
 NUMBERING = re.compile(r"^(?:(?:exercise|move|drill|no\.?)\s*)?#?\d{1,2}\s*[:.)–—-]\s*(?=\S)", re.I)
 SIMILAR = re.compile(r"\b(?:similar to|like|unlike|than)\s+(?:the\s+|a\s+)?$", re.I)
-ORDER_LEAD = re.compile(r"\b(?:in (?:this|the following|that) order|step by step|progression)\b.*:\s*$", re.I)
+ORDER_LEAD = re.compile(
+    r"\b(?:in (?:this|the following|that) order|step by step|progression)\b.*:\s*$"
+    r"|\b(?:stages|steps|phases|levels)\b.{0,20}\bin order\b",  # "Work through these stages in order."
+    re.I,
+)
 CUES = {
     "cautions": re.compile(
         r"\b(caution|warning|avoid|make sure(?! you (?:can )?feel)|be careful|careful not|never|don'?t let"
@@ -127,18 +148,28 @@ CUES = {
         re.I,
     ),
 }
+# A sentence opening on a label says which field it is whatever its words ("Cues: keep the knees forward",
+# "Watch out: ...", "Progress by: ...", "Regress by: ..."); a label naming none of these ("Dose:") decides nothing.
+LABELLED = {
+    "cautions": re.compile(r"(?:cautions?|warnings?|watch out|careful|avoid|safety|(?:common )?mistakes?)", re.I),
+    "easier": re.compile(r"(?:easier|regress(?:ions?)?(?: by| it)?|scale (?:it )?(?:back|down))", re.I),
+    "harder": re.compile(r"(?:harder|progress(?:ions?)?(?: by| it)?|advanced|level up)", re.I),
+    "cues": re.compile(r"(?:cues?|tips?|coaching (?:cues?|points?)|think|focus|feel)", re.I),
+}
+LABEL = re.compile(r"^[*_\s]*(?P<label>[A-Za-z][\w /’'-]{0,24}?)[*_\s]*:[*_]*\s+\S")
 # Words that start a sentence but are not verbs an instruction starts with.
 NOT_VERBS = frozenset(
     "a an the this that these those it its they them their there here he she we i you your our my his her "
     "if when while as because but and or so then also similar another many most some each every one other "
     "note yes no not in on at to for of by with from into after before once although though what which who "
     "how why is are was were be been can could should would will may might must do does did has have had "
-    "all both just only even still very more less instead like unlike due".split()
+    "all both just only even still very more less instead like unlike due good great ideal useful best".split()
 )
 # What follows an instruction's verb: an object, a place or a particle ("Loop the...", "Stand with...").
 AFTER_VERB = frozenset(
     "the a an your yourself it them this that one both each with on onto to towards toward into from through "
-    "around over under up down off back forward out in at tall straight upright still low slowly".split()
+    "around over under up down off back forward out in at tall straight upright still low slowly for "
+    "backwards backward forwards sideways".split()
 )
 # A lead clause before the instruction: "Before you begin, brace...", "Keeping the back flat, lower...",
 # "Without curling your toes, draw ...".
@@ -362,7 +393,9 @@ def is_instruction(sentence: str) -> bool:
         words = re.findall(r"[A-Za-z’']+", LEADING.sub("", clause))
         if len(words) >= 2 and clause[:1].isalpha():
             first, second = words[0].lower(), words[1].lower()
-            verb_like = first not in NOT_VERBS and not re.search(r"(ing|ed|ly|[^s]s|[’'].*)$", first)
+            verb_like = first not in NOT_VERBS and not re.search(
+                r"(ing|ed|ly|[^s]s|ness|ment|tion|sion|ity|[’'].*)$", first
+            )
             if verb_like and second in AFTER_VERB:
                 return True
     return False
@@ -370,6 +403,11 @@ def is_instruction(sentence: str) -> bool:
 
 def classify(sentence: str) -> str:
     """Which field a sentence of an exercise belongs to, or "" when none."""
+    label = LABEL.match(sentence)
+    if label:
+        named = next((name for name, words in LABELLED.items() if words.fullmatch(label["label"].strip())), None)
+        if named:
+            return named
     for name in ("cautions", "easier", "harder"):
         if CUES[name].search(sentence):
             return name
@@ -387,7 +425,24 @@ def names_in(sentence: str, vocabulary: Vocabulary) -> list[str]:
                 name = re.sub(r"^(?:the|an?)\s+", "", name.strip(" .,"), flags=re.I)
                 if name and len(name.split()) <= 4 and not _is_muscle(name, vocabulary) and not COLLECTION.search(name):
                     names.append(name)
+    if labelled := _label_name(sentence, vocabulary):
+        names.append(labelled)
     return list(dict.fromkeys(names))
+
+
+def _label_name(sentence: str, vocabulary: Vocabulary) -> str | None:
+    """The exercise a "Name: instruction" line names, or None."""
+    match = LABEL_NAME.match(sentence.strip())
+    if not match:
+        return None
+    name, rest = match["n"].strip(), match["rest"]
+    if NOT_LABEL_NAMES.fullmatch(name) or any(words.fullmatch(name) for words in LABELLED.values()):
+        return None
+    if NOT_A_NAME.search(name) or COLLECTION.search(name) or _is_muscle(name, vocabulary):
+        return None
+    if ADVICE_LABEL.search(name):  # "The golden rule: keep your hard days hard" is advice, not an exercise
+        return None
+    return name if is_instruction(rest[:1].upper() + rest[1:]) else None
 
 
 def _is_muscle(name: str, vocabulary: Vocabulary) -> bool:
@@ -395,7 +450,9 @@ def _is_muscle(name: str, vocabulary: Vocabulary) -> bool:
 
 
 def is_exercise_heading(section: str, sentences: list[Sentence], vocabulary: Vocabulary) -> bool:
-    if not section or len(section.split()) > 6 or COLLECTION.search(section) or NOT_A_NAME.search(section):
+    # "Terminal knee extension (TKE) with a band": a bracketed alias and what it is done with add no words
+    core = re.sub(r"\s+with\s+(?:an?|the|your)\s+\w+$", "", re.sub(r"\s*\([^)]*\)", "", section or ""))
+    if not section or len(core.split()) > 6 or COLLECTION.search(section) or NOT_A_NAME.search(section):
         return False
     if vocabulary.is_named(section):
         return False

@@ -93,7 +93,8 @@ PRONOUN_START = re.compile(r"(it|they|this|these|that|those)\b", re.IGNORECASE)
 # A plain "Yes, ..." or "No, ..." opening a source's sentence is its answer to the question its heading asks.
 POSITIVE_STANCE = re.compile(
     r"\b(fine|great|favou?rite|good idea|i (really )?(like|love)|recommend(ed)?|helpful|beneficial|effective"
-    r"|useful|better approach|worth (it|doing|the effort))\b|^yes\b[,.:!]"
+    r"|useful|better approach|worth (it|doing|the effort)|one of the best|the best (\w+ ){0,2}(exercises?|options?))\b"
+    r"|^yes\b[,.:!]"
 )
 NEGATIVE_STANCE = re.compile(
     r"\b(not (very |necessarily |really |that |always )?(beneficial|recommend(ed)?|helpful|useful|effective|needed"
@@ -177,12 +178,15 @@ def evidence_units(text: str) -> list[str]:
 
 
 def _with_short_openers(sentences: list[str]) -> list[str]:
-    """Sentences of a line, a one- or two-word one ("Always.", "Yes!", "Loads.") joined to the sentence after it:
-    an FAQ's answer often opens with its verdict in a word, which alone is too short to be shown or scored, and
-    the sentence after it, alone, loses the verdict."""
+    """Sentences of a line, a one- or two-word one ("Always.", "Yes!", "Loads.") opening it joined to the
+    sentence after it: an FAQ's answer often opens with its verdict in a word, which alone is too short to be
+    shown or scored, and the sentence after it, alone, loses the verdict. Later in the line a short sentence
+    ends the one before it ("... not a concern on its own. Carry on.")."""
     joined: list[str] = []
     for sentence in sentences:
-        if joined and len(joined[-1].split()) <= 2 and joined[-1].endswith((".", "!")):
+        if (len(joined) == 1 and len(joined[-1].split()) <= 2 and joined[-1].endswith((".", "!"))) or (
+            joined and len(sentence.split()) <= 2
+        ):
             joined[-1] = f"{joined[-1]} {sentence}"
         else:
             joined.append(sentence)

@@ -4,7 +4,9 @@ Web pages scraped into the corpus carry things that must never become a passage 
 lists, sign-up boxes, "View this post on Instagram" embeds, navigation ("Back To Blog", "Contact Us"), calls
 to action ("click the button to download the free ebook"), video timestamps, image captions, cookie
 banners, share bars, breadcrumbs, bylines, advertisement boxes, related-posts lists, tag lines and empty list
-items. A transcript's questions ("Q: ...", or the asking speaker's "HOST: ...?") head the answers under them,
+items, and a newsletter's header, greeting, sign-off, postscripts and unsubscribe footer, and what a document
+says of itself ("Updated March 2024.", "Feel free to print"). A Markdown table becomes a list, one item a row
+with each cell named by its column. A transcript's questions ("Q: ...", or the asking speaker's "HOST: ...?") head the answers under them,
 and its speaker labels, stage directions and the host's own chatter go. Removal is
 rule-based and line-, block- or sentence-level, so every rule can be tested against the seed documents and
 every drop is reported with the rule's name. The rules here are generic (what any scraped page carries);
@@ -71,8 +73,19 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("share bar", rf"{_ASKING}{_BUTTON}(?:\W+{_BUTTON})+|share(?: this(?: {_SHARED})?)?\s*:?"),
         # "Tags: hills, tempo, recovery": labels, not sentences (a sentence after the colon keeps the line).
         ("tag list", r"(?:tags|tagged(?: with| as| in)?|filed under|categor(?:y|ies)|posted in)\s*:\s*[^.!?]*"),
+        # A letter's or a newsletter's own lines: "Hi team,", "Happy running, Marco", "P.S. ...", a rule of dashes.
+        ("greeting", r"(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))(?: [\w'’-]+){0,3}\s*[,!]"),
+        (
+            "sign-off",
+            r"(?:happy running|cheers|best(?: wishes)?|(?:kind |warm )?regards|thanks|talk soon|speak soon"
+            r"|see you soon)\s*[,!]\s*(?-i:[A-Z][\w.'’-]*)?(?: (?-i:[A-Z][\w.'’-]*))?",
+        ),
+        ("postscript", r"p\.\s?(?:p\.\s?)?s\.\s.*"),
+        ("separator", r"[-_=*~]{5,}"),
     ]
 ]
+# A letter's header: a block of two or more "Subject:", "From:", "To:" ... lines.
+EMAIL_HEADER = re.compile(r"\s*(?:subject|from|to|cc|bcc|date|sent|reply-to)\s*:\s*\S.*", re.IGNORECASE)
 
 # The banner's buttons as sentences of its paragraph.
 COOKIE_BUTTONS = [
@@ -136,7 +149,18 @@ CALL_TO_ACTION_SENTENCE = re.compile(
     # a show's sign-off: "That's all we have time for today", "Keep sending those questions in"
     r"|that'?s all (?:we have )?(?:the )?time (?:we have )?for|keep (?:sending|the) (?:\w+ )?questions (?:in|coming)"
     r"|thanks for (?:listening|watching|tuning in)|see you (?:all )?next (?:week|time|episode)"
-    r"|book a free \S+ (?:call|consult\w*|session)",
+    r"|book a free \S+ (?:call|consult\w*|session)"
+    # a newsletter's footer and sign-off: "Unsubscribe here", "You are receiving this email because ..."
+    r"|\bunsubscribe\b|\byou(?: are|'re) rec(?:ei|ie)ving this\b|\bthese emails\b|\bthat'?s (?:it|all) from me\b",
+    re.IGNORECASE,
+)
+
+# What a document says of itself, not of its subject: "Updated March 2024.", "Feel free to print, please don't
+# edit.", "Handout from Claire Dunmore, MCSP." (sentence by sentence: the paragraph around them stays).
+DOCUMENT_NOTE = re.compile(
+    r"^(?:last\s+)?(?:updated|revised|reviewed|published|posted)(?:\s+on)?\b[^.!?]{0,30}\b(?:19|20)\d\d\b[^.!?]{0,20}[.!]?$"
+    r"|\bfeel free to (?:print|share|copy|forward|pass)\b"
+    r"|^(?:an?\s+)?(?:handout|notes|slides|leaflet|booklet|sheet)\s+(?:from|by)\s+(?-i:[A-Z])",
     re.IGNORECASE,
 )
 
@@ -145,7 +169,11 @@ EMBED_TOKEN = re.compile(r"[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-Pinterest\b")
 
 # A Markdown "*" or "-" bullet is followed by a space; "**Tip:** ..." opens a bold word, not a list.
 BULLET = re.compile(r"^\s*(?:[•·▪‣◦]|[*-](?=\s)|\d{1,2}[.)](?=\s))\s*")
+# An en dash opens a list item only when two or more lines open with one and no other bullet does: a "– [Name]"
+# line under a "•" item attributes its quote.
+DASH_ITEM = re.compile(r"^(\s*)–(?=\s)")
 MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+TABLE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-{0,}:?\s*\|?")  # "|------|:---:|" under a header
 # A transcript's or an FAQ's question line ("Q: How do I ...?") heads the answer below it, as a heading does:
 # its passage then starts at the question and carries it as its section, and no answer quotes the asker's
 # words as advice. The answer's own "A:" goes; its words stay.
@@ -214,6 +242,9 @@ def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_
     raw_blocks = _raw_blocks(text, start)
     speakers, asker = _speakers(raw_blocks)
     for raw in raw_blocks:
+        if len(raw.lines) >= 2 and all(EMAIL_HEADER.fullmatch(line) for line, _, _ in raw.lines):
+            result.dropped.extend(Dropped("email header", line.strip()) for line, _, _ in raw.lines)
+            continue
         label = SPEAKER.match(raw.lines[0][0]) if asker else None
         if label and label[1] in speakers:
             section = _keep(_turn(raw, label, asker, result.dropped), section, title, site, result)
@@ -221,7 +252,7 @@ def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_
         lines = _drop_residue_lines(raw.lines, line_rules, result.dropped)
         if not lines:
             continue
-        for block in _question_and_answer(lines, raw.after_gap) or [_classify(lines, raw.after_gap, result.dropped)]:
+        for block in _question_and_answer(lines, raw.after_gap) or _classified(lines, raw.after_gap, result.dropped):
             section = _keep(block, section, title, site, result)
     return result
 
@@ -283,6 +314,8 @@ def _keep(block: Block | None, section, title: str, site: SiteResidue, result: C
         block = _drop_cookie_sentences(block, result.dropped)
     if block is not None and block.kind == "paragraph":
         block = _drop_call_to_action_sentences(block, site.sentences, result.dropped)
+    if block is not None and block.kind == "paragraph" and DOCUMENT_NOTE.search(block.text):
+        block = _drop_sentences(block, [DOCUMENT_NOTE], "document note", result.dropped, whole_when_most=False)
     if block is not None:
         result.blocks.append(block)
     return None
@@ -294,10 +327,11 @@ def _question_and_answer(lines, after_gap: bool) -> list[Block]:
     first, start, _ = lines[0]
     if not (question := QUESTION_LINE.match(first)) and not ANSWER_LINE.match(first):
         return []
-    if not question:  # "A: ..." alone: the answer, its text from after the "A:"
+    if not question:  # "A: ..." alone: the answer, its text from after the "A:" (and any later line's "A:")
         cut = ANSWER_LINE.match(first).end()
         rest = [(first[cut:], start + cut, lines[0][2]), *lines[1:]]
-        return [Block("paragraph", _tidy(" ".join(line for line, _, _ in rest)), start + cut, lines[-1][2], after_gap)]
+        text = " ".join(ANSWER_LINE.sub("", line) for line, _, _ in rest)
+        return [Block("paragraph", _tidy(text), start + cut, lines[-1][2], after_gap)]
     answer = next((i for i, (line, _, _) in enumerate(lines) if i and ANSWER_LINE.match(line)), len(lines))
     asked = " ".join(line for line, _, _ in lines[:answer])[question.end() :]
     blocks = [Block("heading", _tidy(asked), start + question.end(), lines[answer - 1][2], after_gap)]
@@ -343,6 +377,35 @@ def _drop_residue_lines(lines, rules, dropped: list[Dropped]):
     return kept
 
 
+def _classified(lines, after_gap: bool, dropped: list[Dropped]) -> list[Block | None]:
+    """The block's lines as one block, or as its lead-in line and the list right under it ("How I'd do it:"
+    then "- run first, lift second" lines, with no blank line between them); a Markdown table as a list."""
+    if table := _table(lines, after_gap):
+        return [table]
+    dashed = sum(bool(DASH_ITEM.match(line)) for line, _, _ in lines)
+    if dashed >= 2 and not any(BULLET.match(line) for line, _, _ in lines):  # same length: the spans stay true
+        lines = [(DASH_ITEM.sub(r"\1-", line), start, end) for line, start, end in lines]
+    if len(lines) >= 3 and lines[0][0].rstrip().endswith(":") and all(BULLET.match(line) for line, _, _ in lines[1:]):
+        return [_classify(lines[:1], after_gap, dropped), _classify(lines[1:], False, dropped)]
+    return [_classify(lines, after_gap, dropped)]
+
+
+def _table(lines, after_gap: bool) -> Block | None:
+    """A Markdown table (a header row, a |---| row, then rows) as a list, one item a row, each cell named by
+    its column: "Week: 3-4; Focus: Slow strength; Sessions per week: 2-3." None for anything else."""
+    rows = [line.strip() for line, _, _ in lines]
+    if len(rows) < 3 or not all(row.startswith("|") for row in rows) or not TABLE_RULE.fullmatch(rows[1]):
+        return None
+    header, *body = [[_tidy(cell) for cell in row.strip("|").split("|")] for row in rows[:1] + rows[2:]]
+    items = []
+    for cells in body:
+        named = [f"{name}: {cell}" if name else cell for name, cell in zip(header, cells, strict=False) if cell]
+        if named:
+            items.append("; ".join(named) + ".")
+    text = "\n".join(f"- {item}" for item in items)
+    return Block("list", text, lines[0][1], lines[-1][2], after_gap) if text else None
+
+
 def _classify(lines, after_gap: bool, dropped: list[Dropped]) -> Block | None:
     start, end = lines[0][1], lines[-1][2]
     first = lines[0][0]
@@ -378,6 +441,9 @@ def _looks_like_heading(line: str) -> bool:
     if not (line[0].isupper() or line[0].isdigit()):
         return False
     if line.endswith((".", ",", ";", ":")):
+        return False
+    # "Sets/reps: 3 x 8" or "Progress by: a higher step" is a labelled line; "Exercise 2: Side plank" a heading.
+    if re.search(r":\s+[a-z0-9]", line):
         return False
     # "Now Do Them!" is a heading; a short exclamation in running text rarely stands alone on a line.
     return not (line.endswith(("!", "?")) and len(words) > 5)

@@ -402,11 +402,16 @@ def ask(stride, question, k, backend, model, as_json):
 def _print_streamed(events, history: list[str] | None = None):
     from assistant.answer import Answer
 
+    previous = ""
     for event in events:
         if isinstance(event, Answer):
             _print_answer_tail(event)
             return event
-        click.echo(f"\n- {event.render()}" if event.kind == "item" else event.render() + " ", nl=False)
+        if event.kind == "item":
+            click.echo(f"\n- {event.render()}", nl=False)
+        else:  # prose after a list's items starts a paragraph of its own
+            click.echo(("\n\n" if previous == "item" else "") + event.render() + " ", nl=False)
+        previous = event.kind
     return None
 
 

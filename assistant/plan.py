@@ -8,7 +8,8 @@ question (not one best passage), in the order the answer should show it:
   "Yes:" or "No:" when the question's own polarity makes that unambiguous, then the supporting points;
 - list ("what exercises for ..."): the best sentence of each answering passage, one item each, more of them;
 - procedure ("how do I"): the sentence naming the movement and the ones after it, in the source's order,
-  from the passage retrieval ranks first among those answering;
+  from the passage retrieval ranks first among those answering; from an exercise card, its steps numbered,
+  what it needs before them and its dose, cues and cautions after them;
 - variation ("how do I make it harder"): the sentence saying how and the ones after it, in the source's order;
 - quantity ("how many sets", "how often"): the sentences that give a number of what was asked; when none
   does, a plain "The sources do not give ..." before what they do say;
@@ -31,10 +32,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.calibration import Thresholds
-from assistant.cards import FIELDS, Library
+from assistant.cards import FIELDS, LABEL, Library
 from assistant.cite import Passage, stance
 from assistant.errors import StrideError
-from assistant.policy import SORENESS, after_training
+from assistant.policy import SORENESS, after_training, is_trained
 from assistant.text import is_negated, jaccard, normalise, tokens
 
 # Question kinds, tried in order: the first that matches wins ("Should I ... how many?" is a quantity).
@@ -62,13 +63,15 @@ KINDS = [
     (
         "procedure",
         r"^\s*(how (do|can|should|would) (i|you|we)|how to|how is|how are)\b|\bwalk me through\b|\btechnique\b"
-        r"|\b(the|a) (right|best|correct|proper) way to\b|\bset up\b|\bsteps? (to|for)\b",
+        r"|\b(the|a) (right|best|correct|proper) way to\b|\bset up\b|\bsteps? (to|for)\b"
+        r"|\bhow (do|can|should|would) (i|you|u|we) (do|perform) (it|this|that|them|one|these|those)\b",
     ),
     ("reason", r"^\s*why\b|\bwhy (would|does|do|is|are|could)\b|\breasoning\b|\bwhat'?s the point\b"),
     (
         "list",
         r"^\s*(what|which)\s+(\w+\s+){0,3}(exercises|moves|drills|workouts|muscles|options|equipment|kit)\b"
-        r"|\bwhat (can|should) i do\b|\b(list|name) (some|the|a few)\b|\bany (\w+ )?(exercises|moves|drills)\b",
+        r"|\bwhat (can|should) i do\b|\b(list|name) (some|the|a few)\b|\bany (\w+ )?(exercises|moves|drills)\b"
+        r"|^\s*(list|name|give me|suggest|recommend)\b(\s+[\w-]+){0,4}\s+(exercises|moves|drills|workouts)\b",
     ),
     (
         "verdict",
@@ -108,7 +111,8 @@ QUANTITIES = [
     (
         r"\b(sets?|reps?|repetitions)\b",
         # "times" counts repeats, not a multiple ("6 to 8 times body weight")
-        rf"\b{NUMBER}\s*(-|to|or|x)?\s*\d*\s*(sets?|reps?|repetitions|times(?!\s+(?:your\s+)?(?:body|bodyweight|as|more|less|the)\b))\b",
+        rf"\b{NUMBER}\s*(-|to|or|x)?\s*\d*\s*(sets?|reps?|repetitions|times(?!\s+(?:your\s+)?(?:body|bodyweight|as|more|less|the)\b))\b"
+        r"|\b\d+\s*[x×]\s*\d+",  # sets by repetitions: "3 x 8-12", "5 x 45 second holds"
         "a number of sets or repetitions",
     ),
     (
@@ -130,7 +134,7 @@ QUANTITY_WORDS = frozenset(tokens("many much long often frequently heavy far per
 # Sentences that put things in an order: what a beginner's progression is made of.
 ORDER_WORDS = re.compile(
     r"\b(first|start|begin|before|then|next|once|after|progress\w*|order|fundamentals?|foundation|basics?)\b"
-    r"|\b(?:weeks?|stages?|phases?|levels?|steps?|months?)\s+\d",  # "Weeks 1-2: ...", "Stage 3: ..."
+    r"|\b(?:weeks?|stages?|phases?|levels?|steps?|months?):?\s+\d",  # "Weeks 1-2: ...", "Stage 3: ", "Week: 5"
     re.I,
 )
 # How a source says to make an exercise harder or easier (the answer to a "variation" question): a change of
@@ -139,7 +143,7 @@ ORDER_WORDS = re.compile(
 VARIES = re.compile(
     r"\b(harder|easier|(more|less) (challenging|difficult|intense)|to challenge|increase the challenge|amplif\w*"
     r"|(increase|reduce|lower|raise) the (intensity|resistance|difficulty|load|weight)|progressions?|regressions?"
-    r"|advanced)\b",
+    r"|advanced|progress by|regress by)\b",
     re.I,
 )
 # A stance plain enough to answer "Yes" with: a recommendation, not any positive word ("gives great relief").
@@ -152,6 +156,9 @@ RECOMMENDS = re.compile(
 NO_EQUIPMENT = re.compile(
     r"\b(?:no|without(?: any)?|zero)\s+(?:equipment|gear|kit|weights?|gym)\b|\bbody ?weight\b|\bnothing but\b", re.I
 )
+GENERIC_LIST = re.compile(r"(exercis\w*|moves?|drills?|workouts?|routines?|run|runs|runn\w*|runners?)$", re.I)
+WHAT_TO_DO = re.compile(r"\bwhat (can|should) i do\b", re.I)
+EXERCISE_WORDS = re.compile(r"\b(exercises?|moves?|drills?|workouts?|routine)\b", re.I)
 ASKS_EXERCISES = re.compile(
     r"\b(exercises?|moves?|drills?|workouts?|routine)\b|\bwhat (can|should) i do\b"
     r"|^\s*how (do|can|should) i (strengthen|train|work on|target)\b",
@@ -159,10 +166,11 @@ ASKS_EXERCISES = re.compile(
 )
 # A procedure question asking for a harder or easier version: the card's field of that name answers it.
 VARIED = {
-    "harder": re.compile(r"\b(harder|more (challenging|difficult)|tougher|too easy|progress (it|them))\b", re.I),
-    "easier": re.compile(r"\b(easier|less (challenging|difficult)|simpler|too (hard|difficult)|regress)\b", re.I),
+    "harder": re.compile(r"\b(harder|more (challenging|difficult)|tougher|too easy|progress (it|them|by))\b", re.I),
+    "easier": re.compile(r"\b(easier|less (challenging|difficult)|simpler|too (hard|difficult)|regress\w*)\b", re.I),
 }
-PROCEDURE_STEPS = 6  # sentences a procedure from a card shows
+PROCEDURE_STEPS = 6  # steps a procedure from a card shows
+ASIDES = 3  # its dose, cues and cautions shown after the steps
 VARIED_CONTEXT = 3  # sentences of a card without the harder (easier) version asked for, shown instead
 # A sentence opening with one of these means something only after the sentence before it ("They should be
 # strengthened": who should?). "It" and "This" are left out: under a heading they
@@ -183,12 +191,26 @@ CAUTIONS = re.compile(
     r" (a |an |your |the )?(\w+ ){0,2}(physio\w*|physical therapist|doctor|GP|clinician|surgeon|specialist|podiatrist)"
     r"|(assessed|examined|checked|looked at|assessment|examination) by|needs? (an? )?(assessment|examination)"
     r"|stop (any|the|this|that|all) (\w+ )?(exercise|movement|activity|drill|session)s?"
-    r"|until (you have been|you are|you're|you get) cleared|cleared by)\b",
+    r"|until (you have been|you are|you're|you get) cleared|cleared by"
+    r"|^(watch out|caution|warning|careful)(?=\s*:))\b",  # a labelled caution: "Watch out: if the knee hurts"
     re.I,
 )
 CAUTION_POINTS = 3
+# A source's rule for how much pain is acceptable ("Pain ... of up to 3/10 is acceptable"), not any sentence
+# naming pain ("one of the best exercises for runners with knee pain").
+PAIN_WORD = re.compile(r"\b(pain(?![- ]free)|painful|hurts?|hurting)\b", re.I)  # soreness "is normal" is no pain rule
+PAIN_LIMIT = re.compile(
+    r"\b(acceptable|allowed|okay|ok|normal|expected|fine|settles?|up to|\d+\s*/\s*10|out of (?:10|ten)"
+    r"|not part of)\b",
+    re.I,
+)
 PRESCRIBING = ("list", "procedure", "progression")  # kinds of question that ask for exercises to do
 # A question's own polarity: "Should I skip ...?" answered by "not recommended" is a yes, not a no.
+# A one-word reply opening a source's answer ("No. I get this question every week ...") answers the question
+# heading its passage ("Isn't it too late for me?"), which may ask the opposite of the runner's question.
+OPENING_REPLY = re.compile(r"^(?:yes|no|nope|yep|not really|absolutely|definitely)[.!]\s+(?=\S)", re.I)
+ASKS_YES_NO = re.compile(r"^\s*(should|do|does|did|is|isn|are|aren|was|were|can|could|would|will|has|have)\b", re.I)
+NEGATED = re.compile(r"n[’']t\b|\b(?:not|never|no)\b", re.I)
 NEGATIVE_QUESTION = re.compile(r"\b(not|n't|avoid|skip|stop|instead|waste|pointless|overrated|bad)\b", re.I)
 YES_NO_QUESTION = re.compile(r"^\s*(should|do|does|is|are|can|would|will)\b|\bshould i\b|\bworth (it|doing)\b", re.I)
 
@@ -202,6 +224,7 @@ class Point:
     score: float
     lead: str = ""  # "Yes: " / "No: " before a verdict's stance sentence
     title: str = ""  # the exercise a card's item is about, shown before its sentence
+    aside: bool = False  # said after a list's items, not as one ("Dose: 3 sets of 15-20." after the steps)
 
 
 @dataclass
@@ -232,6 +255,18 @@ def kind_of(question: str) -> str:
         ),
         "fact",
     )
+
+
+def fitted_reply(unit: str, section: str, question: str) -> str:
+    """The unit without its opening one-word reply ("No. ...") unless that reply answers the runner's question
+    too: both it and the passage's heading are yes/no questions asking the same way (neither or both negated)."""
+    opening = OPENING_REPLY.match(unit)
+    if not opening:
+        return unit
+    asked = section.strip().endswith("?") and ASKS_YES_NO.search(question) and ASKS_YES_NO.search(section)
+    if asked and bool(NEGATED.search(section)) == bool(NEGATED.search(question)):
+        return unit
+    return unit[opening.end() :]
 
 
 def _asking_sentence(question: str) -> str:
@@ -265,9 +300,18 @@ def make_plan(
     if hurts:  # no harder version for a sore knee (an easier one may be what the sources advise)
         scored = [item for item in scored if not VARIES.search(item[2]) or VARIED["easier"].search(item[2])]
         # "Sore for two days after X, did I hurt myself?": what the sources say of soreness belongs with their
-        # cautions (a source telling expected soreness from pain answers exactly that).
+        # cautions (a source telling expected soreness from pain answers exactly that), and so does what they
+        # say of pain itself ("Pain during an exercise of up to 3/10 is acceptable").
         sore = after_training(question)
-        cautions = [item for item in scored if CAUTIONS.search(item[2]) or (sore and SORENESS.search(item[2]))]
+        easier = VARIED["easier"].search(question)  # "wall sits hurt, is there an easier version?"
+        cautions = [
+            item
+            for item in scored
+            if CAUTIONS.search(item[2])
+            or (PAIN_WORD.search(item[2]) and PAIN_LIMIT.search(item[2]))
+            or (sore and SORENESS.search(item[2]))
+            or (easier and VARIED["easier"].search(item[2]))
+        ]
         if cautions and kind not in PRESCRIBING:  # exercises for an injury: the answer stage says they are not
             return Plan(kind, _best(cautions, CAUTION_POINTS, CAUTION_POINTS, thresholds, LIST_REACH))
     elif SORENESS.search(question) and kind not in PRESCRIBING:
@@ -329,6 +373,11 @@ def from_cards(
     else:
         cards, wanted = _cards_asked(question, library, asked)
         filtered = any(wanted.values()) or bool(NO_EQUIPMENT.search(question))
+        if not filtered and (topical := _on_topic(cards, _topics(question, asked))):
+            cards, filtered = topical, True
+        asking = _asking_sentence(question)
+        if not filtered and WHAT_TO_DO.search(asking) and not EXERCISE_WORDS.search(asking):
+            return None  # "what should I do for recovery?" asks what to do, not for every exercise there is
         points = [(v.text, v.span, card.name) for card in cards if (v := _describing(card, library, wanted))]
         if score is not None:  # the list is cut at CARD_ITEMS: what the question asks about comes first
             points.sort(key=lambda point: -score(point[0], point[2]))
@@ -340,16 +389,16 @@ def from_cards(
 
 
 def _cited(plan: Plan, points, library: Library, first_number: int) -> tuple[Plan, list[Passage]] | None:
-    """The plan with its points, (text, span, title), each citing the passage holding it (numbered on; points
-    from one passage cite it once)."""
+    """The plan with its points, (text, span, title) or (text, span, title, aside), each citing the passage
+    holding it (numbered on; points from one passage cite it once)."""
     held: dict[tuple[str, int], tuple[int, dict, list[str]]] = {}  # (source, start) -> number, entry, sentences
-    for text, span, title in points:
+    for text, span, title, *aside in points:
         entry = library.passage_holding(span)
         if entry is None:
             continue
         number, _, sentences = held.setdefault((entry["source"], entry["start"]), (first_number + len(held), entry, []))
         sentences.append(text)
-        plan.points.append(Point(number, text, 0.0, title=title))
+        plan.points.append(Point(number, text, 0.0, title=title, aside=bool(aside and aside[0])))
     passages = [
         Passage(number, entry["source"], entry["title"], entry["section"], " ".join(sentences), 0.0, sentences)
         for number, entry, sentences in held.values()
@@ -387,11 +436,19 @@ def _from_card(question: str, library: Library, varied: str | None, first_number
         if len(said) < 2:
             return None
         return _cited(Plan("procedure"), [(v.text, v.span, "") for v in said], library, first_number)
-    first = min(_at(v) for v in steps)
+    first, last = min(_at(v) for v in steps), max(_at(v) for v in steps)
     needs = {v.span for name in ("equipment", "muscles") for v in card.fields.get(name, [])}
     values = _own(card, library, ("steps", "cues", "cautions", "about"))
     values = [v for v in values if _at(v) >= first or (v.span in needs and v in card.fields["about"])]
-    points = [(v.text, v.span, "") for v in values[:PROCEDURE_STEPS]]
+    # Numbered: the steps and what the source says between them; what the exercise needs comes before them, its
+    # dose, cues and cautions after them.
+    step_spans = {v.span for v in steps}
+    numbered = [v for v in values if v.span in step_spans or (first < _at(v) < last and v in card.fields["about"])]
+    before = [v for v in values if _at(v) < first]
+    after = [v for v in values if v not in numbered and v not in before][: max(0, ASIDES - len(before))]
+    points = [(v.text, v.span, "", True) for v in before]
+    points += [(v.text, v.span, "") for v in numbered[:PROCEDURE_STEPS]]
+    points += [(v.text, v.span, "", True) for v in after]
     return _cited(Plan("procedure", layout="steps"), points, library, first_number)
 
 
@@ -440,6 +497,32 @@ def _cards_asked(question: str, library: Library, asked: frozenset[str]):
     return found, wanted
 
 
+def _topics(question: str, asked: frozenset[str]) -> frozenset[str]:
+    """The corpus subjects the question names (stems) other than muscles and body parts, the words for
+    exercises and running itself: "balance" in "what balance exercises ...", not "foot" in "what foot
+    exercises ..." (a part of the body is what exercises are for, which `_cards_asked` reads)."""
+    words = [
+        w for w in re.findall(r"[A-Za-z’'-]+", question) if not is_trained(w.lower()) and not GENERIC_LIST.match(w)
+    ]
+    return frozenset(stem for word in words for stem in tokens(word) if stem in asked)
+
+
+def _on_topic(cards, topics: frozenset[str]) -> list:
+    """The cards whose name or heading names a subject the question asks about ("balance exercises" ->
+    "Single-leg balance", and "Tandem stance" under "Balance: a little, every day"), when some card's name
+    does and some cards are left out; empty when no subject tells the cards apart (each card's sentences are
+    not read: a split squat held "for balance" is no balance exercise)."""
+    in_names = {stem for card in cards for stem in tokens(card.name)} & topics
+    if not in_names:
+        return []
+    on_topic = [
+        card
+        for card in cards
+        if set(tokens(" ".join([card.name, *(p.get("section") or "" for p in card.passages)]))) & in_names
+    ]
+    return on_topic if len(on_topic) < len(cards) else []
+
+
 def _describing(card, library: Library, wanted: dict[str, str | None]):
     """The card's sentence that best says what the exercise is for the question: the sentence giving the
     equipment or muscle asked about ("rest a kettlebell on your knee"), else what the source says of
@@ -453,14 +536,18 @@ def _describing(card, library: Library, wanted: dict[str, str | None]):
                 gives.setdefault(value.span, set()).add(kind)
     # the sentence giving both first, then one giving the muscle (why it answers), then the equipment
     giving = sorted(gives, key=lambda span: (-len(gives[span]), "muscles" not in gives[span]))
-    about = [
+    about = [  # a labelled line ("Sets/reps: 3 x 8") gives a detail, not what the exercise is
         v
         for v in card.fields.get("about", [])
-        if len(tokens(v.text)) >= DESCRIBING_WORDS and _only_of(card, library, v)
+        if len(tokens(v.text)) >= DESCRIBING_WORDS and _only_of(card, library, v) and not LABEL.match(v.text)
     ]
     naming = [v for v in card.naming if len(tokens(v.text)) > len(tokens(card.name)) + 2]
     if giving:
         return sentences[giving[0]]
+    # "Single-leg balance: stand on one foot for 30 seconds": the source's own line for the exercise
+    defining = [v for v in sentences.values() if v.text.lower().startswith(f"{card.name.lower()}:")]
+    if defining:
+        return defining[0]
     # A step that leans on the one before ("Then press down with both palms") says nothing alone: a sentence of
     # the card naming the exercise comes before it ("A wall sit gets harder with a weight on your lap").
     steps = card.fields.get("steps", [])
@@ -630,7 +717,11 @@ def _variation(question: str, scored, thresholds: Thresholds) -> list[Point]:
     # band?") is answered by the sentence setting the variation up ("Use them ...") before its details.
     _, _, best = max((item for item in scored if item[1] is passage), key=lambda item: item[0])
     start = passage.sentences.index(unit)
-    return _from(passage, start if directed else min(start, passage.sentences.index(best)), value)
+    points = _from(passage, start if directed else min(start, passage.sentences.index(best)), value)
+    if directed:  # "Progress by: ..." answers "harder?"; the "Regress by: ..." after it does not
+        opposite = VARIED["easier" if direction == "harder" else "harder"]
+        points = [p for p in points if VARIED[direction].search(p.text) or not opposite.search(p.text)]
+    return points
 
 
 def _from(passage: Passage, start: int, value: float) -> list[Point]:

@@ -29,8 +29,9 @@ NEVER = {
 NEVER_PATTERNS = {what: re.compile(pattern, re.IGNORECASE) for what, pattern in NEVER.items()}
 
 PAIN = re.compile(
-    r"\bpain(ful)?\b|\bhurts?\b|\bhurting\b|\baches?\b|\baching\b|\binjur(y|ies|ed)\b"
-    r"|\bswell(ing|en)?\b|\bswollen\b|\btender(ness)?\b|\bsnap(ped|ping)?\b|\bbruis|\bthrobb|\bstabbing\b"
+    r"\bpain(ful)?\b|\bhurts?\b|\bhurting\b|\baches?\b|\baching\b|\binjur(e|y|ies|ed|ing)\b"
+    r"|\bswell(ing|en|ed|s)?\b|\bswollen\b|\b(gave|give|gives|giving) way\b|\bbuckl(e|ed|es|ing)\b"
+    r"|\block(ed|ing|s) up\b|\btender(ness)?\b|\bsnap(ped|ping)?\b|\bbruis|\bthrobb|\bstabbing\b"
     r"|\bnumb(ness)?\b|\btingl|\bsharp\b|\bclick(ing|s)?\b|\bpop(ped|ping)?\b|\bstrain(ed)?\b"
     r"|\bsprain|\btear\b|\btorn\b|\btore\b|\btendin|\bbursitis\b|\bsciatica\b|\bit band\b|\bdiagnos|\bsymptom"
     r"|\bsore(ness)?\b|\bshin splints?\b|\bfracture|\bfasciitis\b|\btendon|\bniggl|\btwinge|\bpulled (a|my)\b"
@@ -39,6 +40,13 @@ PAIN = re.compile(
     re.IGNORECASE,
 )
 
+# Pain the runner says is not there ("it doesn't hurt", "pain-free"): a click or a pop without it is no symptom.
+NO_PAIN = re.compile(
+    r"\b(?:does ?n[o’']?t|do ?n[o’']?t|did ?n[o’']?t|never|not|no|without)\s+(?:really\s+|any\s+|even\s+)?"
+    r"(?:hurt|pain|painful|ache|sore)\w*|\bpain[- ]?free\b|\bpainless(?:ly)?\b",
+    re.IGNORECASE,
+)
+NOISES = re.compile(r"(?:click|pop|crack)\w*", re.IGNORECASE)
 # Injury named as what training should prevent ("does X reduce hamstring injuries?", "injury prevention") is
 # no injury the runner has: it alone gets no clinician note.
 PREVENTION = re.compile(
@@ -50,7 +58,7 @@ PREVENTION = re.compile(
 # Soreness in working muscles after training is what training does, not a symptom to examine: "my glutes are
 # sore after my first strength session" gets what the sources say, without the clinician note. Soreness in a
 # joint, tendon or bone, or alongside any other pain word, still gets it.
-SORENESS = re.compile(r"\bsore(ness)?\b", re.IGNORECASE)
+SORENESS = re.compile(r"\bsore(ness)?\b|\bdoms\b|\bwrecked\b", re.IGNORECASE)
 AFTER_TRAINING = re.compile(
     r"\b(muscles?|workouts?|training|session|gym|lifting|strength|exercis\w*|doms|next day|after"
     r"|yesterday|day before|last (?:night|session|run|week))\b",
@@ -102,8 +110,8 @@ def never_answers(question: str) -> str | None:
 
 def needs_clinician(question: str) -> bool:
     """Pain, injury or symptoms that need examining; not the expected soreness of trained muscles."""
-    found = [match.group(0) for match in PAIN.finditer(PREVENTION.sub(" ", question))]
-    if not found:
+    found = [match.group(0) for match in PAIN.finditer(NO_PAIN.sub(" ", PREVENTION.sub(" ", question)))]
+    if not found or (NO_PAIN.search(question) and all(NOISES.fullmatch(word) for word in found)):
         return False
     only_soreness = all(SORENESS.fullmatch(word) for word in found)
     return not (only_soreness and after_training(question) and not BODY_PARTS.search(question))

@@ -36,3 +36,11 @@ def test_answers_are_repeatable_at_temperature_zero(real_answerer):
     first = real_answerer.ask("Are bridges good for runners?")
     second = real_answerer.ask("Are bridges good for runners?")
     assert first.answer == second.answer and first.grounding == second.grounding
+
+
+@pytest.mark.integration
+def test_a_question_naming_an_exercise_card_is_answered_even_when_its_words_are_far(embedded_answerer):
+    # "farmers carry" is far from every passage's vector, yet the corpus has its card: answered, not declined.
+    result = embedded_answerer.ask("what is a farmers carry")
+    assert not result.refused and "Farmer’s Carry" in result.answer
+    assert embedded_answerer.ask("what is a kettlebell swing").refused  # no card, nothing close

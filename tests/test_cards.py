@@ -58,6 +58,10 @@ def texts(fragment, field) -> list[str]:
         ("Similar to the deadlift, it loads the hips.", False),
         ("You’ll need a band for this one.", False),
         ("Runners often skip it.", False),
+        ("Hold for 1 second, then lower slowly.", True),
+        ("Step backwards rather than forwards.", True),
+        ("Soreness for 1-3 days at the start is normal.", False),
+        ("Great for runners who sit all day.", False),
     ],
 )
 def test_instructions_are_told_from_statements(sentence, expected):
@@ -74,6 +78,11 @@ def test_instructions_are_told_from_statements(sentence, expected):
         ("Rise onto your toes.", "steps"),
         ("You should feel it in the back of the lower leg.", "cues"),
         ("Runners love this one.", ""),
+        ('Cues: "Knees stay forward over the toes."', "cues"),
+        ("Watch out: knees drifting in towards each other.", "cautions"),
+        ("Progress by: a higher step, or holding a dumbbell.", "harder"),
+        ("Regress by: a lower step and holding a rail.", "easier"),
+        ("Sets/reps: 3 x 10-15 each side", ""),
     ],
 )
 def test_sentences_are_sorted_into_fields(sentence, field):
@@ -111,8 +120,26 @@ def test_the_items_of_a_list_under_an_exercise_are_its_steps_even_when_the_verb_
 
 def test_headings_that_name_a_muscle_equipment_or_a_collection_are_not_exercises():
     instructions = "Stand on one leg. Lift the other knee up. Lower it back down."
-    for heading in ("Quadriceps", "Loop band", "Favourite Exercises", "Why Do Them?", "Off-season: build", "Race week"):
+    headings = ("Quadriceps", "Loop band", "Favourite Exercises", "Why Do Them?", "Off-season: build", "Race week")
+    for heading in (*headings, "PLEASE DON'T DO LEG EXTENSIONS"):
         assert [f for f in fragments(instructions, heading) if f.heading] == []
+
+
+def test_a_heading_naming_its_equipment_and_an_alias_in_brackets_is_still_a_name():
+    steps = "Anchor a band at knee height. Step one leg into the loop. Straighten the knee against the band."
+    [fragment] = fragments(steps, "Terminal knee extension (TKE) with a band")
+    assert fragment.heading and fragment.name.text == "Terminal knee extension (TKE) with a band"
+
+
+def test_a_name_before_a_colon_and_an_instruction_names_an_exercise():
+    text = (
+        "Single-leg balance: stand on one foot for 30 seconds, then swap. Do it while the kettle boils.\n"
+        "Tandem stance: stand with one foot in front of the other. Hold for 30 seconds.\n"
+        "The golden rule: keep your hard days hard.\nDose: do 3 sets.\nStep 2: lift the knee up."
+    )
+    found = {f.name.text: f for f in fragments(text, "Balance")}
+    assert set(found) == {"Single-leg balance", "Tandem stance"}
+    assert "Hold for 30 seconds." in texts(found["Tandem stance"], "steps")
 
 
 def test_exercises_named_in_running_text_get_the_sentences_that_follow_them():
@@ -273,6 +300,16 @@ def test_the_progression_is_a_list_introduced_as_an_order_and_names_its_exercise
     assert all(document[s.span.start : s.span.end] == s.span.quote for s in steps)
     [card] = library.cards
     assert card.progression.number == 3 and report.cards == 1
+
+
+def test_stages_to_work_through_in_order_are_a_progression(tmp_path):
+    text = "Work through these stages in order.\n- Isometrics first - holds such as the wall sit.\n- Hopping last."
+    report = cards.update_library(
+        tmp_path / "cards.json", [chunk_of(text, "Where to begin")], lambda s: text, VOCABULARY
+    )
+    steps = cards.Library.load(tmp_path / "cards.json").progression()
+    assert [s.text for s in steps] == ["Isometrics first - holds such as the wall sit.", "Hopping last."]
+    assert report.cards == 0
 
 
 def corpus_chunks(folder):

@@ -385,3 +385,61 @@ def test_labelled_lines_without_an_asker_are_no_transcript():
         "Harder: go slower.",
         "Easier: hold a wall.",
     ]
+
+
+def test_a_newsletters_header_greeting_sign_off_and_footer_go():
+    text = (
+        "Subject: Strength training - the when and the how\n"
+        "From: Coach Marco <marco@club.example>\n"
+        "To: Club members\n\n"
+        "Hi team,\n\n"
+        "Lift on the same day as your hard run.\n\n"
+        "Happy running, Marco\n\n"
+        "P.S. Kit orders close on the 30th.\n\n"
+        "--------------------------------------------------\n"
+        "You are receiving this email because you are a member. Don't want these emails anymore? "
+        "Unsubscribe here: https://club.example/unsubscribe"
+    )
+    result = clean(text)
+    assert [b.text for b in result.blocks] == ["Lift on the same day as your hard run."]
+    assert {d.rule for d in result.dropped} >= {"email header", "greeting", "sign-off", "postscript", "separator"}
+
+
+def test_a_lead_in_line_and_the_dashed_list_under_it_are_kept_apart():
+    text = "How I'd do it:\n– run first, lift second\n– keep easy days easy\n\nA quote\n– [Dr. Someone]"
+    blocks = clean(text).blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "How I'd do it:"),
+        ("list", "- run first, lift second\n- keep easy days easy"),
+        ("paragraph", "A quote – [Dr. Someone]"),  # one dash line attributes: no list
+    ]
+
+
+def test_a_markdown_table_is_a_list_of_rows_named_by_their_columns():
+    text = "| Week | Focus | Sessions |\n|------|:-----:|---|\n| 1-2 | Isometrics | 3 |\n| 3-4 | Slow strength | 2-3 |"
+    (block,) = clean(text).blocks
+    assert block.kind == "list"
+    assert (
+        block.text == "- Week: 1-2; Focus: Isometrics; Sessions: 3.\n- Week: 3-4; Focus: Slow strength; Sessions: 2-3."
+    )
+    assert (block.start, block.end) == (0, len(text))
+
+
+def test_labelled_lines_are_no_headings_and_dated_notes_about_the_document_go():
+    text = (
+        "*Handout from Claire Dunmore, MCSP. Updated March 2024. Feel free to print, please don't edit.*\n\n"
+        "## Wall sit\n\nSlide down the wall.\n\nSets/reps: 5 x 30 second holds\n\nProgress by: sliding lower."
+    )
+    blocks = clean(text).blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("heading", "Wall sit"),
+        ("paragraph", "Slide down the wall."),
+        ("paragraph", "Sets/reps: 5 x 30 second holds"),
+        ("paragraph", "Progress by: sliding lower."),
+    ]
+
+
+def test_later_answer_marks_of_one_answer_go_too():
+    text = "Q: Do I need a gym?\nA: No, not to start.\nA: Heavy lifting needs weights, though."
+    blocks = clean(text).blocks
+    assert [b.text for b in blocks] == ["Do I need a gym?", "No, not to start. Heavy lifting needs weights, though."]

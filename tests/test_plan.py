@@ -526,3 +526,103 @@ def test_what_a_follow_up_adds_is_answered_first():
     assert max(p.score for p in stressed.points if "10K" in p.text) > max(
         (p.score for p in plain.points if "10K" in p.text), default=0.0
     )
+
+
+def test_a_cards_steps_are_numbered_and_its_dose_and_cues_follow_them():
+    from assistant.cards import LIST_FIELDS, Library
+
+    text = "You need a band. Loop the band round a post. Step into the loop. Sets/reps: 5 x 45 seconds. Cues: sit back."
+    said = [s if s.endswith(".") else s + "." for s in text.split(". ")]
+    value = _quoting(text)
+    fields = {**{name: [] for name in LIST_FIELDS}, "steps": [value(said[1]), value(said[2])]}
+    fields["about"] = [value(said[0]), value(said[3])]
+    fields["cues"] = [value(said[4])]
+    fields["equipment"] = [{**value(said[0]), "text": "band"}]  # a named value's span is its sentence
+    fragment = {"name": value("band"), "fields": fields, "passage": "p1", "mentions": "", "heading": False}
+    fragment["name"] = {**fragment["name"], "text": "Spanish squat"}
+    entry = {"source": "doc.txt", "section": "", "title": "Doc", "start": 0, "end": len(text), "text": text}
+    library = Library({"passages": {"p1": {**entry, "fragments": [fragment], "progression": []}}})
+    plan, _ = from_cards("procedure", "How do I do a Spanish squat?", lambda: library, frozenset(), 1)
+    assert plan.layout == "steps"
+    assert [(p.text, p.aside) for p in plan.points] == [
+        (said[0], True),  # what it needs, before the steps
+        (said[1], False),
+        (said[2], False),
+        (said[3], True),  # its dose and cues after them
+        (said[4], True),
+    ]
+
+
+def test_sets_by_reps_give_a_number_of_sets():
+    assert gives_number("and how many sets?", "Sets/reps: 5 x 45 second holds")
+    assert gives_number("how many reps?", "3x10 each leg")
+    assert not gives_number("how many reps?", "Stand 30 cm from the wall.")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("list quad exercises i can do with just a resistance band", "list"),
+        ("wat's a terminal knee extension and how do u do it", "procedure"),
+    ],
+)
+def test_more_ways_to_ask_for_a_list_or_the_steps(question, kind):
+    assert kind_of(question) == kind
+
+
+def test_a_one_word_reply_stays_only_with_a_question_asking_the_same_way():
+    from assistant.plan import fitted_reply
+
+    unit = "No. It is fine and safe to start lifting at 60 if you build up gradually."
+    assert fitted_reply(unit, "Isn't it too late for me?", "is it safe to start lifting at 60?") == unit[4:]
+    assert fitted_reply(unit, "Isn't it too late for me?", "why lift heavy?") == unit[4:]
+    assert fitted_reply(unit, "Isn't it too late for me?", "isn't it too late to start at 60?") == unit
+    assert fitted_reply(unit, "Do I need a gym?", "do i need a gym for this?") == unit
+
+
+def test_a_list_for_a_subject_some_card_names_keeps_those_cards():
+    from assistant.cards import LIST_FIELDS, Library
+
+    text = "Single-leg balance: stand on one foot. Tandem stance: stand heel to toe. Split squat: drop the knee."
+    value = _quoting(text)
+    fragments = []
+    for name, sentence, section in (
+        ("Single-leg balance", "Single-leg balance: stand on one foot.", "Balance"),
+        ("Tandem stance", "Tandem stance: stand heel to toe.", "Balance"),
+        ("Split squat", "Split squat: drop the knee.", "Strength"),
+    ):
+        fields = {**{n: [] for n in LIST_FIELDS}, "steps": [value(sentence)]}
+        fragments.append({"name": value(name), "fields": fields, "passage": section, "mentions": "", "heading": False})
+    passages = {}
+    for section in ("Balance", "Strength"):
+        entry = {"source": "doc.txt", "section": section, "title": "Doc", "start": 0, "end": len(text), "text": text}
+        passages[section] = {**entry, "fragments": [f for f in fragments if f["passage"] == section], "progression": []}
+    library = Library({"passages": passages})
+    asked = frozenset(tokens("balance squat"))
+    plan, _ = from_cards("list", "what balance exercises should I do?", lambda: library, asked, 1)
+    assert sorted(p.title for p in plan.points) == ["Single-leg balance", "Tandem stance"]
+    plan, _ = from_cards("list", "what exercises should I do?", lambda: library, asked, 1)
+    assert len(plan.points) == 3
+    assert from_cards("list", "what should I do for recovery?", lambda: library, asked, 1) is None
+
+
+def test_a_harder_version_leaves_out_the_easier_one_after_it():
+    guide = passage(1, "Stand on a step. Progress by: a higher step. Regress by: a lower step.", "Step-downs")
+    question = "step downs are easy now, how do i make them harder?"
+    plan = make_plan(question, [guide], overlap_scorer(question), MINILM, frozenset(tokens("step")))
+    assert [p.text for p in plan.points] == ["Progress by: a higher step."]
+
+
+def test_pain_questions_get_the_sources_pain_rule_and_an_easier_version_when_asked():
+    guide = passage(
+        1,
+        "Pain during an exercise of up to 3/10 is acceptable. It is one of the best exercises for a painful knee. "
+        "Regress by: staying higher up the wall. Stop and get the knee assessed by a clinician if it swells.",
+        "Wall sit",
+    )
+    question = "my knee hurts 2/10 during wall sits, is there an easier version?"
+    plan = make_plan(question, [guide], overlap_scorer(question), MINILM, frozenset(tokens("wall sit")), hurts=True)
+    texts = [p.text for p in plan.points]
+    assert "Pain during an exercise of up to 3/10 is acceptable." in texts
+    assert "Regress by: staying higher up the wall." in texts
+    assert "It is one of the best exercises for a painful knee." not in texts

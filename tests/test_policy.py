@@ -97,3 +97,18 @@ def test_what_training_is_for_is_a_muscle_or_body_part_not_a_goal(word, trained)
 )
 def test_injury_named_as_what_training_prevents_is_no_symptom(question, needs):
     assert policy.needs_clinician(question) is needs
+
+
+@pytest.mark.parametrize(
+    ("question", "needs"),
+    [
+        ("my knee swelled up after step downs yesterday, should i push through?", True),
+        ("my knee kind of gave way during reverse lunges, what should i do?", True),
+        ("did i injure myself doing split squats?", True),
+        ("knee clicks when i do knee bends but it doesnt hurt, is that bad", False),
+        ("my knee pops but it's pain-free", False),
+        ("my knee clicks and hurts when I squat", True),
+    ],
+)
+def test_swelling_giving_way_and_clicks_without_pain(question, needs):
+    assert policy.needs_clinician(question) is needs

@@ -244,3 +244,36 @@ def test_the_page_loads_and_says_what_to_do_without_a_model_or_an_index(embeddin
         assert "stride-error" in reply and "ollama serve" in reply
     finally:
         demo.close()
+
+
+def test_steps_are_one_numbered_list_with_what_comes_before_and_after_them_as_paragraphs():
+    from assistant.answer import Answer, Sentence, _plain_text
+    from ui.app import answer_html
+
+    sentences = [
+        Sentence("You need a band.", (1,)),
+        Sentence("Loop the band.", (1,), kind="item"),
+        Sentence("Step in.", (1,), kind="item"),
+        Sentence("Dose: 5 x 45 s.", (1,)),
+        Sentence("Cues: sit back.", (1,)),
+    ]
+    text = _plain_text(sentences, None, None, "steps")
+    assert (
+        text
+        == "You need a band. [1]\n\n1. Loop the band. [1]\n2. Step in. [1]\n\nDose: 5 x 45 s. [1] Cues: sit back. [1]"
+    )
+    answer = Answer("q?", text, False, "extractive", [], "fake", "m", {}, layout="steps")
+    answer.sentences = sentences
+    html = answer_html(answer, 1)
+    assert html.count("<ol>") == 1 and html.count("<li>") == 2 and html.count("<p>") == 2
+
+
+def test_a_card_item_opening_with_its_exercises_name_does_not_repeat_it():
+    from assistant.answer import Sentence
+
+    assert Sentence("Tandem stance: stand heel to toe.", (1,), kind="item", title="Tandem stance").render() == (
+        "Tandem stance: stand heel to toe. [1]"
+    )
+    assert Sentence("Stand heel to toe.", (1,), kind="item", title="Tandem stance").render() == (
+        "Tandem stance: Stand heel to toe. [1]"
+    )

@@ -446,7 +446,7 @@ def _sentences_html(sentences: list[Sentence], number: int, layout: str) -> str:
             break
         kind, shown = this, _sentence_html(sentence.text, sentence.citations, number)
         if this == "item":
-            title = f"<strong>{_escape(sentence.title)}</strong>: " if sentence.title else ""
+            title = f"<strong>{_escape(sentence.label)}</strong>: " if sentence.label else ""
             shown = f"<li>{title}{shown}</li>"
         run.append(shown)
     return "".join(html)
