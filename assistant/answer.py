@@ -120,8 +120,9 @@ ASKS_FOR_THING = re.compile(r"^\s*(?:what|how|when|where|why)\b", re.IGNORECASE)
 # articles and a quantifier or two, up to the next word that is not part of the noun phrase ("Which running
 # shoes are best" -> "running shoes"; "What pace should I" -> "pace"; "How many gels" -> "gels").
 FOCUS = re.compile(
-    r"^\s*(?:what|which|how (?:many|much))\s+(?:(?:is|are|was|were|the|a|an|my|your|some|kind of|type of|sort of"
-    r"|best|right|good|ideal|one|two|three)\s+)*(?P<focus>(?:(?!(?:should|do|does|did|can|could|would|will|is|are|to"
+    r"^\s*(?:what|which|how (?:many|much)|(?:the\s+)?best)\s+"
+    r"(?:(?:is|are|was|were|the|a|an|my|your|some|kind of|type of|sort of|best|right|good|ideal|one|two|three)\s+)*"
+    r"(?P<focus>(?:(?!(?:should|do|does|did|can|could|would|will|is|are|to"
     r"|of|for|in|on|at|with|i|you|we|a|an|the|my)\b)[a-z0-9'-]+\s*){1,3})",
     re.IGNORECASE,
 )

@@ -6,8 +6,8 @@ to action ("click the button to download the free ebook"), video timestamps, ima
 banners, share bars, breadcrumbs, bylines, advertisement boxes, related-posts lists, tag lines and empty list
 items, and a newsletter's header, greeting, sign-off, postscripts and unsubscribe footer, and what a document
 says of itself ("Updated March 2024.", "Feel free to print"). A Markdown table becomes a list, one item a row
-with each cell named by its column. A transcript's questions ("Q: ...", or the asking speaker's "HOST: ...?") head the answers under them,
-and its speaker labels, stage directions and the host's own chatter go. Removal is
+with each cell named by its column. A transcript's questions ("Q: ...", or the asking speaker's "HOST: ...?")
+head the answers under them, and its speaker labels, stage directions and the host's own chatter go. Removal is
 rule-based and line-, block- or sentence-level, so every rule can be tested against the seed documents and
 every drop is reported with the rule's name. The rules here are generic (what any scraped page carries);
 residue of one particular site comes from the corpus author's `stride.toml` (`knowledge`) as extra

@@ -71,7 +71,8 @@ KINDS = [
         "list",
         r"^\s*(what|which)\s+(\w+\s+){0,3}(exercises|moves|drills|workouts|muscles|options|equipment|kit)\b"
         r"|\bwhat (can|should) i do\b|\b(list|name) (some|the|a few)\b|\bany (\w+ )?(exercises|moves|drills)\b"
-        r"|^\s*(list|name|give me|suggest|recommend)\b(\s+[\w-]+){0,4}\s+(exercises|moves|drills|workouts)\b",
+        r"|^\s*(list|name|give me|suggest|recommend|(the )?best|top)\b(\s+[\w-]+){0,4}"
+        r"\s+(exercises|moves|drills|workouts)\b",
     ),
     (
         "verdict",
@@ -122,7 +123,7 @@ QUANTITIES = [
     ),
     (
         r"\bhow (long|far)\b|\bhow many (seconds|minutes|hours|days|weeks|months|miles|km)\b",
-        rf"\b{NUMBER}\s*(-|to)?\s*\d*\s*(seconds?|minutes?|hours?|weeks?|months?|miles?|km|meters?)\b",
+        rf"\b{NUMBER}\s*(-|to)?\s*\d*\s*(seconds?|minutes?|hours?|days?|weeks?|months?|miles?|km|meters?)\b",
         "how long",
     ),
     (r"\bhow (heavy|much weight)\b", rf"\b{NUMBER}\s*(kg|kilos?|lbs?|pounds?|percent|%)\b", "how heavy"),

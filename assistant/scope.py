@@ -67,7 +67,8 @@ def _topics(chunks) -> list[str]:
         for word in chunk.section.split():
             word = word.strip(".,:;!?()“”\"'’").lower()
             stem = next(iter(tokens(word)), "")
-            if len(stem) < 3 or stem.isdigit():
+            # "How much pain is OK?", "Balance: a little, every day": no topic in "much" or "day"
+            if len(stem) < 3 or stem.isdigit() or stem in QUANTIFIERS | WHEN_WORDS | FILLER_STEMS:
                 continue
             documents.setdefault(stem, Counter())[chunk.source] += 1
             forms.setdefault(stem, Counter())[word] += 1

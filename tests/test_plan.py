@@ -557,6 +557,7 @@ def test_sets_by_reps_give_a_number_of_sets():
     assert gives_number("and how many sets?", "Sets/reps: 5 x 45 second holds")
     assert gives_number("how many reps?", "3x10 each leg")
     assert not gives_number("how many reps?", "Stand 30 cm from the wall.")
+    assert gives_number("how long before my race should I stop lifting?", "Stop about 10 days before your race.")
 
 
 @pytest.mark.parametrize(
@@ -564,6 +565,7 @@ def test_sets_by_reps_give_a_number_of_sets():
     [
         ("list quad exercises i can do with just a resistance band", "list"),
         ("wat's a terminal knee extension and how do u do it", "procedure"),
+        ("best exercises for my quads?", "list"),
     ],
 )
 def test_more_ways_to_ask_for_a_list_or_the_steps(question, kind):

@@ -89,6 +89,9 @@ def test_a_decline_describes_the_corpus_it_was_given():
     many = scope_of([chunk(f"{n}.md", f"Doc {n}", "Calf raises", "Rise.") for n in range(300)])
     assert many.describe().endswith("“Doc 0”, “Doc 1”, “Doc 10” and 297 more documents")  # by file name
     assert Scope().describe() == "no documents yet (run `stride ingest`)"
+    # "How much pain is OK?", "Balance, every day": counting and time words name no topic
+    asked = [chunk("c.md", "C", heading, "Text.") for heading in ("How much pain is OK?", "Balance, every day")]
+    assert scope_of(asked).describe() == "mostly balance and pain, in “C”"
 
 
 def test_unknown_words_are_the_questions_words_no_passage_or_vocabulary_uses():
