@@ -42,6 +42,7 @@ from assistant.cite import (
     SupportChecker,
     evidence_units,
     find_disagreement,
+    stance,
 )
 from assistant.plan import (
     PRESCRIBING,
@@ -443,6 +444,7 @@ class _Run:
         self.layout = "prose"  # the plan's: "list" and "steps" answers show one item a line
         self.relevance: _Relevance | None = None  # set once the question is known to be answerable
         self.verdict = ""  # the plan's stance, "yes" or "no", that a written sentence may open with
+        self.stance_point = None  # the plan's stance sentence, shown before the first written sentence without it
 
     @property
     def claims(self) -> list[Sentence]:
@@ -511,6 +513,10 @@ class _Run:
         if plan.missing:
             yield self.accept(plan.missing, {}, "framing")
         self.verdict = plan.points[0].lead.strip(": ").lower()  # "yes", "no" or ""
+        # The plan's stance comes first whatever the model writes first ("No, not to get started." had followed
+        # the model's sentence on what a band covers, the answer's last line).
+        first = plan.points[0]
+        self.stance_point = first if first.lead or VERDICT_WORD.match(first.text) or plan.kind == "verdict" else None
         messages = [SystemMessage(SYSTEM_PROMPT), HumanMessage(_prompt(self.standalone, plan, evidence))]
         pending = ""
         checked_so_far: list[str] = []
@@ -559,6 +565,14 @@ class _Run:
         if not result.supported:
             self.removed.append({"sentence": result.text, "reason": result.reason})
             return
+        if self.stance_point is not None:
+            point, self.stance_point = self.stance_point, None
+            # unless the model's first sentence takes a stance itself ("You should not be strengthening them")
+            if point.text not in result.evidence.values() and not (
+                VERDICT_WORD.match(result.text) or stance(result.text)
+            ):
+                covered.add(point.text)
+                yield self.accept(_with_lead(point), {point.passage: point.text}, self._point_kind(point))
         covered.update(result.evidence.values())
         yield self.accept(_to_runner(result.text, result.evidence.values()), result.evidence)
 

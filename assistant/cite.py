@@ -100,7 +100,7 @@ NEGATIVE_STANCE = re.compile(
     r"\b(not (very |necessarily |really |that |always )?(beneficial|recommend(ed)?|helpful|useful|effective|needed"
     r"|necessary|worth|train\w*)|(do|does|would) not recommend|(don'?t|doesn'?t|wouldn'?t) recommend"
     r"|(don'?t|do not|never) (strengthen|train|do|use|bother)\w*|waste of time|won'?t necessarily|avoid"
-    r"|should(n'?t| not) (strengthen|train|do|use|bother|start|include|add)\w*)\b|^no\b[,.:!]"
+    r"|should(n'?t| not) (be )?(strengthen|train|do|use|bother|start|include|add)\w*)\b|^no\b[,.:!]"
 )
 
 

@@ -126,7 +126,12 @@ QUANTITIES = [
         rf"\b{NUMBER}\s*(-|to)?\s*\d*\s*(seconds?|minutes?|hours?|days?|weeks?|months?|miles?|km|meters?)\b",
         "how long",
     ),
-    (r"\bhow (heavy|much weight)\b", rf"\b{NUMBER}\s*(kg|kilos?|lbs?|pounds?|percent|%)\b", "how heavy"),
+    (
+        r"\bhow (heavy|much weight)\b",
+        # or by the repetitions it allows: "a weight you could lift about 5 or 6 times", "sets of 3-6 reps"
+        rf"\b{NUMBER}\s*(kg|kilos?|lbs?|pounds?|percent|%)\b|\b\d+\s*(or|to|-)\s*\d+\s*(times|reps?|repetitions)\b",
+        "how heavy",
+    ),
 ]
 ANY_NUMBER = rf"\b{NUMBER}\b"
 # The units a quantity question counts in (stems): "how many sets" asks a number, not about sets.

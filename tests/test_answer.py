@@ -424,3 +424,16 @@ def test_a_written_yes_or_no_stays_only_when_the_sources_stance_is_the_same(seed
     result = answerer(seed_stride, reply=reply).ask(PROSE)
     assert not any(s.text.lower().startswith("yes") for s in result.sentences)
     assert any(s.text.startswith("To challenge the muscles") for s in result.sentences)
+
+
+@pytest.mark.integration
+def test_the_plans_stance_comes_before_a_written_sentence_that_leaves_it_out(seed_stride):
+    written = "The hip flexors are not very strong in forward movement."
+    result = answerer(seed_stride, written).ask("Should I strengthen my hip flexors?")
+    claims = [s.text for s in result.sentences if s.kind == "claim"]
+    assert result.grounding == "generated" and written in claims
+    assert claims.index(written) > 0 and "lengthening" in claims[0]  # the stance first, then what was written
+    # a first sentence taking the stance itself keeps its place
+    stance_taken = "Dr. Minard does not recommend strengthening exercises for the hip flexors."
+    claims = [s.text for s in answerer(seed_stride, stance_taken).ask("Should I strengthen my hip flexors?").sentences]
+    assert claims[0] == stance_taken

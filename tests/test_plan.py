@@ -558,6 +558,8 @@ def test_sets_by_reps_give_a_number_of_sets():
     assert gives_number("how many reps?", "3x10 each leg")
     assert not gives_number("how many reps?", "Stand 30 cm from the wall.")
     assert gives_number("how long before my race should I stop lifting?", "Stop about 10 days before your race.")
+    assert gives_number("how heavy is heavy?", "A weight you could lift about 5 or 6 times with good form.")
+    assert not gives_number("how heavy is heavy?", "Lift it three times a week.")
 
 
 @pytest.mark.parametrize(
