@@ -59,7 +59,7 @@ from assistant.text import normalise, split_sentences, tokens
 
 CARDS_FILE = "cards.json"
 # Bump when the rules change what a passage's cards hold: every passage is then rebuilt.
-RULES_VERSION = "9"
+RULES_VERSION = "10"
 FIELDS = ("steps", "cues", "harder", "easier", "cautions")
 # `about`: what else the card's sentences say of it (a stance, what it works), in the order written.
 LIST_FIELDS = ("muscles", "equipment", *FIELDS, "about")
@@ -144,7 +144,7 @@ CUES = {
     ),
     "cues": re.compile(
         r"\b(you (?:should|will|may) (?:also )?feel|make sure you (?:can )?feel|keep (?:more|it|your|the)"
-        r"|tight\w*|squeeze)\b",
+        r"|tight(?:en\w*|ly|ness)?|squeeze)\b",
         re.I,
     ),
 }
@@ -156,7 +156,7 @@ LABELLED = {
     "harder": re.compile(r"(?:harder|progress(?:ions?)?(?: by| it)?|advanced|level up)", re.I),
     "cues": re.compile(r"(?:cues?|tips?|coaching (?:cues?|points?)|think|focus|feel)", re.I),
 }
-LABEL = re.compile(r"^[*_\s]*(?P<label>[A-Za-z][\w /’'-]{0,24}?)[*_\s]*:[*_]*\s+\S")
+LABEL = re.compile(r"^[*_\s]*(?P<label>[A-Za-z][\w /’'()-]{0,39}?)[*_\s]*:[*_]*\s+\S")
 # Words that start a sentence but are not verbs an instruction starts with.
 NOT_VERBS = frozenset(
     "a an the this that these those it its they them their there here he she we i you your our my his her "
@@ -408,6 +408,8 @@ def classify(sentence: str) -> str:
         named = next((name for name, words in LABELLED.items() if words.fullmatch(label["label"].strip())), None)
         if named:
             return named
+        if rest := _label_name_rest(sentence):  # "Tandem stance: stand heel to toe": what follows the name decides
+            return classify(rest[:1].upper() + rest[1:])
     for name in ("cautions", "easier", "harder"):
         if CUES[name].search(sentence):
             return name
@@ -430,19 +432,26 @@ def names_in(sentence: str, vocabulary: Vocabulary) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _label_name(sentence: str, vocabulary: Vocabulary) -> str | None:
-    """The exercise a "Name: instruction" line names, or None."""
+def _label_name_rest(sentence: str) -> str:
+    """What follows the colon of a line naming an exercise before it ("Tandem stance: stand ..."), or "": the
+    name is no field's or plan's label and no advice, and what follows is an instruction."""
     match = LABEL_NAME.match(sentence.strip())
     if not match:
-        return None
+        return ""
     name, rest = match["n"].strip(), match["rest"]
     if NOT_LABEL_NAMES.fullmatch(name) or any(words.fullmatch(name) for words in LABELLED.values()):
+        return ""
+    if NOT_A_NAME.search(name) or COLLECTION.search(name) or ADVICE_LABEL.search(name):
+        return ""  # "The golden rule: keep your hard days hard" is advice, not an exercise
+    return rest if is_instruction(rest[:1].upper() + rest[1:]) else ""
+
+
+def _label_name(sentence: str, vocabulary: Vocabulary) -> str | None:
+    """The exercise a "Name: instruction" line names (not a muscle), or None."""
+    if not _label_name_rest(sentence):
         return None
-    if NOT_A_NAME.search(name) or COLLECTION.search(name) or _is_muscle(name, vocabulary):
-        return None
-    if ADVICE_LABEL.search(name):  # "The golden rule: keep your hard days hard" is advice, not an exercise
-        return None
-    return name if is_instruction(rest[:1].upper() + rest[1:]) else None
+    name = LABEL_NAME.match(sentence.strip())["n"].strip()
+    return None if _is_muscle(name, vocabulary) else name
 
 
 def _is_muscle(name: str, vocabulary: Vocabulary) -> bool:

@@ -83,6 +83,9 @@ def test_instructions_are_told_from_statements(sentence, expected):
         ("Progress by: a higher step, or holding a dumbbell.", "harder"),
         ("Regress by: a lower step and holding a rail.", "easier"),
         ("Sets/reps: 3 x 10-15 each side", ""),
+        # the line naming an exercise is its first step, and "tightrope" is no cue to keep "tight"
+        ("Tandem stance: stand with one foot in front of the other, as if on a tightrope.", "steps"),
+        ("Step-ups with a fast drive: step onto a knee-height box and drive up.", "steps"),
     ],
 )
 def test_sentences_are_sorted_into_fields(sentence, field):
