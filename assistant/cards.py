@@ -408,7 +408,8 @@ def classify(sentence: str) -> str:
         named = next((name for name, words in LABELLED.items() if words.fullmatch(label["label"].strip())), None)
         if named:
             return named
-        if rest := _label_name_rest(sentence):  # "Tandem stance: stand heel to toe": what follows the name decides
+        if named_line := _label_named(sentence):  # "Tandem stance: stand with ...": what follows the name decides
+            rest = named_line[1]
             return classify(rest[:1].upper() + rest[1:])
     for name in ("cautions", "easier", "harder"):
         if CUES[name].search(sentence):
@@ -432,26 +433,24 @@ def names_in(sentence: str, vocabulary: Vocabulary) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _label_name_rest(sentence: str) -> str:
-    """What follows the colon of a line naming an exercise before it ("Tandem stance: stand ..."), or "": the
-    name is no field's or plan's label and no advice, and what follows is an instruction."""
+def _label_named(sentence: str) -> tuple[str, str] | None:
+    """(name, what follows the colon) of a line naming an exercise before a colon ("Tandem stance: stand ..."),
+    or None: the name is no field's or plan's label and no advice, and what follows is an instruction."""
     match = LABEL_NAME.match(sentence.strip())
     if not match:
-        return ""
+        return None
     name, rest = match["n"].strip(), match["rest"]
     if NOT_LABEL_NAMES.fullmatch(name) or any(words.fullmatch(name) for words in LABELLED.values()):
-        return ""
+        return None
     if NOT_A_NAME.search(name) or COLLECTION.search(name) or ADVICE_LABEL.search(name):
-        return ""  # "The golden rule: keep your hard days hard" is advice, not an exercise
-    return rest if is_instruction(rest[:1].upper() + rest[1:]) else ""
+        return None  # "The golden rule: keep your hard days hard" is advice, not an exercise
+    return (name, rest) if is_instruction(rest[:1].upper() + rest[1:]) else None
 
 
 def _label_name(sentence: str, vocabulary: Vocabulary) -> str | None:
     """The exercise a "Name: instruction" line names (not a muscle), or None."""
-    if not _label_name_rest(sentence):
-        return None
-    name = LABEL_NAME.match(sentence.strip())["n"].strip()
-    return None if _is_muscle(name, vocabulary) else name
+    named_line = _label_named(sentence)
+    return named_line[0] if named_line and not _is_muscle(named_line[0], vocabulary) else None
 
 
 def _is_muscle(name: str, vocabulary: Vocabulary) -> bool:

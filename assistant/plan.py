@@ -166,8 +166,7 @@ GENERIC_LIST = re.compile(r"(exercis\w*|moves?|drills?|workouts?|routines?|run|r
 WHAT_TO_DO = re.compile(r"\bwhat (can|should) i do\b", re.I)
 EXERCISE_WORDS = re.compile(r"\b(exercises?|moves?|drills?|workouts?|routine)\b", re.I)
 ASKS_EXERCISES = re.compile(
-    r"\b(exercises?|moves?|drills?|workouts?|routine)\b|\bwhat (can|should) i do\b"
-    r"|^\s*how (do|can|should) i (strengthen|train|work on|target)\b",
+    rf"{EXERCISE_WORDS.pattern}|{WHAT_TO_DO.pattern}|^\s*how (do|can|should) i (strengthen|train|work on|target)\b",
     re.I,
 )
 # A procedure question asking for a harder or easier version: the card's field of that name answers it.
