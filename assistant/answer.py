@@ -51,6 +51,7 @@ from assistant.plan import (
     Plan,
     Point,
     fitted_reply,
+    focus_words,
     from_cards,
     gives_number,
     kind_of,
@@ -117,22 +118,13 @@ ASKS_FOR_VERDICT = re.compile(
 # "What should I eat ...?", "When should I stop ...?": asks for a thing, a time or a way, not whether; no
 # "sources differ" answer however many stances its passages hold.
 ASKS_FOR_THING = re.compile(r"^\s*(?:what|how|when|where|why)\b", re.IGNORECASE)
-# The thing a "what/which/how many" question asks about: the words after the question word, past a copula,
-# articles and a quantifier or two, up to the next word that is not part of the noun phrase ("Which running
-# shoes are best" -> "running shoes"; "What pace should I" -> "pace"; "How many gels" -> "gels").
-FOCUS = re.compile(
-    r"^\s*(?:what|which|how (?:many|much)|(?:the\s+)?best)\s+"
-    r"(?:(?:is|are|was|were|the|a|an|my|your|some|kind of|type of|sort of|best|right|good|ideal|one|two|three)\s+)*"
-    r"(?P<focus>(?:(?!(?:should|do|does|did|can|could|would|will|is|are|to"
-    r"|of|for|in|on|at|with|i|you|we|a|an|the|my)\b)[a-z0-9'-]+\s*){1,3})",
-    re.IGNORECASE,
-)
+QUANTITY_HEAD = re.compile(r"^\s*how (?:many|much)\b", re.IGNORECASE)
 # Heads that ask how or what kind, not about a subject: "what core exercises ...?" asks for the corpus's
 # exercises, whether or not it ever writes the word (a corpus of planks and dead bugs was declined).
 GENERIC_HEADS = frozenset(
     tokens(
         "way ways thing things part parts kind type sort difference point reason exercise exercises move moves "
-        "drill drills workout workouts routine option options"
+        "drill drills workout workouts routine option options gear kit equipment stuff"
     )
 )
 # The opening of a question asking whether, or how, to do something: what follows names the thing asked about
@@ -146,6 +138,9 @@ ASKS_ABOUT = re.compile(
     r"|performing)\s+)?",
     re.IGNORECASE,
 )
+# A request rather than a question: "give me a hamstring stretching routine", "I need a plan for ...". Read only
+# on the way to a decline: as a follow-up, "show me an easier one" names nothing of its own.
+REQUESTS = re.compile(r"^\s*(?:(?:give|show|send|tell|find)\s+me|i\s+(?:want|need|would like))\s+(?:about\s+)?", re.I)
 # Words that end the thing asked about: prepositions, judgements and time ("... before a run", "... good?").
 ENDS_ABOUT = frozenset(
     "for in on at with of to from into before after during when while if every each since until than as or and "
@@ -156,7 +151,11 @@ FOLLOW_UP = re.compile(r"^\s*(and|or|but|also|so|then|what about|how about|what 
 # A pronoun leans on the question before in a short question ("can I do them daily?") or in a longer one's
 # first clause ("it's really hard for me, any way to make it easier?"); after a clause that tells the runner's
 # own story it points into that story ("My glutes are sore the day after my first session, is that normal?").
-POINTS_BACK = re.compile(r"\b(it|that|this|those|these|them)\b", re.IGNORECASE)
+# "it", "them", and "an easier one" / "another version": the exercise of the question before
+POINTS_BACK = re.compile(
+    r"\b(it|that|this|those|these|them)\b|\b(?:an?|the|another|other)\s+(?:\w+\s+)?(?:one|ones|version|variation)\b",
+    re.IGNORECASE,
+)
 POINTS_BACK_WORDS = 10
 
 
@@ -634,15 +633,24 @@ def _decline_reason(
     if best < thresholds.min_relevance and not names_exercise(question):
         return "nothing in the sources is close to this question"
     head = _focus_head(question)
-    # "How many sets of clamshells?" asks a number of something the corpus covers: the quantity plan says the
-    # sources give none, then what they say. "How many gels?" or "How many miles a week?" names no subject.
-    if head and head[1] in QUANTITY_UNITS and scope.subjects_in(question):
+    # "How many sets of clamshells?" or "how many kg should I deadlift?" asks a number of something the corpus
+    # covers: the quantity plan says the sources give none, then what they say. "How many gels?" or "How many
+    # miles a week?" names nothing it covers.
+    if head and head[1] in QUANTITY_UNITS and _names_covered(question, scope):
         head = None
-    if head and best < thresholds.focus_match and scope.in_passing(head[1]) and not names_exercise(question):
-        return f"the sources do not discuss “{head[0]}”"
+    # "How many calf raises?" of a corpus naming calf raises once, in a list: it names them, so the answer
+    # says it gives no number for them rather than that it never discusses "raises".
+    if head and QUANTITY_HEAD.match(question) and _named_in(focus_words(question), hits):
+        head = None
+    if head and not names_exercise(question):
+        # A thing the corpus never names at all ("best running shoes for bad knees?") is declined unless a
+        # passage matches strongly: the words around it ("running", "knees") are what brought the passage near.
+        never = head[1] not in scope.frequency and head[1] not in scope.listed
+        if best < (thresholds.strong_match if never else thresholds.focus_match) and scope.in_passing(head[1]):
+            return f"the sources do not discuss “{head[0]}”"
     # "Should I do hill sprints?" of a corpus that never names them: the closest passage would read as a verdict
     # on them. Only when every word of the thing asked about is one the corpus barely uses.
-    named = _object_of(question)
+    named = _object_of(question) or _object_of(question, REQUESTS)
     passing = named and all(scope.in_passing(s) for w in named for s in tokens(w))
     if passing and best < thresholds.focus_match and not names_exercise(question):
         return f"the sources do not discuss “{' '.join(named)}”"
@@ -655,20 +663,36 @@ def _decline_reason(
 
 def _focus_head(question: str) -> tuple[str, str] | None:
     """The head noun of what a "what/which/how many" question asks about, as (word, stem); None otherwise."""
-    match = FOCUS.match(question)
-    words = match.group("focus").split() if match else []
+    words = focus_words(question)
     stems = tokens(words[-1]) if words else []
     if not stems or stems[-1] in GENERIC_HEADS:  # "what is the best way to ..." asks how, not about a way
         return None
     return words[-1].lower().strip("'"), stems[-1]
 
 
-def _object_of(question: str) -> list[str]:
+def _names_covered(question: str, scope: Scope) -> bool:
+    """Whether the question names a subject of the corpus, or any word it uses beyond passing, besides the
+    counting ("how many kg should I deadlift?": "deadlift")."""
+    uncounted = set(tokens(question)) - QUANTITY_UNITS - QUANTIFIERS - WHEN_WORDS - FILLER_STEMS
+    return bool(scope.subjects_in(question)) or any(not scope.in_passing(stem) for stem in uncounted)
+
+
+def _named_in(words: list[str], hits) -> bool:
+    """Whether a phrase of two or more words appears, word for word, in a retrieved passage."""
+    stems = [stem for word in words for stem in tokens(word)]
+    if len(stems) < 2:
+        return False
+    phrase = " ".join(stems)
+    return any(f" {phrase} " in f" {' '.join(tokens(hit.chunk.text))} " for hit in hits)
+
+
+def _object_of(question: str, opening: re.Pattern = ASKS_ABOUT) -> list[str]:
     """The words naming what a "should I / is X good / do I need / how do I" question asks about, up to the
     first word that ends it (`ENDS_ABOUT`): "Should I ice after a run?" -> ["ice"], "Are deadlifts good for
     runners?" -> ["deadlifts"]. Stop words, quantifiers and the generic heads are left out: "do I need this
-    workout?" names nothing. Empty when the question does not open so."""
-    match = ASKS_ABOUT.match(question)
+    workout?" names nothing. Empty when the question does not open so (`opening`: or as a request,
+    `REQUESTS`)."""
+    match = opening.match(question)
     if not match:
         return []
     found: list[str] = []

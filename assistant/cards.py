@@ -363,7 +363,8 @@ def locate(text: str, source_text: str, start: int, end: int, source: str, flags
     words = text.split()
     if not words:
         return None
-    pattern = r"[*_]*\s+[*_]*".join(_word_pattern(w) for w in words)
+    # possessive: a run of "____" (a form's blank) between words had made a failed search backtrack for minutes
+    pattern = r"[*_]*+\s+[*_]*+".join(_word_pattern(w) for w in words)
     match = re.compile(pattern, flags).search(source_text, start, end)
     return Span(source, match.start(), match.end(), match.group()) if match else None
 
@@ -383,7 +384,7 @@ def name_forms(name: str) -> list[str]:
 def _word_pattern(word: str) -> str:
     """A word as it may stand in Markdown: emphasis marks may close before its punctuation ("**Dose:**")."""
     core, marks = re.match(r"(.*?)([.,;:!?)\"”’']*)$", word).groups()
-    return re.escape(core) + (r"[*_]*" + re.escape(marks) if marks else "")
+    return re.escape(core) + (r"[*_]*+" + re.escape(marks) if marks else "")
 
 
 def is_instruction(sentence: str) -> bool:
@@ -687,6 +688,14 @@ class Library:
             if entry["source"] == span.source and entry["start"] <= span.start < entry["end"]:
                 return entry
         return None
+
+    def as_written(self, name: str) -> str:
+        """A card's name as the sources write it inside a sentence: "split squat" for the heading "Split squat",
+        but "Spanish squat" and "TKE" as they are."""
+        lower = name[:1].lower() + name[1:]
+        pattern = re.compile(rf"\b{re.escape(lower)}")
+        passages = self.data.get("passages", {}).values()
+        return lower if any(pattern.search(entry.get("text", "")) for entry in passages) else name
 
     def progression(self) -> list[Step]:
         """Where to start: the corpus's ordered steps, each with its sentence (span) and its exercises' names."""

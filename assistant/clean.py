@@ -81,6 +81,10 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"|see you soon)\s*[,!]\s*(?-i:[A-Z][\w.'’-]*)?(?: (?-i:[A-Z][\w.'’-]*))?",
         ),
         ("postscript", r"p\.\s?(?:p\.\s?)?s\.\s.*"),
+        # "Related posts: Hill reps · Downhill drills", "Comments (14) are closed for this post."
+        ("related posts", r"(?:related|similar|more|recent) (?:posts?|articles?|reading|threads?|stories)\s*:.*"),
+        ("comments closed", r"comments?(?:\s*\(\d+\))?\s+(?:are|is)\s+(?:now\s+)?closed\b.*"),
+        ("image", r"!\[[^\]]*\]\([^)]*\)"),  # an image on a line of its own: its alt text is no sentence
         ("separator", r"[-_=*~]{5,}"),
     ]
 ]
@@ -156,11 +160,22 @@ CALL_TO_ACTION_SENTENCE = re.compile(
 )
 
 # What a document says of itself, not of its subject: "Updated March 2024.", "Feel free to print, please don't
-# edit.", "Handout from Claire Dunmore, MCSP." (sentence by sentence: the paragraph around them stays).
+# edit.", "Handout from Claire Dunmore, MCSP.", its disclaimer and where to book (sentence by sentence: the
+# paragraph around them stays).
 DOCUMENT_NOTE = re.compile(
     r"^(?:last\s+)?(?:updated|revised|reviewed|published|posted)(?:\s+on)?\b[^.!?]{0,30}\b(?:19|20)\d\d\b[^.!?]{0,20}[.!]?$"
     r"|\bfeel free to (?:print|share|copy|forward|pass)\b"
-    r"|^(?:an?\s+)?(?:handout|notes|slides|leaflet|booklet|sheet)\s+(?:from|by)\s+(?-i:[A-Z])",
+    r"|^(?:an?\s+)?(?:handout|notes|slides|leaflet|booklet|sheet)\s+(?:from|by)\s+(?-i:[A-Z])"
+    # a disclaimer, and how to book: "This handout is general information and does not replace an individual
+    # assessment.", "Bookings: clinic.com or call reception.", "14 Gully Road, Belgrave VIC 3160."
+    r"|^this (?:handout|leaflet|sheet|booklet|document|guide|page|post|article)\b[^.!?]{0,80}"
+    r"\b(?:general information|not (?:a )?substitute|(?:does not|doesn't|is not meant to) replace|not medical advice)"
+    r"|^(?:bookings?|appointments?|enquiries|to book)\b\s*:"
+    r"|^\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:road|rd|street|st|avenue|ave|lane|drive|way|court),"
+    # a reading time or an affiliate disclosure in a post's header line ("Posted in Strength · 6 min read ·
+    # This post contains affiliate links."), and a transcript's note on itself
+    r"|\b\d+[ -]?min(?:ute)?s?\.? read\b|\baffiliate links?\b|\bearn (?:a )?(?:small )?commission\b"
+    r"|\btranscript (?:is )?(?:auto-?generated|automatically generated|machine-generated)|^may contain errors",
     re.IGNORECASE,
 )
 
@@ -183,10 +198,15 @@ ANSWER_LINE = re.compile(r"^\s*(?:A|Answer)\s*[:.)-]\s+(?=\S)", re.IGNORECASE)
 # speaker's question heads the answer under it, as "Q:" does; the label goes and so does what the asker says
 # besides questions (a welcome, a sponsor read): the advice is the guest's.
 SPEAKER = re.compile(r"^\s*([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})\s*:\s+(?=\S)")
+TIMESTAMP = re.compile(r"\s*(?:[•*-]\s*)?\[\d{1,2}:\d{2}(?::\d{2})?\]\s*")
+QUOTE_MARK = re.compile(r"\s{0,3}>\s?")  # "> " before a quoted line (Markdown, e-mail, a forum's blockquote)
+QUOTED_WORDS = 4  # a part of a paragraph this long, already in the document, is quoted from it
+CHAPTER_WORDS = 12  # a show-notes chapter's title is at most this long; a transcript's turn is longer or labelled
 SPEAKER_MIN_TURNS = 2  # a label opening fewer turns is a label in running text ("Note: ...")
 ASKER_QUESTION_SHARE = 0.5  # the asker's turns that hold a question; a guide's "Harder: ..." lines hold none
 PROMPT_WORDS = 25  # an asker's turn this short heads the answer whole, question or not ("I tried that one ...")
 STAGE_DIRECTION = re.compile(r"\[(?:[a-z][a-z ]{0,30})\]\s*")  # "[laughs]", "[intro music]"
+MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")  # an image: its alt text is no part of the text
 MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 # Emphasis marks hug their words; a lone "*" between spaces ("3 * 10") or inside a name (snake_case) is no mark.
 MARKDOWN_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
@@ -253,6 +273,9 @@ def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_
         if not lines:
             continue
         for block in _question_and_answer(lines, raw.after_gap) or _classified(lines, raw.after_gap, result.dropped):
+            if raw.quoted and block is not None and _repeats_earlier(block, result.blocks):
+                result.dropped.append(Dropped("repeated quote", block.text))
+                continue
             section = _keep(block, section, title, site, result)
     return result
 
@@ -321,6 +344,18 @@ def _keep(block: Block | None, section, title: str, site: SiteResidue, result: C
     return None
 
 
+def _repeats_earlier(block: Block, earlier: list[Block]) -> bool:
+    """Whether every part of a quotation is already in the document: a reply quoting the post it answers
+    ("> Honestly mate just tape your ankles ... that's all physio marketing."), cut at its ellipses. A
+    handout's own repeated line ("Make it harder: do it on one leg.") is no quotation and stays."""
+    parts = [bare(part) for part in re.split(r"\.\.\.|…", block.text)]
+    parts = [part for part in parts if len(part.split()) >= QUOTED_WORDS]
+    if not parts:
+        return False
+    seen = " ".join(bare(other.text) for other in earlier)
+    return all(part in seen for part in parts)
+
+
 def _question_and_answer(lines, after_gap: bool) -> list[Block]:
     """A question line ("Q: ...") as a heading, and an answer under it ("A: ...", "A" dropped) as a paragraph;
     empty when the block does not open with either."""
@@ -342,19 +377,31 @@ def _question_and_answer(lines, after_gap: bool) -> list[Block]:
 class _RawBlock:
     lines: list[tuple[str, int, int]]  # (line text, start offset, end offset)
     after_gap: bool
+    quoted: bool = False  # its lines were marked "> ": a quotation (an e-mail's, a forum reply's)
 
 
 def _raw_blocks(text: str, start: int) -> list[_RawBlock]:
-    """Group lines into blocks separated by blank lines, remembering where each line sits."""
+    """Group lines into blocks separated by blank lines, remembering where each line sits. A transcript's turn
+    loses the timestamp it opens with ("[00:14:32] GUEST: ..."); a chapter list's short "[12:05] Topic." line
+    keeps it, for the line rules to drop."""
     blocks: list[_RawBlock] = []
     current: list[tuple[str, int, int]] = []
     blank_run = 0
     position = start
     for line in text[start:].splitlines(keepends=True):
         content = line.rstrip("\r\n")
+        stamp = TIMESTAMP.match(content)
+        if stamp and _is_turn(content[stamp.end() :]):
+            content, position = content[stamp.end() :], position + stamp.end()
+            line = line[stamp.end() :]
+        quote = QUOTE_MARK.match(content)
+        if quote:
+            content, position = content[quote.end() :], position + quote.end()
+            line = line[quote.end() :]
         if content.strip():
             if not current:
                 blocks.append(_RawBlock(current, after_gap=blank_run >= 2))
+            blocks[-1].quoted |= bool(quote)
             current.append((content, position, position + len(content)))
             blank_run = 0
         else:
@@ -365,11 +412,19 @@ def _raw_blocks(text: str, start: int) -> list[_RawBlock]:
     return [block for block in blocks if block.lines]
 
 
+def _is_turn(text: str) -> bool:
+    """Whether what follows a timestamp is a transcript's turn (a speaker's label, or more words than a chapter
+    title has), not a show-notes chapter ("[12:05] Warming up.")."""
+    return bool(SPEAKER.match(text)) or len(text.split()) > CHAPTER_WORDS
+
+
 def _drop_residue_lines(lines, rules, dropped: list[Dropped]):
     kept = []
     for line, line_start, line_end in lines:
         stripped = line.strip()
-        rule = next((name for name, pattern in rules if pattern.fullmatch(stripped)), None)
+        # a rule reads the line as written and as the reader sees it ("Share this post: [Twitter](...)")
+        tidy = _tidy(stripped)
+        rule = next((name for name, pattern in rules if pattern.fullmatch(stripped) or pattern.fullmatch(tidy)), None)
         if rule:
             dropped.append(Dropped(rule, stripped))
         else:
@@ -541,6 +596,7 @@ def _drop_sentences(block: Block, patterns, rule: str, dropped: list[Dropped], w
 
 def _tidy(text: str) -> str:
     text = EMBED_TOKEN.sub("", text)
+    text = MARKDOWN_IMAGE.sub("", text)
     text = MARKDOWN_LINK.sub(r"\1", text)
     text = MARKDOWN_EMPHASIS.sub(r"\2", MARKDOWN_STRONG.sub(r"\2", text))
     return re.sub(r"\s+", " ", text).strip()

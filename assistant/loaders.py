@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from assistant.pdf_pages import text_of
 from assistant.text import bare
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
@@ -153,9 +154,7 @@ def _pdf_text(data: bytes) -> tuple[str, int, dict[str, str]]:
         raise
     except Exception as error:  # pypdf raises many types for damaged files
         raise Unreadable(f"not a readable PDF ({type(error).__name__})") from None
-    # A blank line between pages keeps a page break from gluing two paragraphs together.
-    text = "\n\n".join(page.strip() for page in pages)
-    return text, 0, ({"title": str(title).strip()} if str(title).strip() else {})
+    return text_of(pages), 0, ({"title": str(title).strip()} if str(title).strip() else {})
 
 
 class _HtmlToText(HTMLParser):
@@ -174,13 +173,22 @@ class _HtmlToText(HTMLParser):
     # Readers' comments under a post (class or id "comments", "comment-list", "disqus_thread", "respond"): what
     # a reader wrote is not the document's advice, and a commenter's name and date became a passage's section.
     COMMENTS = re.compile(r"(?:^|[\s_-])(?:comments?|comment-?list|commentlist|disqus\w*|respond)(?:$|[\s_-])", re.I)
-    CONTAINERS = frozenset({"section", "div", "ol", "ul"})
+    CONTAINERS = frozenset({"section", "div", "ol", "ul", "span", "p"})
     # Page chrome inside the article, named by its class or id: a breadcrumb trail had become a passage's
     # section ("Home » Strength » Race season") and a cookie banner's button a sentence ("Manage settings").
+    # A forum thread's too: a poster's rank and counts, a post's date, buttons and signature, the thread's
+    # statistics, a login prompt, page links and adverts ("Joined: Jun 2021 · Messages: 212" had been a passage).
     CHROME = re.compile(
-        r"(?:^|[\s_-])(?:breadcrumbs?|cookie\w*|consent|share\w*|social\w*|newsletter\w*|related\w*)(?:$|[\s_-])",
+        r"(?:^|[\s_-])(?:breadcrumbs?|cookie\w*|consent|share\w*|social\w*|newsletter\w*|related\w*"
+        r"|signatures?|user-?(?:title|stats|info|details|meta|rank|extras)|(?:post|message|entry)-?(?:date|meta|actions"
+        r"|footer|tools|controls|stats)|thread-?(?:meta|stats|tools)|page-?nav\w*|pagination|login\w*|sign-?in"
+        r"|ad-?(?:slot|label|banner|unit|wrapper|container|inline|sidebar|leaderboard)|advert\w*|sponsored"
+        r"|quote-?(?:author|attribution)|similar-?threads?)(?:$|[\s_-])",
         re.I,
     )
+    # A forum post's author: written as a heading, so each post is a section named by who wrote it and an answer
+    # quoting a post says whose it is ("tapeitup_tom", not "14 Mar 2024 at 22:15").
+    POSTER = re.compile(r"(?:^|\s)(?:username|user-name|poster-?name|message-?author-?name)(?:$|\s)", re.I)
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -192,6 +200,7 @@ class _HtmlToText(HTMLParser):
         self._in_title = False
         self._heading: list[str] | None = None
         self._cut: list = []  # [tag, depth] of an open comments or chrome section: its tags of that name are counted
+        self._poster: list = []  # [tag, depth] of an open poster's name, written as a heading
 
     def handle_starttag(self, tag, attrs):
         if self._cut:
@@ -202,6 +211,12 @@ class _HtmlToText(HTMLParser):
         if tag in self.CONTAINERS and (self.COMMENTS.search(names) or self.CHROME.search(names)):
             self._cut = [tag, 1]
             return
+        if self.POSTER.search(names) and not self._skip_depth:
+            self.parts.append("\n\n### ")
+            self._poster = [tag, 1]
+            return
+        if self._poster:
+            self._poster[1] += tag == self._poster[0]
         if tag == "meta":
             self._read_meta(named)
         elif tag in self.SKIPPED:
@@ -216,6 +231,8 @@ class _HtmlToText(HTMLParser):
             self.parts.append(f"\n\n{'#' * int(tag[1])} ")
             if tag == "h1":
                 self._heading = []
+        elif tag == "blockquote":
+            self.parts.append("\n\n> ")  # marked as Markdown marks a quotation (a forum reply quoting a post)
         elif tag in self.BLOCKS:
             self.parts.append("\n\n")
         elif tag == "li":
@@ -227,6 +244,12 @@ class _HtmlToText(HTMLParser):
             if not self._cut[1]:
                 self._cut = []
             return
+        if self._poster:
+            self._poster[1] -= tag == self._poster[0]
+            if not self._poster[1]:
+                self._poster = []
+                self.parts.append("\n\n")
+                return
         if tag in self.SKIPPED:
             self._skip_depth = max(0, self._skip_depth - 1)
         elif tag == "title":

@@ -38,6 +38,11 @@ from assistant.errors import StrideError
 from assistant.policy import SORENESS, after_training, is_trained
 from assistant.text import is_negated, jaccard, normalise, tokens
 
+# A runner saying an exercise has become easy asks for the harder version.
+GETS_EASY = (
+    r"\b(?:once|when|now|if)\s+(?:it'?s|its|that'?s|thats|they'?re|theyre|it is|that is|they are|it gets|they get)"
+    r"\s+(?:too\s+|getting\s+|really\s+)?easy\b|\bgetting (?:too )?easy\b"
+)
 # Question kinds, tried in order: the first that matches wins ("Should I ... how many?" is a quantity).
 KINDS = [
     # "Why ... heavy low reps?" asks for a reason, whatever numbers or beginners it names.
@@ -46,7 +51,8 @@ KINDS = [
         "progression",
         r"\bwhere (do|should|can) (i|you|we|a beginner) (start|begin)\b"
         r"|\bhow (do|should|can) i (start|begin|get started)\b"
-        r"|\bi'?m (new|a beginner|just starting)\b|\bbeginners?\b|\bfirst steps?\b|\bget(ting)? started\b",
+        r"|\bi'?m (new|a beginner|just starting)\b|\bbeginners?\b|\bfirst steps?\b|\bget(ting)? started\b"
+        r"|\b(the|what|which|right|best) order\b",  # "what's the order to progress the hopping?"
     ),
     (
         "quantity",
@@ -59,7 +65,12 @@ KINDS = [
         r"(strengthen|train|improve|build|fix|work on|target|loosen|stretch)\b",
     ),
     # "How do I make them harder?" asks for the sources' variations, not an exercise's steps from the start.
-    ("variation", r"\b(harder|easier|more (challenging|difficult)|less (challenging|difficult)|progress it)\b"),
+    # So do "how do I progress the balance work once it's easy?" and "side planks are getting easy, what's next?".
+    (
+        "variation",
+        r"\b(harder|easier|more (challenging|difficult)|less (challenging|difficult)"
+        rf"|progress (it|them|this|these|the|my))\b|{GETS_EASY}",
+    ),
     (
         "procedure",
         r"^\s*(how (do|can|should|would) (i|you|we)|how to|how is|how are)\b|\bwalk me through\b|\btechnique\b"
@@ -134,13 +145,32 @@ QUANTITIES = [
     ),
 ]
 ANY_NUMBER = rf"\b{NUMBER}\b"
+# The thing a "what/which/how many" question asks about: the words after the question word, past a copula,
+# articles and a quantifier or two, up to the next word that is not part of the noun phrase ("Which running
+# shoes are best" -> "running shoes"; "What pace should I" -> "pace"; "How many gels" -> "gels").
+FOCUS = re.compile(
+    r"^\s*(?:what|which|how (?:many|much)|(?:the\s+)?best)\s+"
+    r"(?:(?:is|are|was|were|the|a|an|my|your|some|kind of|type of|sort of|best|right|good|ideal|one|two|three)\s+)*"
+    r"(?P<focus>(?:(?!(?:should|do|does|did|can|could|would|will|is|are|to"
+    r"|of|for|in|on|at|with|i|you|we|a|an|the|my)\b)[a-z0-9'-]+\s*){1,3})",
+    re.IGNORECASE,
+)
 # The units a quantity question counts in (stems): "how many sets" asks a number, not about sets.
-QUANTITY_UNITS = frozenset(tokens("set sets rep reps repetitions times seconds minutes hours days weeks kilos pounds"))
+QUANTITY_UNITS = frozenset(
+    tokens("set sets rep reps repetitions times seconds minutes hours days weeks kg kilos kilograms lb lbs pounds")
+)
 QUANTITY_WORDS = frozenset(tokens("many much long often frequently heavy far per"))  # "how many", "per week"
 # Sentences that put things in an order: what a beginner's progression is made of.
 ORDER_WORDS = re.compile(
     r"\b(first|start|begin|before|then|next|once|after|progress\w*|order|fundamentals?|foundation|basics?)\b"
     r"|\b(?:weeks?|stages?|phases?|levels?|steps?|months?):?\s+\d",  # "Weeks 1-2: ...", "Stage 3: ", "Week: 5"
+    re.I,
+)
+# A numbered period of a plan: "week 3", "Weeks 3-4", "Week: 5", "Week 6 onwards", "stage 2"; not a rate
+# ("Sessions per week: 3").
+PERIOD = re.compile(
+    r"(?<!per )(?<!a )(?<!each )\b(week|day|stage|phase|level|month)s?\b:?\s*(\d+)(?:\s*(?:-|–|to)\s*(\d+))?"
+    r"(\s*(?:onwards|\+|and (?:on|up|beyond)))?",
     re.I,
 )
 # How a source says to make an exercise harder or easier (the answer to a "variation" question): a change of
@@ -171,7 +201,11 @@ ASKS_EXERCISES = re.compile(
 )
 # A procedure question asking for a harder or easier version: the card's field of that name answers it.
 VARIED = {
-    "harder": re.compile(r"\b(harder|more (challenging|difficult)|tougher|too easy|progress (it|them|by))\b", re.I),
+    "harder": re.compile(
+        rf"\b(harder|more (challenging|difficult)|tougher|too easy|progress (it|them|by|this|these|the|my))\b"
+        rf"|{GETS_EASY}",
+        re.I,
+    ),
     "easier": re.compile(r"\b(easier|less (challenging|difficult)|simpler|too (hard|difficult)|regress\w*)\b", re.I),
 }
 PROCEDURE_STEPS = 6  # steps a procedure from a card shows
@@ -190,7 +224,9 @@ NEXT_STEP = re.compile(r"(?:and\s+)?then\b", re.I)
 # "can I keep doing wall sits?" with a swollen, locking knee gets "stop and see a physiotherapist", not how to
 # hold a wall sit.
 CAUTIONS = re.compile(
-    r"\b(stop (at once|immediately|training|running|exercising|and (see|get|rest))|,\s*stop\b|not normal"
+    r"\b(stop (at once|immediately|straight away|right away|with any|training|running|exercising|and (see|get|rest))"
+    r"|stop (\w+ )?if you (feel|get|have|notice)|,\s*stop\b|not normal"
+    r"|(call|contact|ring) (us|the clinic|your (clinic|physio\w*|doctor|GP)|an? (physio\w*|doctor))"
     r"|(do not|don'?t|not be) (train|trained|push|pushed|run) through|(do not|don'?t|avoid) .{0,40}\bif you (have|feel)"
     r"|(see|ask|visit|consult|check with|(get|have) (it|this|them) (looked at|checked|assessed|examined)( by)?)"
     r" (a |an |your |the )?(\w+ ){0,2}(physio\w*|physical therapist|doctor|GP|clinician|surgeon|specialist|podiatrist)"
@@ -209,6 +245,8 @@ PAIN_LIMIT = re.compile(
     r"|not part of)\b",
     re.I,
 )
+# What a source says to do if it hurts: "If your lower back hurts while you do it, this is almost always why."
+IF_PAIN = re.compile(r"\bif\b[^.!?]{0,40}\b(pain(?![- ]free)|painful|hurts?|aches?)\b", re.I)
 PRESCRIBING = ("list", "procedure", "progression")  # kinds of question that ask for exercises to do
 # A question's own polarity: "Should I skip ...?" answered by "not recommended" is a yes, not a no.
 # A one-word reply opening a source's answer ("No. I get this question every week ...") answers the question
@@ -317,8 +355,25 @@ def make_plan(
             or (sore and SORENESS.search(item[2]))
             or (easier and VARIED["easier"].search(item[2]))
         ]
+        # An exercise named ("my back aches doing dead bugs"): its own cautions and what its passages say of
+        # pain ("If your lower back hurts while you do it, ..."), before another's ("if your lower back aches"
+        # under the deadlift); when none is its own, every caution (never how to do it: a pain question about
+        # hopping had been told how to hop). The exercise is what the question names of the evidence's
+        # headings, not a body part ("lower back").
+        headed = {stem for item in scored for stem in tokens(item[1].section)}
+        exercise = frozenset(stem for stem in asked if stem in headed and not is_trained(stem))
+
+        def names_it(item, text: str) -> bool:
+            return bool(exercise & set(tokens(f"{item[1].section} {text}")))
+
+        own = [
+            item
+            for item in scored
+            if (item in cautions and names_it(item, item[2]))
+            or (IF_PAIN.search(item[2]) and names_it(item, item[1].text))
+        ]
         if cautions and kind not in PRESCRIBING:  # exercises for an injury: the answer stage says they are not
-            return Plan(kind, _best(cautions, CAUTION_POINTS, CAUTION_POINTS, thresholds, LIST_REACH))
+            return Plan(kind, _best(own or cautions, CAUTION_POINTS, CAUTION_POINTS, thresholds, LIST_REACH))
     elif SORENESS.search(question) and kind not in PRESCRIBING:
         # Training soreness ("is it normal to be sore after X?") is answered from the passages that speak of
         # soreness, when any does, not by how to do X; the plan then reads them as any other.
@@ -328,9 +383,16 @@ def make_plan(
     if kind == "procedure":
         return Plan(kind, _procedure(scored, thresholds), layout="steps")
     if kind == "variation":
-        return Plan(kind, _variation(question, scored, thresholds))
+        return Plan(kind, _variation(question, scored, thresholds, asked))
     if kind == "progression":
         return Plan(kind, _progression(scored, thresholds))
+    # "What do I do in week 3?": what the sources say of that week, from whichever passage says it (a plan's
+    # table row and the text introducing its stages); naming the week is what makes a unit relevant
+    timed = _in_period(question, scored)
+    if timed is not scored and kind != "list":
+        if kind == "quantity":
+            return _quantity(question, timed, thresholds, asked)
+        return Plan(kind, _best(timed, DEFAULT_POINTS, DEFAULT_PER_PASSAGE, thresholds, reach=float("inf")))
     answering = _answering(scored, thresholds)
     if kind == "list":  # one item from each passage (or heading) that comes close: a list names several things
         items = _best(scored, POINTS["list"], 1, thresholds, LIST_REACH)
@@ -424,12 +486,15 @@ def _from_card(question: str, library: Library, varied: str | None, first_number
     card = named[0]
     equipment = library.asked_in("equipment", question)
     if equipment and not _uses(card, library, equipment, question):
-        return None  # "and with a band?" after "how do I make X harder?": the card's version is not the one asked
+        # "and with a band?" after "how do I do X?": the card's version is not the one asked. Say so, then
+        # the exercises the sources do with it.
+        return _without(card, library, equipment, question, first_number)
     if varied:
         values = sorted(card.fields.get(varied, []), key=_at)
         if values:
             points = [(v.text, v.span, "") for v in values]
-            return _cited(Plan("procedure", layout="list"), points, library, first_number)
+            layout = "list" if len(points) > 1 else "prose"  # one version is a sentence, not a list of one
+            return _cited(Plan("procedure", layout=layout), points, library, first_number)
         # Say plainly that the sources give no harder (easier) version, then what they do say of the exercise.
         said = _own(card, library, ("steps", "about"))[:VARIED_CONTEXT]
         missing = f"The sources do not say how to make the {card.name} {varied}; this is what they say of it."
@@ -455,6 +520,21 @@ def _from_card(question: str, library: Library, varied: str | None, first_number
     points += [(v.text, v.span, "") for v in numbered[:PROCEDURE_STEPS]]
     points += [(v.text, v.span, "", True) for v in after]
     return _cited(Plan("procedure", layout="steps"), points, library, first_number)
+
+
+def _without(card, library: Library, equipment: str, question: str, first_number: int):
+    """For a card asked of with equipment it is not done with: that the sources give no such version, then
+    the exercises they do with it (each by the sentence saying so), or None when they do none."""
+    wanted = {"equipment": equipment, "muscles": None}
+    others = [other for other in library.matching(equipment=equipment) if other is not card]
+    points = [(v.text, v.span, other.name) for other in others if (v := _describing(other, library, wanted))]
+    if not points:
+        return None
+    said = re.search(r"\bwith\s+(?:(?:a|an|the|some|my)\s+)?([\w-]+(?:\s+[\w-]+)?)", question, re.I)
+    named = said.group(0).lower() if said and equipment in said.group(0).lower() else f"with {equipment}"
+    missing = f"The sources give no version of the {library.as_written(card.name)} {named}; they do these {named}:"
+    plan = Plan("list", missing=missing, layout="list")
+    return _cited(plan, points[:CARD_ITEMS], library, first_number)
 
 
 def _uses(card, library: Library, equipment: str, question: str) -> bool:
@@ -706,13 +786,26 @@ def _procedure(scored, thresholds: Thresholds) -> list[Point]:
     return _from(passage, min(passage.sentences.index(u) for u in close), value)
 
 
-def _variation(question: str, scored, thresholds: Thresholds) -> list[Point]:
+def _variation(question: str, scored, thresholds: Thresholds, asked: frozenset[str] = frozenset()) -> list[Point]:
     """The sentence saying how to make it harder or easier, in the best-ranked answering passage that has one,
     and the sentences after it (a source lists its variations together); else the most relevant points."""
     varying = [item for item in _answering(scored, thresholds) if VARIES.search(item[2])]
     # "How do I make it easier?" is answered by the easier version when a source gives one, not the harder.
     direction = _direction(question)
     directed = [item for item in varying if direction and VARIED[direction].search(item[2])]
+    if direction and not varying:
+        # "Nordics are too hard, easier version?": the easier version of what was asked, wherever retrieval
+        # ranked it (a podcast's answer on dropping Nordics had come first)
+        top = max(item[0] for item in scored)
+        directed = [
+            item
+            for item in scored
+            if VARIED[direction].search(item[2])
+            and (
+                asked & set(tokens(f"{item[1].section} {item[1].text}"))
+                or item[0] >= top - LIST_REACH * thresholds.plan_margin
+            )
+        ]
     varying = directed or varying
     if not varying:
         return _prose(scored, thresholds)
@@ -765,19 +858,68 @@ def _quantity(question: str, scored, thresholds: Thresholds, asked: frozenset[st
     exercise), the most relevant first; when none gives one, that is said first, then what the sources do say."""
     number, name = _asked_number(question)
     about = _about(question, scored, thresholds, asked)
+    # "How many calf raises?" of a corpus naming no subject in it: what is counted is what it names.
+    counted_thing = set() if asked else set(tokens(" ".join(focus_words(question)))) - QUANTITY_UNITS
     if number == ANY_NUMBER and re.search(r"\bhow many\b", question, re.I):
         # "and how many?" of an exercise asks its sets or reps first, not "bend your knees to 30-45 degrees"
         counted = [item for item in about if gives_number(question, item[2])]
         # ...and of the exercise asked about: the units naming most of its words, under their heading too
-        naming = {id(item): len(asked & set(tokens(f"{item[1].section} {item[2]}"))) for item in counted}
+        naming = {
+            id(item): len((asked or counted_thing) & set(tokens(f"{item[1].section} {item[2]}"))) for item in counted
+        }
         most = max(naming.values(), default=0)
-        about = [item for item in counted if most and naming[id(item)] == most] or counted or about
+        # numbers for other exercises ("Wall sit 5 x 30 s") are no answer for a thing none of them names
+        about = [item for item in counted if most and naming[id(item)] == most] or (
+            [] if counted_thing else counted or about
+        )
     giving = [item for item in about if re.search(number, item[2], re.I)]
     if giving:
-        return Plan("quantity", _prose(giving, thresholds))
+        return Plan("quantity", _without_gaps(_prose(giving, thresholds), giving))
     what = f"say {name}" if name.startswith("how") else f"give {name}"
-    rest = _best(scored, 2, 1, thresholds)
+    naming_it = [item for item in scored if counted_thing & set(tokens(item[2]))]
+    rest = _best(naming_it or scored, 2, 1, thresholds)
     return Plan("quantity", rest, missing=f"The sources do not {what}; this is what they do say.")
+
+
+def _in_period(question: str, scored):
+    """For a question naming a numbered period ("what do I do in week 3?"), the units naming a period of that
+    kind that holds it ("Weeks 3-4", "Week: 3-4"), not the plan's other weeks; all of `scored` when the
+    question names none or no unit holds it."""
+    asked = PERIOD.search(question)
+    if not asked:
+        return scored
+    kind, number = asked.group(1).lower(), int(asked.group(2))
+
+    def holds(unit: str) -> bool:
+        for match in PERIOD.finditer(unit):
+            first = int(match.group(2))
+            last = float("inf") if match.group(4) else int(match.group(3) or first)
+            if match.group(1).lower() == kind and first <= number <= last:
+                return True
+        return False
+
+    return [item for item in scored if holds(item[2])] or scored
+
+
+def _without_gaps(points: list[Point], giving) -> list[Point]:
+    """The points with any unit giving the number that sits between two of them in their passage: a plan's
+    rows come whole ("Weeks 1-2: 2 sets of 3." and "From week 7: ..." had skipped "Weeks 3-6: 2 sets of 5.")."""
+    units = {passage.number: passage.sentences for _, passage, _ in giving}
+    shown = {(p.passage, p.text) for p in points}
+    filled = list(points)
+    for value, passage, unit in giving:
+        at = [
+            units[p.passage].index(p.text) for p in points if p.passage == passage.number and p.text in units[p.passage]
+        ]
+        if (passage.number, unit) not in shown and at and min(at) < passage.sentences.index(unit) < max(at):
+            filled.append(Point(passage.number, unit, value))
+    ranked = list(dict.fromkeys(p.passage for p in points))  # passages as ranked, each in the source's order
+
+    def place(point: Point) -> tuple[int, int]:
+        sentences = units.get(point.passage, [])
+        return ranked.index(point.passage), sentences.index(point.text) if point.text in sentences else 0
+
+    return sorted(filled, key=place)
 
 
 def puts_in_order(unit: str) -> bool:
@@ -800,6 +942,12 @@ def gives_number(question: str, unit: str) -> bool:
     return bool(re.search(number, unit, re.I))
 
 
+def focus_words(question: str) -> list[str]:
+    """The words of what a "what/which/how many" question asks about (`FOCUS`: "calf raises"), lower case."""
+    match = FOCUS.match(question)
+    return match.group("focus").lower().split() if match else []
+
+
 def _about(question: str, scored, thresholds: Thresholds, asked: frozenset[str] = frozenset()) -> list:
     """The units that may hold the number asked for: those naming something the question names besides the
     quantity ("split squat" in "how many sets of split squats?"), from any evidence passage: a plan's numbers
@@ -807,10 +955,11 @@ def _about(question: str, scored, thresholds: Thresholds, asked: frozenset[str] 
     description. The most relevant units count too: "how often should I train?" is answered by "two days a
     week", which names no training. What the question names is the corpus's subjects in it (`asked`) when
     it names any: its other words ("each time", "per session") are also in plans for other exercises."""
-    named = set(asked or tokens(question)) - QUANTITY_UNITS - QUANTITY_WORDS
+    # a subject of the corpus stays one even when it is a word of quantity ("How heavy is heavy?")
+    named = set(asked) - QUANTITY_UNITS if asked else set(tokens(question)) - QUANTITY_UNITS - QUANTITY_WORDS
     top = max(item[0] for item in scored)
     near = top - LIST_REACH * thresholds.plan_margin
-    return [item for item in scored if item[0] >= near or named & set(tokens(item[2]))]
+    return [item for item in scored if item[0] >= near or named & set(tokens(f"{item[1].section} {item[2]}"))]
 
 
 def _verdict_first(question: str, scored, points: list[Point], thresholds: Thresholds, asked) -> list[Point]:
@@ -853,4 +1002,8 @@ def _same_heading(a: Passage, b: Passage) -> bool:
 
 
 def _redundant(a: str, b: str) -> bool:
+    """Whether two units say much the same; not when their numbers differ ("Weeks 1-2: 2 sets of 3." and
+    "Weeks 3-6: 2 sets of 5." are two rows of one plan)."""
+    if set(re.findall(r"\d+", a)) != set(re.findall(r"\d+", b)):
+        return False
     return jaccard(set(tokens(a)), set(tokens(b))) >= 0.5

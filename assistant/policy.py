@@ -29,7 +29,7 @@ NEVER = {
 NEVER_PATTERNS = {what: re.compile(pattern, re.IGNORECASE) for what, pattern in NEVER.items()}
 
 PAIN = re.compile(
-    r"\bpain(ful)?\b|\bhurts?\b|\bhurting\b|\baches?\b|\baching\b|\binjur(e|y|ies|ed|ing)\b"
+    r"\bpain(ful)?\b|\bhurts?\b|\bhurting\b|\baches?\b|\baching\b|\bachy\b|\binjur(e|y|ies|ed|ing)\b"
     r"|\bswell(ing|en|ed|s)?\b|\bswollen\b|\b(gave|give|gives|giving) way\b|\bbuckl(e|ed|es|ing)\b"
     r"|\block(ed|ing|s) up\b|\btender(ness)?\b|\bsnap(ped|ping)?\b|\bbruis|\bthrobb|\bstabbing\b"
     r"|\bnumb(ness)?\b|\btingl|\bsharp\b|\bclick(ing|s)?\b|\bpop(ped|ping)?\b|\bstrain(ed)?\b"
@@ -58,7 +58,7 @@ PREVENTION = re.compile(
 # Soreness in working muscles after training is what training does, not a symptom to examine: "my glutes are
 # sore after my first strength session" gets what the sources say, without the clinician note. Soreness in a
 # joint, tendon or bone, or alongside any other pain word, still gets it.
-SORENESS = re.compile(r"\bsore(ness)?\b|\bdoms\b|\bwrecked\b", re.IGNORECASE)
+SORENESS = re.compile(r"\bsore(ness)?\b|\bdoms\b|\b(wrecked|destroyed|trashed|smashed|battered)\b", re.IGNORECASE)
 AFTER_TRAINING = re.compile(
     r"\b(muscles?|workouts?|training|session|gym|lifting|strength|exercis\w*|doms|next day|after"
     r"|yesterday|day before|last (?:night|session|run|week))\b",

@@ -59,7 +59,12 @@ SHORTHAND = {
     "bc": "because",
     "cuz": "because",
     "b4": "before",
+    "yr": "year",
+    "yrs": "years",
 }
+# A weight asked in its units is a question of how heavy, which a corpus may answer without them ("a weight
+# you could lift about 5 or 6 times").
+_WEIGHT_ASKED = re.compile(r"\bhow (?:many|much) (?:kg|kgs|kilos?|kilograms?|lbs?|pounds?)\b", re.IGNORECASE)
 # Words a question carries that ask nothing of the corpus ("ok and for a 10k?", "when am I ready ..."): no
 # corpus is expected to use them, so none is named as a subject the sources never mention.
 FILLER = frozenset(
@@ -70,8 +75,9 @@ _SHORTHAND = re.compile(r"(?<![\w’'-])(" + "|".join(SHORTHAND) + r")(?![\w’'
 
 
 def spelled_out(text: str) -> str:
-    """The text with texting shorthand written out (`SHORTHAND`); everything else as it was."""
-    return _SHORTHAND.sub(lambda m: SHORTHAND[m.group(1).lower()], text)
+    """The text with texting shorthand written out (`SHORTHAND`) and a weight asked in kilos or pounds asked as
+    "how heavy"; everything else as it was."""
+    return _WEIGHT_ASKED.sub("how heavy", _SHORTHAND.sub(lambda m: SHORTHAND[m.group(1).lower()], text))
 
 
 def split_sentences(text: str) -> list[str]:

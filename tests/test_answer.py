@@ -16,6 +16,7 @@ from assistant.answer import (
     ASKS_FOR_VERDICT,
     Answer,
     Answerer,
+    _decline_reason,
     _focus_head,
     _object_of,
     _subject_name,
@@ -437,3 +438,51 @@ def test_the_plans_stance_comes_before_a_written_sentence_that_leaves_it_out(see
     stance_taken = "Dr. Minard does not recommend strengthening exercises for the hip flexors."
     claims = [s.text for s in answerer(seed_stride, stance_taken).ask("Should I strengthen my hip flexors?").sentences]
     assert claims[0] == stance_taken
+
+
+def _hits(*texts: str, similarity: float = 0.5):
+    """Retrieval hits for passages of these texts, each at the same dense similarity."""
+    from assistant.retrieve import Hit
+
+    chunks = [types.SimpleNamespace(text=text, section="", title="Doc") for text in texts]
+    return [Hit(chunk, similarity, n, None, similarity) for n, chunk in enumerate(chunks)]
+
+
+def _scope_of(*texts: str) -> Scope:
+    from collections import Counter
+
+    frequency = Counter(stem for text in texts for stem in set(tokens(text)))
+    return Scope(titles=["Doc"], passages=len(texts), frequency=frequency)
+
+
+def test_declines_read_what_is_asked_not_its_units_or_its_neighbours():
+    from assistant.calibration import MINILM
+
+    texts = [
+        "Squats, split squats, deadlifts, calf raises and some core work.",
+        "Deadlifts build the back of the leg; lift heavy, sets of 3-6 reps.",
+        "Knee pain in runners often settles with stronger quads.",
+        "Strong knees come from single-leg work.",
+    ]
+    scope = _scope_of(*texts)
+
+    def reason(question: str, similarity: float = 0.5):
+        return _decline_reason(question, question, _hits(*texts, similarity=similarity), scope, MINILM)
+
+    # a count of something a passage names, word for word, once: the quantity plan says no number is given
+    assert reason("how many calf raises should i do?") is None
+    # a weight in its units of an exercise the corpus speaks of: how heavy, not a subject called "kg"
+    assert reason("how many kg should I deadlift?") is None
+    # a thing the corpus never names is declined however near its neighbours bring a passage ("running",
+    # "knees"), unless the match is strong
+    assert reason("best running shoes for bad knees?", 0.57) == "the sources do not discuss “shoes”"
+    assert reason("best running shoes for bad knees?", 0.65) is None
+    # a request names what it asks for as a question does
+    assert reason("give me a hamstring stretching routine") == "the sources do not discuss “hamstring stretching”"
+    assert reason("give me a knee routine") is None
+
+
+def test_an_easier_one_points_back_to_the_exercise_before():
+    scope = Scope(subjects=set(tokens("clamshells")))
+    first = "how do you do nordic curls"
+    assert standalone_question([first], "is there an easier one?", scope) == f"{first} is there an easier one?"

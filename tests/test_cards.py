@@ -531,3 +531,16 @@ def test_ingest_builds_cards_and_exercises_prints_them_as_json_and_filters(run, 
     assert removed["removed"] == 13
     names = {card["name"] for card in json.loads(run("exercises", "--json").output)}
     assert "Farmer’s Carry" not in names and "Glute Push-off" in names
+
+
+def test_locating_a_sentence_of_form_blanks_fails_fast():
+    # "[*_]*" between words had backtracked for minutes over a PDF form's "______" runs when the sentence
+    # was not there as written (ingest of one handout took nine minutes)
+    import time
+
+    source = "Notes\n" + "\n".join(["_" * 86] * 3) + "\nThis handout is general information."
+    sentence = "Notes ______ ______ ______ This handout is general information, really."
+    started = time.perf_counter()
+    assert cards.locate(sentence, source, 0, len(source), "x") is None  # 0.6 s with the old pattern, 3 lines
+    assert time.perf_counter() - started < 0.1
+    assert cards.locate("Easier: both legs", "**Easier:** both legs", 0, 21, "x").quote == "Easier:** both legs"

@@ -443,3 +443,56 @@ def test_later_answer_marks_of_one_answer_go_too():
     text = "Q: Do I need a gym?\nA: No, not to start.\nA: Heavy lifting needs weights, though."
     blocks = clean(text).blocks
     assert [b.text for b in blocks] == ["Do I need a gym?", "No, not to start. Heavy lifting needs weights, though."]
+
+
+def test_a_transcripts_timestamped_turns_are_kept_and_its_chapter_list_goes():
+    text = (
+        "Chapters:\n\n• [12:05] Warming up the hips.\n\n"
+        "[00:00:31] GUEST: So I think about it in phases, and in the base phase I want people lifting twice a week.\n\n"
+        "[00:02:42] HOST: And people are OK with that?\n\n"
+        "[00:02:45] GUEST: Some people freak out a bit, but one session a week is plenty in a peak block.\n"
+    )
+    result = clean(text)
+    kept = " ".join(block.text for block in result.blocks)
+    assert "lifting twice a week" in kept and "one session a week is plenty" in kept  # a whole transcript had gone
+    assert "[00:" not in kept and "Warming up" not in kept
+    turn = next(block for block in result.blocks if "freak out" in block.text)
+    assert text[turn.start : turn.end].startswith("GUEST: Some people")  # the span starts after the timestamp
+
+
+def test_a_quotation_of_an_earlier_post_goes_but_a_handouts_repeated_line_stays():
+    text = (
+        "## tom\n\nJust tape your ankles before every run and skip the strength stuff. "
+        "Ligaments never get stronger.\n\n"
+        "## dan\n\n> Just tape your ankles before every run ... Ligaments never get stronger.\n\n"
+        "I disagree: tape does not replace balance and strength work.\n\n"
+        "## Bridge\n\nMake it harder: do it on one leg.\n\n## Curl\n\nMake it harder: do it on one leg.\n"
+    )
+    result = clean(text)
+    texts = [block.text for block in result.blocks]
+    assert texts.count("Make it harder: do it on one leg.") == 2
+    assert sum("Just tape your ankles" in t for t in texts) == 1
+    assert [d.rule for d in result.dropped] == ["repeated quote"]
+
+
+def test_a_blog_posts_images_reading_time_affiliate_note_related_posts_and_closed_comments_go():
+    text = (
+        "![Runner on a ridge](img/hero.jpg)\n\n"
+        "Posted in Strength · 6 min read · This post contains affiliate links. If you buy through them I may earn"
+        " a small commission.\n\n## Dead bug\n\nLie on your back with your arms up.\n\n"
+        "Share this post: [Twitter](https://t.co) · [Facebook](https://fb.com) · [Email](mailto:x)\n\n"
+        "Related posts: [Hill reps](/a) · [Downhill drills](/b)\n\nComments (14) are closed for this post.\n"
+    )
+    result = clean(text)
+    assert [(b.kind, b.text) for b in result.blocks] == [
+        ("heading", "Dead bug"),
+        ("paragraph", "Lie on your back with your arms up."),
+    ]
+
+
+def test_a_handouts_disclaimer_and_booking_lines_go():
+    text = (
+        "Stop if it hurts.\n\nThis handout is general information and does not replace an individual assessment. "
+        "Bookings: clinic.example.com or call reception. 14 Gully Road, Belgrave VIC 3160.\n"
+    )
+    assert [b.text for b in clean(text).blocks] == ["Stop if it hurts."]

@@ -240,3 +240,29 @@ def test_a_title_keeps_its_parts_unless_the_page_confirms_a_site_name(tmp_path, 
         f"<html><head><title>{title}</title>{page}</head><body><p>Run the hill twice, then jog home.</p></body></html>"
     )
     assert load(tmp_path / "page.html").title == expected
+
+
+def test_a_forum_thread_is_its_posts_each_under_its_posters_name(tmp_path):
+    html = (
+        "<html><head><title>Ankles keep rolling</title></head><body><h1>Ankles keep rolling</h1>"
+        "<div class='thread-meta'>Started by ann, 14 Mar 2024. Replies: 2 · Views: 3,412</div>"
+        "<article class='post'><div class='post-author'><a class='username' href='#'>tom</a>"
+        "<span class='user-title'>Veteran</span>"
+        "<span class='user-stats'>Joined: Feb 2013 · Messages: 4,087</span></div>"
+        "<div class='post-date'>14 Mar 2024 at 22:15 · #2</div>"
+        "<p>Just tape your ankles before every run and skip the strength stuff entirely.</p>"
+        "<div class='signature'>Sent from my iPhone</div>"
+        "<div class='post-actions'><a>Quote</a> <a>Like (3)</a> <a>Report</a></div></article>"
+        "<div class='ad-slot ad-inline'><span class='ad-label'>Sponsored</span> Entry insurance, quotes in 60 s</div>"
+        "<article class='post'><div class='post-author'><a class='username' href='#'>physio_dan</a></div>"
+        "<blockquote class='quote'><div class='quote-author'>tom said:</div>Just tape your ankles before every run"
+        " ... skip the strength stuff entirely.</blockquote>"
+        "<p>I disagree: tape does not replace balance and strength work for rolling ankles.</p></article>"
+        "<div class='login-prompt'>You must log in or register to reply here.</div></body></html>"
+    )
+    (tmp_path / "thread.html").write_text(html)
+    page = load(tmp_path / "thread.html")
+    assert [(chunk.section, chunk.text) for chunk in page.chunks] == [
+        ("tom", "Just tape your ankles before every run and skip the strength stuff entirely."),
+        ("physio_dan", "I disagree: tape does not replace balance and strength work for rolling ankles."),
+    ]

@@ -51,6 +51,9 @@ def planned(question: str, passages: list[Passage], asked: frozenset[str] = froz
         ("Heel drops feel easy now. How do I make them harder?", "variation"),
         ("Which muscles lift the heel? how do I strengthen them?", "list"),  # typed without a capital
         ("my feet feel weak on long runs, any exercises to strengthen them", "list"),
+        ("how do i progress the balance stuff once its easy", "variation"),
+        ("side planks are getting easy, whats next", "variation"),
+        ("What's the order to progress the hopping stuff?", "progression"),
     ],
 )
 def test_kinds(question, kind):
@@ -630,3 +633,103 @@ def test_pain_questions_get_the_sources_pain_rule_and_an_easier_version_when_ask
     assert "Pain during an exercise of up to 3/10 is acceptable." in texts
     assert "Regress by: staying higher up the wall." in texts
     assert "It is one of the best exercises for a painful knee." not in texts
+
+
+def test_an_exercise_asked_with_equipment_it_is_not_done_with_says_so_then_lists_those_done_with_it():
+    from assistant.cards import LIST_FIELDS, Library
+
+    text = (
+        "Split squat: stand in a long stride. Drop the back knee. Band walk: loop a band round your knees. Step wide."
+    )
+    value = _quoting(text)
+    empty = {name: [] for name in LIST_FIELDS}
+    squat = {**empty, "steps": [value("stand in a long stride."), value("Drop the back knee.")]}
+    walk = {
+        **empty,
+        "steps": [value("loop a band round your knees."), value("Step wide.")],
+        "equipment": [value("band")],
+    }
+    fragments = [
+        {"name": value("Split squat"), "fields": squat, "passage": "p1", "mentions": "", "heading": True},
+        {"name": value("Band walk"), "fields": walk, "passage": "p1", "mentions": "", "heading": True},
+    ]
+    entry = {"source": "doc.txt", "section": "", "title": "Doc", "start": 0, "end": len(text), "text": text}
+    library = Library(
+        {"equipment": [["band"]], "passages": {"p1": {**entry, "fragments": fragments, "progression": []}}}
+    )
+    question = "how do i do split squats what about with a band?"
+    plan, _ = from_cards("procedure", question, lambda: library, frozenset(), 1)
+    assert plan.missing == "The sources give no version of the Split squat with a band; they do these with a band:"
+    assert [(p.title, p.text) for p in plan.points] == [("Band walk", "loop a band round your knees.")]
+
+
+def test_a_question_naming_a_week_gets_that_weeks_rows_from_any_passage_not_the_other_weeks():
+    stages = passage(
+        1, "Isometrics first. Weeks 1-2. Slow strength next. Weeks 3-4. Single-leg work. Week 5.", "Where to begin"
+    )
+    table = passage(
+        2,
+        "Week: 1-2; Focus: Isometrics; Sessions per week: 3. Week: 3-4; Focus: Slow strength; Sessions per week: 2-3.",
+        "Six-week plan",
+    )
+    plan = planned("what do i do in week 3?", [stages, table])
+    texts = [p.text for p in plan.points]
+    assert "Week: 3-4; Focus: Slow strength; Sessions per week: 2-3." in texts  # "per week: 3" is no week 3
+    assert not any("1-2" in text or "Week 5" in text for text in texts)
+
+
+def test_a_quantity_shows_every_row_of_a_plan_between_the_rows_it_shows():
+    nordics = passage(
+        1,
+        "Sets & reps: Weeks 1-2: 2 sets of 3. Weeks 3-6: 2 sets of 5. From week 7: 3 sets of 5-6 reps. Rest.",
+        "Nordics",
+    )
+    plan = planned("how many sets and reps for nordics", [nordics], frozenset(tokens("nordics")))
+    texts = [p.text for p in plan.points]
+    assert texts[:3] == [
+        "Sets & reps: Weeks 1-2: 2 sets of 3.",
+        "Weeks 3-6: 2 sets of 5.",
+        "From week 7: 3 sets of 5-6 reps.",
+    ]
+
+
+def test_a_count_of_something_no_number_is_given_for_says_so_and_quotes_where_it_is_named():
+    plan_rows = passage(1, "Week: 1-2; Example session: Wall sit 5 x 30 s, Spanish squat 5 x 45 s.", "Six-week plan")
+    gym = passage(2, "Keep it simple. Squats, split squats, deadlifts, calf raises, and some core work.", "In the gym")
+    plan = planned("how many calf raises should i do?", [plan_rows, gym])
+    assert plan.missing and plan.points[0].text.startswith("Squats, split squats")
+
+
+def test_pain_in_a_named_exercise_gets_its_own_cautions_not_anothers():
+    deadlift = passage(1, "Caution: if your lower back aches, reduce the range and keep the weight close.", "Deadlift")
+    mistakes = passage(
+        2, "Arching your lower back in the dead bug. If your lower back hurts while you do it, this is why.", "Mistakes"
+    )
+    steps = passage(3, "Lie on your back with your arms up. Press your lower back into the floor.", "Dead bug")
+    question = "lower back aches doing dead bugs, am i doing it wrong"
+    asked = frozenset(tokens("lower back dead bug"))
+    plan = make_plan(question, [deadlift, mistakes, steps], overlap_scorer(question), MINILM, asked, hurts=True)
+    texts = [p.text for p in plan.points]
+    assert "If your lower back hurts while you do it, this is why." in texts
+    assert not any("reduce the range" in text for text in texts)
+
+
+def test_an_easier_version_is_found_below_a_passage_that_only_names_the_exercise():
+    podcast = passage(
+        1, "Not meaningfully. You built that strength with Nordics over months.", "Do you lose Nordics strength?"
+    )
+    handout = passage(2, "Kneel upright. Make it easier: loop a band around your chest for assistance.", "Nordics")
+    handout.score = 0.8
+    question = "nordics are way too hard, easier version?"
+    plan = planned(question, [podcast, handout], frozenset(tokens("nordics")))
+    assert plan.points[0].text == "Make it easier: loop a band around your chest for assistance."
+
+
+def test_a_runners_slang_for_soreness_gets_what_the_sources_say_of_soreness():
+    caution = passage(
+        1, "Caution: do not do Nordics in the 48 hours before a long run. Kneel and lean slowly.", "Nordics"
+    )
+    sore = passage(2, "Muscle soreness for 24-72 hours after Nordics is normal and expected.", "Pain and soreness")
+    question = "did nordics for the 1st time 2 days ago and my hamstrings are destroyed lol normal??"
+    plan = planned(question, [caution, sore], frozenset(tokens("nordics")))
+    assert [p.text for p in plan.points] == ["Muscle soreness for 24-72 hours after Nordics is normal and expected."]

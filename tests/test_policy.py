@@ -46,7 +46,10 @@ def test_instructions_to_the_assistant_are_told_from_advice(sentence, instructio
     assert bool(policy.INJECTION.search(sentence)) is instruction
 
 
-@pytest.mark.parametrize("question", ["I felt a snap at the back of my ankle", "My calf is swollen and tender"])
+@pytest.mark.parametrize(
+    "question",
+    ["I felt a snap at the back of my ankle", "My calf is swollen and tender", "achilles is achy for the first km"],
+)
 def test_snaps_swelling_and_tenderness_get_the_clinician_note(question):
     assert policy.needs_clinician(question)
 

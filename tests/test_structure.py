@@ -20,6 +20,7 @@ STAGES = [
     "text",
     "config",
     "knowledge",
+    "pdf_pages",
     "loaders",
     "clean",
     "ingest",

@@ -83,6 +83,8 @@ def test_texting_shorthand_is_read_as_the_words_it_stands_for():
         "how do you do a bridge? are clamshells ok for your hips"
     )
     assert spelled_out("a U-shaped band, or a u") == "a U-shaped band, or a you"  # only a word on its own
+    # a weight asked in its units asks how heavy, which a source may answer in repetitions
+    assert spelled_out("how many kg should a 60 yr old deadlift?") == "how heavy should a 60 year old deadlift?"
     assert spelled_out("wat about race season tho? ok n for a 10k") == (
         "what about race season though? ok and for a 10k"
     )

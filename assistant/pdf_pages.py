@@ -1,0 +1,153 @@
+"""A PDF's text layer, page by page, as the headings, paragraphs and lists the rest of ingest reads.
+
+pypdf gives one line of text per printed line. A handout exported from a word processor then carries, on
+every page, its running header and footer ("Clinic name  Ph ...", "Page 2 of 3", a copyright line), words
+broken at a line end ("ham-" / "strings"), paragraphs and list items wrapped over several lines, a sentence
+carried over a page break, and the blanks of a form ("Patient: ______", "[ ] Nordics  Sets ____"). Read as
+they come, a page was one paragraph: numbered steps ran together with their exercise's heading, and the
+header was taken for the document's title.
+
+`text_of` returns plain text in the shape the cleaner reads from a Markdown or text file: blocks separated by
+blank lines, a heading as "## Heading", list items one per line, a paragraph on one line. Lines are put back
+together by what the page shows: a line much shorter than the page's full lines, or ending a sentence, ends
+its paragraph; a list marker or a "Label: ..." line after a finished sentence starts a new one; a numbered
+line followed by steps numbered from 1 again is the heading of those steps ("1. Nordics" then "1. Kneel ...").
+
+Leaves out: the page's geometry (fonts, sizes, columns and positions; pypdf's plain text has none), so two
+columns, tables and sidebars come out as the text layer orders them, and a heading is told from a short
+sentence only by its lack of a full stop. Scanned pages with no text layer are refused by the loader.
+"""
+
+import re
+from collections import Counter
+
+# A list item's marker: "1.", "2)", "-", "•", or a tick box "[ ]".
+MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-•*–▪◦·]|\[\s*[xX✓]?\s*\])\s+")
+NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+(.*)$")
+# "Sets & reps: 3 x 8", "Make it harder: ...", "Caution: ...": a labelled line of a handout.
+LABELLED = re.compile(r"^[A-Z][\w &/'’()-]{0,30}:\s+\S")
+PAGE_NUMBER = re.compile(r"(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|[-–]\s*\d{1,4}\s*[-–]", re.IGNORECASE)
+BLANK_FIELD = re.compile(r"_{3,}|\[\s*\]")
+SENTENCE_END = re.compile(r"[.!?:;]['’\")]*$")
+EDGE_LINES = 3  # lines at the top and at the bottom of a page where a running header or footer may be
+SHORT_LINE = 0.8  # of the page's full line length: a line this short ends its paragraph when it ends a sentence
+HEADING_LINE = 0.6  # a line this short, with no sentence end, between blocks, is a heading
+FORM_WORDS = 8  # a line with blanks to fill in and at most this many words is a form's line, not text
+
+
+def text_of(pages: list[str]) -> str:
+    """The pages' text as blocks (see the module docstring)."""
+    lines = _content_lines([[line.rstrip() for line in page.splitlines()] for page in pages])
+    lines = [line.strip() for line in lines if line.strip()]
+    lines = [line for number, line in enumerate(lines) if not _is_form(line, lines[number + 1 : number + 3])]
+    if not lines:
+        return ""
+    lengths = sorted(len(line) for line in lines)
+    full = lengths[int(0.9 * (len(lengths) - 1))]
+    known = _hyphenated_words(lines)
+    blocks: list[list[str]] = []  # each block: its logical lines (a paragraph's one, a list's items)
+    current = ""
+    for number, line in enumerate(lines):
+        if current and _starts_anew(current, lines[number - 1], line, full):
+            _close(blocks, current, lines[number:])
+            current = ""
+        current = _joined(current, line, known) if current else line
+    _close(blocks, current, [])
+    return "\n\n".join("\n".join(block) for block in blocks) + "\n"
+
+
+def _content_lines(pages: list[list[str]]) -> list[str]:
+    """Every page's lines but its running header and footer (lines near a page's edge that recur, digits
+    aside, on at least half the pages) and its page number, as one run of lines."""
+
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", " ".join(line.lower().split()))
+
+    edges = [_edges(page) for page in pages]
+    seen = Counter(k for page, at in zip(pages, edges, strict=True) for k in {key(page[i]) for i in at})
+    recurring = {k for k, count in seen.items() if len(pages) >= 2 and count >= max(2, len(pages) / 2)}
+    kept = []
+    for page, page_edges in zip(pages, edges, strict=True):
+        for i, line in enumerate(page):
+            at_edge = i in page_edges
+            if at_edge and (key(line) in recurring or PAGE_NUMBER.fullmatch(line.strip())):
+                continue
+            kept.append(line)
+    return kept
+
+
+def _edges(page: list[str]) -> set[int]:
+    filled = [i for i, line in enumerate(page) if line.strip()]
+    return set(filled[:EDGE_LINES] + filled[-EDGE_LINES:])
+
+
+def _is_form(line: str, after: list[str]) -> bool:
+    """A line of blanks to fill in ("Patient: ____  Date: __/__/__", "[ ] Nordics  Sets ____"), a bare
+    number (an empty log table's row numbers), or the header of such a table (the lines `after` it are
+    bare numbers)."""
+    if line.isdigit() or (len(after) == 2 and all(next_line.isdigit() for next_line in after)):
+        return True
+    return bool(BLANK_FIELD.search(line)) and len(BLANK_FIELD.sub(" ", line).split()) <= FORM_WORDS
+
+
+def _hyphenated_words(lines: list[str]) -> set[str]:
+    """Words the document writes with a hyphen inside a line ("long-lever"): kept whole when a line break
+    falls at their hyphen."""
+    return {word.lower() for line in lines for word in re.findall(r"[A-Za-z]+-[A-Za-z]+", line)}
+
+
+def _joined(current: str, line: str, known: set[str]) -> str:
+    """The logical line continued by the next printed line; a word broken at its hyphen is mended ("ham-" +
+    "strings"), unless the document writes it with the hyphen elsewhere."""
+    broken = re.search(r"([A-Za-z]+)-$", current)
+    if broken and line[:1].islower():
+        word = f"{broken[1]}-{re.match(r'[A-Za-z]*', line)[0]}".lower()
+        return current + line if word in known else current[:-1] + line
+    return f"{current} {line}"
+
+
+def _starts_anew(current: str, previous: str, line: str, full: int) -> bool:
+    """Whether the printed line `line` starts a new logical line rather than continuing `current`, whose last
+    printed line was `previous`."""
+    ended = bool(SENTENCE_END.search(current))
+    if MARKER.match(line):
+        return True
+    if ended and (LABELLED.match(line) or len(previous) < SHORT_LINE * full):
+        return True
+    # a finished paragraph, then a short line that is no sentence's end: a heading ("Pain and soreness - what
+    # is OK?") even when the paragraph's last line ran to full length
+    if ended and len(line) < HEADING_LINE * full and line[:1].isupper() and not line.endswith((".", ";", ":")):
+        return True
+    # a short line with no sentence end, followed by a capital: a heading ("Pain and soreness")
+    return not ended and len(current) < HEADING_LINE * full and line[:1].isupper() and not MARKER.match(current)
+
+
+def _close(blocks: list[list[str]], logical: str, rest: list[str]) -> None:
+    """Add a finished logical line: a list item joins the list before it; a numbered line whose next item is
+    numbered 1 heads those steps; a short line without a sentence end is a heading."""
+    if not logical:
+        return
+    numbered = NUMBERED.match(logical)
+    following = next((NUMBERED.match(line) for line in rest if MARKER.match(line)), None)
+    if numbered and following and following[1] == "1" and not SENTENCE_END.search(logical) and len(logical) < 80:
+        blocks.append([f"## {numbered[2]}"])
+        return
+    if MARKER.match(logical):
+        if blocks and MARKER.match(blocks[-1][-1]):
+            blocks[-1].append(logical)
+        else:
+            blocks.append([logical])
+        return
+    if not SENTENCE_END.search(logical) and len(logical.split()) <= 10 and logical[:1].isupper():
+        blocks.append([f"## {logical}"])
+        return
+    if logical.endswith("?") and len(logical.split()) <= 10 and logical[:1].isupper() and _heads(rest):
+        blocks.append([f"## {logical}"])
+        return
+    blocks.append([logical])
+
+
+def _heads(rest: list[str]) -> bool:
+    """Whether what follows a question line reads as under it (a labelled line or a new sentence), so the
+    question is a heading ("Pain and soreness - what is OK?")."""
+    return bool(rest) and (bool(LABELLED.match(rest[0])) or rest[0][:1].isupper())
