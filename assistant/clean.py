@@ -5,8 +5,13 @@ lists, sign-up boxes, "View this post on Instagram" embeds, navigation ("Back To
 to action ("click the button to download the free ebook"), video timestamps, image captions, cookie
 banners, share bars, breadcrumbs, bylines, advertisement boxes, related-posts lists, tag lines and empty list
 items, and a newsletter's header, greeting, sign-off, postscripts and unsubscribe footer, and what a document
-says of itself ("Updated March 2024.", "Feel free to print"). A Markdown table becomes a list, one item a row
-with each cell named by its column. A transcript's questions ("Q: ...", or the asking speaker's "HOST: ...?")
+says of itself ("Updated March 2024.", "Feel free to print"), a printed handout's running header, footer and
+page numbers when saved as text, a help page's "Was this article helpful?" widget, a bare link or social
+handle after a label, and a list of works cited under "References". A Markdown table, or one laid out with
+spaces in a text file, becomes a list, one item a row with each cell named by its column. A plain-text
+handout's numbered exercise name over its indented description ("1) DEAD BUG") is a heading, and a block
+turning from a paragraph to a list, or from a list to labelled lines ("Dose: ...", "Easier: ..."), is split
+where it turns. A transcript's questions ("Q: ...", or the asking speaker's "HOST: ...?")
 head the answers under them, and its speaker labels, stage directions and the host's own chatter go. Removal is
 rule-based and line-, block- or sentence-level, so every rule can be tested against the seed documents and
 every drop is reported with the rule's name. The rules here are generic (what any scraped page carries);
@@ -25,7 +30,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.text import bare, split_sentences
+from assistant.text import LABELLED_LINE, bare, split_sentences
 
 # What a share bar names: the networks and the "copy link" button, and what "Share this ..." shares.
 _SOCIAL = (
@@ -85,7 +90,17 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("related posts", r"(?:related|similar|more|recent) (?:posts?|articles?|reading|threads?|stories)\s*:.*"),
         ("comments closed", r"comments?(?:\s*\(\d+\))?\s+(?:are|is)\s+(?:now\s+)?closed\b.*"),
         ("image", r"!\[[^\]]*\]\([^)]*\)"),  # an image on a line of its own: its alt text is no sentence
-        ("separator", r"[-_=*~]{5,}"),
+        # A help page's feedback widget: "Was this article helpful?", "142 out of 156 found this helpful".
+        ("feedback widget", r"(?:was|is|did) this (?:article|page|answer|post|guide|faq)(?: \w+)? helpful\?.*"),
+        ("feedback widget", r"\d+ (?:out )?of \d+ (?:people |readers )?found this (?:\w+ )?(?:helpful|useful)\.?"),
+        ("separator", r"[-_=*~]{5,}|-{3}|\*{3}"),  # "---" and "***": Markdown's rule between parts
+        # A label and a bare address or handle: "Book a postnatal check: clinic.co.uk/postnatal", "Instagram: @x".
+        ("link line", r"[^.!?]{1,60}:\s*(?:https?://)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?"),
+        ("link line", r"(?:[-*•]\s+)?\[[^\]]+\]\([^)]*\)"),  # a Markdown link alone on its line, or as a list item
+        ("link line", r"(?:instagram|twitter|x|facebook|tiktok|youtube|threads|bluesky)\s*:\s*@[\w.]+"),
+        # A page's own footer line: "Last updated: 3 June 2024 · Edit this page on GitHub · View history".
+        ("page footer", r".*\bedit this page\b.*|view (?:page )?history"),
+        ("page footer", r"last (?:updated|modified|edited)\s*:?[^.!?]{0,30}"),
     ]
 ]
 # A letter's header: a block of two or more "Subject:", "From:", "To:" ... lines.
@@ -124,6 +139,9 @@ ADVERT_SENTENCE = re.compile(
     r"|\bsale\b|\bpromo(?:tion)? code\b|\blimited time\b|\bget (?:our|your)\b|\border (?:now|today)\b",
     re.IGNORECASE,
 )
+
+# A heading over a list of works cited: the citations are no advice (the heading after them ends the list).
+REFERENCES_HEADING = re.compile(r"(?:references?|bibliography|works cited|citations|sources)\s*:?", re.IGNORECASE)
 
 # A heading that opens a list of links to the site's other pages. A heading naming what the document itself
 # lists ("Related stretches") is not one of these, and only a list of short titles under it goes.
@@ -182,8 +200,13 @@ DOCUMENT_NOTE = re.compile(
 # Pinterest "pin it" tokens glued into the text by the scrape, e.g. "glutealGlute-Exercises-Pinterest".
 EMBED_TOKEN = re.compile(r"[A-Z][A-Za-z]*(?:-[A-Za-z]+)*-Pinterest\b")
 
-# A Markdown "*" or "-" bullet is followed by a space; "**Tip:** ..." opens a bold word, not a list.
-BULLET = re.compile(r"^\s*(?:[•·▪‣◦]|[*-](?=\s)|\d{1,2}[.)](?=\s))\s*")
+# A Markdown "*" or "-" bullet is followed by a space; "**Tip:** ..." opens a bold word, not a list. A word
+# processor's second-level bullet saved as text is a lower-case "o".
+BULLET = re.compile(r"^\s*(?:[•·▪‣◦]|[*o-](?=\s)|\d{1,2}[.)](?=\s))\s*")
+# A printed page's number, standing alone or closing its footer line ("... Sat 9am-1pm    Page 1 of 3").
+PAGE_MARK = re.compile(r"(?:.*\s)?page\s+\d{1,4}\s+of\s+\d{1,4}|page\s+\d{1,4}|[-–]\s*\d{1,4}\s*[-–]", re.IGNORECASE)
+FURNITURE_REACH = 3  # lines from a page break (or the document's ends) where a running header or footer sits
+NAME_WORDS = 6  # a numbered line this short, with its description indented under it, names what it describes
 # An en dash opens a list item only when two or more lines open with one and no other bullet does: a "– [Name]"
 # line under a "•" item attributes its quote.
 DASH_ITEM = re.compile(r"^(\s*)–(?=\s)")
@@ -259,6 +282,7 @@ def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_
     result = CleanText()
     section: tuple[str, Callable[[Block], bool]] | None = None  # the residue section we are in, if any
     line_rules = LINE_RULES + [("site residue", pattern) for pattern in site.lines]
+    line_rules += [("page furniture", pattern) for pattern in _page_furniture(text[start:])]
     raw_blocks = _raw_blocks(text, start)
     speakers, asker = _speakers(raw_blocks)
     for raw in raw_blocks:
@@ -412,6 +436,23 @@ def _raw_blocks(text: str, start: int) -> list[_RawBlock]:
     return [block for block in blocks if block.lines]
 
 
+def _page_furniture(text: str) -> list[re.Pattern[str]]:
+    """A printed document's running header and footer, saved as text: its page number lines ("... Page 2 of
+    3"), and the lines that recur word for word on two or more pages, every time within FURNITURE_REACH lines
+    of a page break (a form feed, a page number line, the document's start or end). A handout's line repeated
+    in its text is not at the page edges each time and stays."""
+    raw_lines = text.replace("\r", "").split("\n")
+    filled = [(" ".join(line.split()), "\f" in line) for line in raw_lines if line.strip(" \t\f")]
+    marks = [-1, len(filled)] + [n for n, (line, breaks) in enumerate(filled) if breaks or PAGE_MARK.fullmatch(line)]
+    if len(marks) == 2:
+        return []
+    near = [any(abs(n - mark) <= FURNITURE_REACH for mark in marks) for n in range(len(filled))]
+    counts = Counter(line for line, _ in filled)
+    edge = {line for line, count in counts.items() if count >= 2}
+    edge -= {line for (line, _), at_edge in zip(filled, near, strict=True) if not at_edge}
+    return [PAGE_MARK] + [re.compile(r"\s+".join(map(re.escape, line.split()))) for line in edge]
+
+
 def _is_turn(text: str) -> bool:
     """Whether what follows a timestamp is a transcript's turn (a speaker's label, or more words than a chapter
     title has), not a show-notes chapter ("[12:05] Warming up.")."""
@@ -435,14 +476,49 @@ def _drop_residue_lines(lines, rules, dropped: list[Dropped]):
 def _classified(lines, after_gap: bool, dropped: list[Dropped]) -> list[Block | None]:
     """The block's lines as one block, or as its lead-in line and the list right under it ("How I'd do it:"
     then "- run first, lift second" lines, with no blank line between them); a Markdown table as a list."""
-    if table := _table(lines, after_gap):
+    if table := _table(lines, after_gap) or _spaced_table(lines, after_gap):
         return [table]
     dashed = sum(bool(DASH_ITEM.match(line)) for line, _, _ in lines)
     if dashed >= 2 and not any(BULLET.match(line) for line, _, _ in lines):  # same length: the spans stay true
         lines = [(DASH_ITEM.sub(r"\1-", line), start, end) for line, start, end in lines]
     if len(lines) >= 3 and lines[0][0].rstrip().endswith(":") and all(BULLET.match(line) for line, _, _ in lines[1:]):
         return [_classify(lines[:1], after_gap, dropped), _classify(lines[1:], False, dropped)]
+    if _names_what_follows(lines):  # "1) DEAD BUG", then its description indented under it
+        first, start, end = lines[0]
+        heading = Block("heading", _tidy(BULLET.sub("", first)), start + BULLET.match(first).end(), end, after_gap)
+        return [heading, *_classified(lines[1:], False, dropped)]
+    cut = _change_of_kind(lines)
+    if cut:
+        return [_classify(lines[:cut], after_gap, dropped), *_classified(lines[cut:], False, dropped)]
     return [_classify(lines, after_gap, dropped)]
+
+
+def _indent(line: str) -> int:
+    return len(line.expandtabs(8)) - len(line.expandtabs(8).lstrip())
+
+
+def _names_what_follows(lines) -> bool:
+    """A numbered or bulleted short name with the lines under it indented further: a plain-text handout's
+    exercise heading ("1) DEAD BUG" over its tab-indented steps)."""
+    if len(lines) < 2 or not BULLET.match(lines[0][0]) or _indent(lines[1][0]) <= _indent(lines[0][0]):
+        return False
+    name = _tidy(BULLET.sub("", lines[0][0]))
+    named = re.sub(r"\([^)]*\)", "", name)  # "PALLOF PRESS (resistance band or cable machine)"
+    return len(named.split()) <= NAME_WORDS and _looks_like_heading(name) and not name.endswith("?")
+
+
+def _change_of_kind(lines) -> int:
+    """Where a block's lines turn from a paragraph that ends a sentence to a list under it, or from a list to
+    the labelled lines under it ("Dose: 3 sets of 8 each side.", "Easier: ..."); 0 where they do not."""
+    for i in range(1, len(lines)):
+        line, previous = lines[i][0], lines[i - 1][0].rstrip()
+        listed = any(BULLET.match(earlier) for earlier, _, _ in lines[:i])
+        if BULLET.match(line) and not listed and previous.endswith((".", ":", "!", "?")):
+            return i
+        labelled = not BULLET.match(line) and LABELLED_LINE.match(line.strip())
+        if listed and labelled and previous.endswith((".", "!", "?")):
+            return i
+    return 0
 
 
 def _table(lines, after_gap: bool) -> Block | None:
@@ -459,6 +535,30 @@ def _table(lines, after_gap: bool) -> Block | None:
             items.append("; ".join(named) + ".")
     text = "\n".join(f"- {item}" for item in items)
     return Block("list", text, lines[0][1], lines[-1][2], after_gap) if text else None
+
+
+def _spaced_table(lines, after_gap: bool) -> Block | None:
+    """A table laid out with spaces in a text file (a header row of three or more short column names, then
+    rows with a cell under each), as `_table` reads a Markdown one. A row whose first cell is empty continues
+    the row above ("1-2   1, 2, 3, 4 ..." then "      2 sets each ..."). None for anything else."""
+    rows = [line.expandtabs(8).rstrip() for line, _, _ in lines]
+    starts = [match.start() for match in re.finditer(r"(?:^|(?<=\s\s))\S", rows[0])]
+    names = [rows[0][a:b].strip() for a, b in zip(starts, [*starts[1:], None], strict=True)]
+    if len(rows) < 3 or len(names) < 3 or any(len(name.split()) > 3 for name in names) or BULLET.match(rows[0]):
+        return None
+    table: list[list[str]] = []
+    for row in rows[1:]:
+        if any(row[start - 1 : start] not in ("", " ") for start in starts[1:] if start <= len(row)):
+            return None  # a word runs across a column's edge: not laid out in these columns
+        cells = [row[a:b].strip() for a, b in zip(starts, [*starts[1:], None], strict=True)]
+        if sum(bool(cell) for cell in cells) < 2 and table:
+            return None
+        if cells[0] or not table:
+            table.append(cells)
+        else:
+            table[-1] = [" - ".join(part for part in pair if part) for pair in zip(table[-1], cells, strict=True)]
+    items = ["; ".join(f"{name}: {cell}" for name, cell in zip(names, row, strict=True) if cell) + "." for row in table]
+    return Block("list", "\n".join(f"- {item}" for item in items), lines[0][1], lines[-1][2], after_gap)
 
 
 def _classify(lines, after_gap: bool, dropped: list[Dropped]) -> Block | None:
@@ -533,6 +633,8 @@ def _residue_section(block: Block) -> tuple[str, Callable[[Block], bool]] | None
         return "sponsor list", _looks_like_name_list
     if block.kind == "heading" and RELATED_HEADING.fullmatch(block.text):
         return "related posts", _looks_like_link_list
+    if block.kind == "heading" and REFERENCES_HEADING.fullmatch(block.text):
+        return "references", lambda under: under.kind != "heading"
     if "\n" not in block.text and ADVERT_LABEL.fullmatch(block.text):
         return "advertisement", _looks_like_advert
     return None

@@ -23,7 +23,7 @@ from assistant.loaders import SIDECAR_SUFFIX, SUPPORTED_SUFFIXES, Unreadable, lo
 from assistant.text import split_sentences
 
 # Bump when cleaning or splitting changes what chunks contain: every document is then re-chunked.
-CHUNKER_VERSION = "4"
+CHUNKER_VERSION = "5"
 MAX_CHUNK_WORDS = 120
 MIN_CHUNK_WORDS = 30  # a smaller trailing piece of a section joins the chunk before it
 WINDOW_SENTENCES = 2
@@ -245,7 +245,7 @@ def _fingerprint(loaded, site: SiteResidue) -> str:
 
 def _first_line_title(text: str, start: int, path: Path) -> str:
     for line in text[start:].splitlines():
-        line = line.strip().lstrip("#").strip()
+        line = " ".join(line.strip().lstrip("#").split())  # a running header spaces its parts out: one space each
         if line:
             return line[:120] if len(line.split()) <= 15 else _title_from_name(path)
     return _title_from_name(path)

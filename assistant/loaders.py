@@ -183,7 +183,7 @@ class _HtmlToText(HTMLParser):
         r"|signatures?|user-?(?:title|stats|info|details|meta|rank|extras)|(?:post|message|entry)-?(?:date|meta|actions"
         r"|footer|tools|controls|stats)|thread-?(?:meta|stats|tools)|page-?nav\w*|pagination|login\w*|sign-?in"
         r"|ad-?(?:slot|label|banner|unit|wrapper|container|inline|sidebar|leaderboard)|advert\w*|sponsored"
-        r"|quote-?(?:author|attribution)|similar-?threads?)(?:$|[\s_-])",
+        r"|quote-?(?:author|attribution)|similar-?threads?|(?:article-?|page-?)?feedback|helpful\w*|ratings?)(?:$|[\s_-])",
         re.I,
     )
     # A forum post's author: written as a heading, so each post is a section named by who wrote it and an answer
@@ -231,6 +231,8 @@ class _HtmlToText(HTMLParser):
             self.parts.append(f"\n\n{'#' * int(tag[1])} ")
             if tag == "h1":
                 self._heading = []
+        elif tag == "summary":  # an FAQ's question, folded over its answer (<details><summary>)
+            self.parts.append("\n\n### ")
         elif tag == "blockquote":
             self.parts.append("\n\n> ")  # marked as Markdown marks a quotation (a forum reply quoting a post)
         elif tag in self.BLOCKS:
@@ -256,7 +258,7 @@ class _HtmlToText(HTMLParser):
             self._in_title = False
         elif self._skip_depth:
             return
-        elif tag in self.HEADINGS or tag in self.BLOCKS:
+        elif tag in self.HEADINGS or tag in self.BLOCKS or tag == "summary":
             self.parts.append("\n\n")
             if tag == "h1" and self._heading is not None:
                 self.main_headings.append(" ".join("".join(self._heading).split()))

@@ -13,6 +13,11 @@ together by what the page shows: a line much shorter than the page's full lines,
 its paragraph; a list marker or a "Label: ..." line after a finished sentence starts a new one; a numbered
 line followed by steps numbered from 1 again is the heading of those steps ("1. Nordics" then "1. Kneel ...").
 
+A presentation exported to PDF (several pages of a few dozen words, most opening on a title) is read slide by
+slide instead: no line joins across slides, each slide's first line is its title ("## ..."), a bullet whose
+sign the text layer prints on a line of its own ("•", "-", or a symbol font's glyph such as "\x7f") is joined
+to its text, and a short top-level bullet over sub-bullets ("Heel slides", then its steps) heads them ("###").
+
 Leaves out: the page's geometry (fonts, sizes, columns and positions; pypdf's plain text has none), so two
 columns, tables and sidebars come out as the text layer orders them, and a heading is told from a short
 sentence only by its lack of a full stop. Scanned pages with no text layer are refused by the loader.
@@ -21,11 +26,11 @@ sentence only by its lack of a full stop. Scanned pages with no text layer are r
 import re
 from collections import Counter
 
+from assistant.text import LABELLED_LINE
+
 # A list item's marker: "1.", "2)", "-", "•", or a tick box "[ ]".
-MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-•*–▪◦·]|\[\s*[xX✓]?\s*\])\s+")
+MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-•*–▪◦·●■➢►\x7f\uf000-\uf0ff]|\[\s*[xX✓]?\s*\])\s+")
 NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+(.*)$")
-# "Sets & reps: 3 x 8", "Make it harder: ...", "Caution: ...": a labelled line of a handout.
-LABELLED = re.compile(r"^[A-Z][\w &/'’()-]{0,30}:\s+\S")
 PAGE_NUMBER = re.compile(r"(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|[-–]\s*\d{1,4}\s*[-–]", re.IGNORECASE)
 BLANK_FIELD = re.compile(r"_{3,}|\[\s*\]")
 SENTENCE_END = re.compile(r"[.!?:;]['’\")]*$")
@@ -33,12 +38,20 @@ EDGE_LINES = 3  # lines at the top and at the bottom of a page where a running h
 SHORT_LINE = 0.8  # of the page's full line length: a line this short ends its paragraph when it ends a sentence
 HEADING_LINE = 0.6  # a line this short, with no sentence end, between blocks, is a heading
 FORM_WORDS = 8  # a line with blanks to fill in and at most this many words is a form's line, not text
+DECK_PAGES, SLIDE_WORDS = 3, 160  # a presentation: at least this many pages, the middle one this many words at most
+TITLE_WORDS = 12  # a slide's first line this short, ending no sentence, is its title
+NAME_WORDS = 6  # a top-level bullet this short, over sub-bullets, names what they describe
+# A bullet printed on a line of its own: a bullet sign, a dash, a word processor's "o", or a symbol font's glyph
+# that the text layer gives as a control or private-use character.
+LONE_MARKER = re.compile(r"[-•●○◦▪■□‣➢►✓*–—o\x7f\uf000-\uf0ff]")
 
 
 def text_of(pages: list[str]) -> str:
     """The pages' text as blocks (see the module docstring)."""
-    lines = _content_lines([[line.rstrip() for line in page.splitlines()] for page in pages])
-    lines = [line.strip() for line in lines if line.strip()]
+    content = _content_pages([[line.rstrip() for line in page.splitlines()] for page in pages])
+    if _is_deck(content):
+        return "\n\n".join(text for text in map(_slide, content) if text) + "\n"
+    lines = [line.strip() for page in content for line in page if line.strip()]
     lines = [line for number, line in enumerate(lines) if not _is_form(line, lines[number + 1 : number + 3])]
     if not lines:
         return ""
@@ -56,9 +69,9 @@ def text_of(pages: list[str]) -> str:
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
 
 
-def _content_lines(pages: list[list[str]]) -> list[str]:
+def _content_pages(pages: list[list[str]]) -> list[list[str]]:
     """Every page's lines but its running header and footer (lines near a page's edge that recur, digits
-    aside, on at least half the pages) and its page number, as one run of lines."""
+    aside, on at least half the pages) and its page number."""
 
     def key(line: str) -> str:
         return re.sub(r"\d+", "#", " ".join(line.lower().split()))
@@ -68,12 +81,60 @@ def _content_lines(pages: list[list[str]]) -> list[str]:
     recurring = {k for k, count in seen.items() if len(pages) >= 2 and count >= max(2, len(pages) / 2)}
     kept = []
     for page, page_edges in zip(pages, edges, strict=True):
+        kept.append([])
         for i, line in enumerate(page):
             at_edge = i in page_edges
+            if LONE_MARKER.fullmatch(line.strip()):  # a bullet's sign recurs at every slide's top: it is no header
+                at_edge = False
             if at_edge and (key(line) in recurring or PAGE_NUMBER.fullmatch(line.strip())):
                 continue
-            kept.append(line)
+            kept[-1].append(line)
     return kept
+
+
+def _is_deck(pages: list[list[str]]) -> bool:
+    """Whether the pages are a presentation's slides: several pages of a few dozen words, two in three or more
+    opening on a title (a handout's page opens mid-paragraph as often as not)."""
+    words = sorted(len(" ".join(page).split()) for page in pages)
+    titled = sum(bool(page) and _is_title(page[0].strip()) for page in pages)
+    return len(pages) >= DECK_PAGES and words[len(words) // 2] <= SLIDE_WORDS and titled * 3 >= len(pages) * 2
+
+
+def _slide(lines: list[str]) -> str:
+    """One slide as blocks: its title a heading; its bullets a list, a bullet marker printed on a line of its
+    own joined to the text after it; a short top-level bullet over sub-bullets ("Heel slides", then its steps)
+    the heading of those; a line without a marker continues the bullet above it."""
+    entries: list[list] = []  # [level, text]: level 0 for lines outside any bullet, 1 top-level, 2 below
+    levels: dict[str, int] = {}
+    pending = None
+    for line in (line.strip() for line in lines if line.strip()):
+        if LONE_MARKER.fullmatch(line):
+            pending = line
+            continue
+        marker = pending or (MARKER.match(line) and MARKER.match(line)[0].strip())
+        text = MARKER.sub("", line) if not pending else line
+        pending = None
+        if marker:
+            entries.append([levels.setdefault(marker, min(len(levels) + 1, 2)), text])
+        elif entries and entries[-1][0] and not SENTENCE_END.search(entries[-1][1]):
+            entries[-1][1] += f" {text}"
+        else:
+            entries.append([0, text])
+    blocks: list[list[str]] = []
+    for number, (level, text) in enumerate(entries):
+        below = entries[number + 1][0] if number + 1 < len(entries) else 0
+        titled = number == 0 and level == 0 and _is_title(text)
+        if titled or (level == 1 and below == 2 and _is_title(text) and len(text.split()) <= NAME_WORDS):
+            blocks.append([f"{'##' if titled else '###'} {text}"])
+        elif level and blocks and blocks[-1][-1].startswith("- "):
+            blocks[-1].append(f"- {text}")
+        else:
+            blocks.append([f"- {text}" if level else text])
+    return "\n\n".join("\n".join(block) for block in blocks)
+
+
+def _is_title(text: str) -> bool:
+    return len(text.split()) <= TITLE_WORDS and text[:1].isupper() and not re.search(r"[.;:,]$", text)
 
 
 def _edges(page: list[str]) -> set[int]:
@@ -112,7 +173,7 @@ def _starts_anew(current: str, previous: str, line: str, full: int) -> bool:
     ended = bool(SENTENCE_END.search(current))
     if MARKER.match(line):
         return True
-    if ended and (LABELLED.match(line) or len(previous) < SHORT_LINE * full):
+    if ended and (LABELLED_LINE.match(line) or len(previous) < SHORT_LINE * full):
         return True
     # a finished paragraph, then a short line that is no sentence's end: a heading ("Pain and soreness - what
     # is OK?") even when the paragraph's last line ran to full length
@@ -150,4 +211,4 @@ def _close(blocks: list[list[str]], logical: str, rest: list[str]) -> None:
 def _heads(rest: list[str]) -> bool:
     """Whether what follows a question line reads as under it (a labelled line or a new sentence), so the
     question is a heading ("Pain and soreness - what is OK?")."""
-    return bool(rest) and (bool(LABELLED.match(rest[0])) or rest[0][:1].isupper())
+    return bool(rest) and (bool(LABELLED_LINE.match(rest[0])) or rest[0][:1].isupper())

@@ -10,6 +10,7 @@ page agree on what a sentence is, when two quotes are the same, and what "not" l
 - `tokens`: stop-worded, lightly stemmed content words: squats/squatting/squat meet;
 - `jaccard` and `recall`: word-set overlap, symmetric and one-sided;
 - `NEGATION` and `is_negated`: the one list of negation words;
+- `LABELLED_LINE`: a handout's "Label: value" line, which the PDF reader and the cleaner both read;
 - `listing`: items as a phrase ("a, b and c"), for sentences Stride writes itself.
 
 Leaves out: any language but English, and real stemming or lemmatising (the light stripper below is
@@ -25,6 +26,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"’)]?\s+(?=[“\"(A-Z0-9])")
 # "No." only before a number ("No. 2"; "No. Then ..." is an answer).
 ABBREVIATION = re.compile(r"(?:^|[\s(\[“\"'])(?:dr|mr|mrs|ms|st|vs|e\.g|i\.e|etc|approx)\.$", re.IGNORECASE)
 NUMBER_ABBREVIATION = re.compile(r"(?:^|[\s(\[“\"'])no\.$", re.IGNORECASE)
+# "Sets & reps: 3 x 8", "Make it harder: ...", "Caution: ...": a handout's labelled line (a capital, a short
+# label, a colon, then its value).
+LABELLED_LINE = re.compile(r"^[A-Z][\w &/'’()-]{0,30}:\s+\S")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _PART_END = re.compile(r"(?<=[.!?;:])\s+")
 _MARKER_AFTER_STOP = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)")
@@ -69,7 +73,7 @@ _WEIGHT_ASKED = re.compile(r"\bhow (?:many|much) (?:kg|kgs|kilos?|kilograms?|lbs
 # corpus is expected to use them, so none is named as a subject the sources never mention.
 FILLER = frozenset(
     "am many much ok okay lol just really actually though pretty kinda sorta like yeah yes no hey hi thanks thank "
-    "please anyone anybody guys".split()
+    "please anyone anybody guys did whats hows wheres whos".split()
 )
 _SHORTHAND = re.compile(r"(?<![\w’'-])(" + "|".join(SHORTHAND) + r")(?![\w’'-])", re.IGNORECASE)  # not "U-shaped"
 

@@ -496,3 +496,148 @@ def test_a_handouts_disclaimer_and_booking_lines_go():
         "Bookings: clinic.example.com or call reception. 14 Gully Road, Belgrave VIC 3160.\n"
     )
     assert [b.text for b in clean(text).blocks] == ["Stop if it hurts."]
+
+
+# --- a plain-text handout: page furniture, word-processor bullets, exercise names, tables ------------------
+
+CLINIC_HEADER = "Harbourside Sports Physio   Core Programme for Trail Runners"
+CLINIC_FOOTER = "22 Quay Lane, Portwick   Open Mon-Fri 8am-6pm"
+
+
+def handout_page(number: int, body: str) -> str:
+    return f"{CLINIC_HEADER}\n\n{body}\n\n{CLINIC_FOOTER}\nReviewed by the clinic team    Page {number} of 3\n"
+
+
+def test_a_handouts_running_header_footer_and_page_numbers_go_but_a_repeated_body_line_stays():
+    """Lines recurring next to every page break go as page furniture; a line repeated mid-page stays."""
+    pages = [
+        handout_page(
+            1,
+            "Work through these twice a week.\n\nDead bug\n\nLie on your back with your arms and knees up.\n"
+            "Lower one arm and the opposite leg slowly.\nDose: 3 sets of 8 each side.\n\n"
+            "Keep the low back pressed down.\n\nBird dog\n\nKneel on all fours.\n"
+            "Reach one arm and the opposite leg long.\nDose: 3 sets of 8 each side.\n\n"
+            "Stop if your back aches.\n\nMove on when this feels easy.\n\nBreathe out as you reach.",
+        ),
+        handout_page(2, "Side plank\n\nLie on your side on one elbow.\nLift the hips in a straight line."),
+        handout_page(3, "Hold for 20 seconds."),
+    ]
+    result = clean("\f".join(pages))
+    kept = " ".join(block.text for block in result.blocks)
+    assert "Harbourside" not in kept and "Quay Lane" not in kept and "Page" not in kept
+    assert kept.count("Dose: 3 sets of 8 each side.") == 2
+    assert "Lift the hips in a straight line." in kept and "Hold for 20 seconds." in kept
+    furniture = [d.text for d in result.dropped if d.rule == "page furniture"]
+    assert furniture.count(CLINIC_HEADER) == 3 and furniture.count(CLINIC_FOOTER) == 3
+    assert "Reviewed by the clinic team    Page 2 of 3" in furniture
+    assert {d.rule for d in result.dropped} == {"page furniture"}
+
+
+def test_a_text_without_page_breaks_has_no_page_furniture():
+    """Without a form feed or page number, a line repeated at the text's start and end is no running header."""
+    text = "Hold for 20 seconds.\n\nBreathe out.\n\nHold for 20 seconds.\n"
+    result = clean(text)
+    assert [b.text for b in result.blocks] == ["Hold for 20 seconds.", "Breathe out.", "Hold for 20 seconds."]
+    assert result.dropped == []
+
+
+def test_a_word_processors_o_bullets_are_list_items():
+    """Lines opening with a lower-case "o" and spaces are a list; a word starting with "o" is not a bullet."""
+    text = "Warm-up drills\n\no   Ankle circles\no   Heel walks\no   Side shuffles\n\nOnce a week, add hops.\n"
+    assert [(b.kind, b.text) for b in clean(text).blocks] == [
+        ("heading", "Warm-up drills"),
+        ("list", "- Ankle circles\n- Heel walks\n- Side shuffles"),
+        ("paragraph", "Once a week, add hops."),
+    ]
+
+
+def test_a_numbered_name_over_indented_lines_is_a_heading_but_a_plain_numbered_list_stays_a_list():
+    """A numbered short name ("1) BIRD DOG") over its tab-indented description and steps heads them, unnumbered."""
+    exercise = (
+        "1) BIRD DOG\n\tKneel on all fours with a neutral back.\n\t- Reach one arm forward.\n\t- Push one leg back.\n"
+    )
+    blocks = clean(f"{exercise}\n1. Squats\n2. Lunges\n3. Planks\n").blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("heading", "BIRD DOG"),
+        ("paragraph", "Kneel on all fours with a neutral back."),
+        ("list", "- Reach one arm forward.\n- Push one leg back."),
+        ("list", "- Squats\n- Lunges\n- Planks"),
+    ]
+    assert exercise[blocks[0].start : blocks[0].end] == "BIRD DOG"
+
+
+def test_a_paragraph_and_the_list_under_it_in_one_block_are_split():
+    """A sentence, then "- " items with no blank line between: a paragraph block and a list block."""
+    text = "Lie on your back with knees bent.\n- Press your low back down.\n- Breathe out slowly.\n"
+    assert [(b.kind, b.text) for b in clean(text).blocks] == [
+        ("paragraph", "Lie on your back with knees bent."),
+        ("list", "- Press your low back down.\n- Breathe out slowly."),
+    ]
+
+
+def test_labelled_lines_after_a_list_end_it():
+    """The "Dose:" and "Easier:" lines right under a list are a paragraph of their own, not its last item."""
+    text = "- Step up onto the box.\n- Lower slowly.\nDose: 3 sets of 10.\nEasier: use a lower box.\n"
+    assert [(b.kind, b.text) for b in clean(text).blocks] == [
+        ("list", "- Step up onto the box.\n- Lower slowly."),
+        ("paragraph", "Dose: 3 sets of 10. Easier: use a lower box."),
+    ]
+
+
+def test_a_table_laid_out_with_spaces_is_a_list_of_rows_named_by_their_columns():
+    """One item per row, each cell named by its column; a row with a blank first cell continues the one above."""
+    text = (
+        "WEEK     MON        WED\n"
+        "1-2      Hops x20   Skips x30\n"
+        "         easy pace  on grass\n"
+        "3-4      Bounds x10 Hops x30\n"
+    )
+    (block,) = clean(text).blocks
+    assert block.kind == "list"
+    assert block.text == (
+        "- WEEK: 1-2; MON: Hops x20 - easy pace; WED: Skips x30 - on grass.\n"
+        "- WEEK: 3-4; MON: Bounds x10; WED: Hops x30."
+    )
+
+
+def test_feedback_widgets_separators_page_footers_and_link_lines_go_but_a_weight_stays():
+    """A help page's residue lines go, each under its rule; a labelled line with a decimal number stays."""
+    text = (
+        "Calf raise\n\nWas this article helpful?\n\n142 out of 156 found this helpful\n\nRise slowly.\n\n---\n\n"
+        "Weight: 2.5 kg dumbbell.\n\n"
+        "*Last updated: 3 June 2024* · [Edit this page on GitHub](https://example.com/edit)\n\n"
+        "Instagram: @someclinic\n\nBook a check: example.co.uk/book\n\n- [Our other notes](https://example.com)\n"
+    )
+    result = clean(text)
+    assert [(b.kind, b.text) for b in result.blocks] == [
+        ("heading", "Calf raise"),
+        ("paragraph", "Rise slowly."),
+        ("paragraph", "Weight: 2.5 kg dumbbell."),
+    ]
+    assert {(d.rule, d.text) for d in result.dropped} == {
+        ("feedback widget", "Was this article helpful?"),
+        ("feedback widget", "142 out of 156 found this helpful"),
+        ("separator", "---"),
+        ("page footer", "*Last updated: 3 June 2024* · [Edit this page on GitHub](https://example.com/edit)"),
+        ("link line", "Instagram: @someclinic"),
+        ("link line", "Book a check: example.co.uk/book"),
+        ("link line", "- [Our other notes](https://example.com)"),
+    }
+
+
+def test_a_references_section_goes_until_the_next_heading():
+    """The blocks under "References" go with it; the section after the next heading is kept."""
+    text = (
+        "## Hip hinge\n\nPush the hips back.\n\n## References\n\n"
+        "1. Marsh T. Hinge study. J Run Sci. 2021.\n2. Ode P. Hips. 2019.\n\n"
+        "Further reading on hip strength in older runners.\n\n## Next steps\n\nAdd load slowly.\n"
+    )
+    result = clean(text)
+    assert [(b.kind, b.text) for b in result.blocks] == [
+        ("heading", "Hip hinge"),
+        ("paragraph", "Push the hips back."),
+        ("heading", "Next steps"),
+        ("paragraph", "Add load slowly."),
+    ]
+    assert {d.rule for d in result.dropped} == {"references"}
+    assert len(result.dropped) == 3

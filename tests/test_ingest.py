@@ -7,6 +7,7 @@ import pytest
 from assistant.errors import InputError
 from assistant.ingest import MAX_CHUNK_WORDS, Candidate, discover, load_document
 from assistant.loaders import Unreadable
+from assistant.loaders import load as read_file
 from tests.conftest import CORPUS, SEEDS
 
 
@@ -266,3 +267,29 @@ def test_a_forum_thread_is_its_posts_each_under_its_posters_name(tmp_path):
         ("tom", "Just tape your ankles before every run and skip the strength stuff entirely."),
         ("physio_dan", "I disagree: tape does not replace balance and strength work for rolling ankles."),
     ]
+
+
+def test_an_faq_accordions_questions_are_headings_and_its_feedback_widget_leaves_nothing(tmp_path):
+    """Each <details> question is a "###" heading over its answer; the "Was this helpful?" box goes whole."""
+    html = (
+        "<html><head><title>Running in pregnancy</title></head><body><h1>Running in pregnancy</h1>"
+        "<details><summary>Can I run while pregnant?</summary><p>Most people can keep running at an easy effort.</p>"
+        "</details><details><summary>When should I stop?</summary><p>Stop and call the clinic if you feel dizzy.</p>"
+        "</details><div class='article-feedback'><p>Was this article helpful?</p>"
+        "<button>Yes</button><button>No</button><p>12 out of 15 found this helpful</p></div></body></html>"
+    )
+    (tmp_path / "faq.html").write_text(html)
+    text = read_file(tmp_path / "faq.html").text
+    assert "### Can I run while pregnant?\n\nMost people can keep running" in text
+    assert "### When should I stop?\n\nStop and call" in text
+    assert "helpful" not in text and "Yes" not in text and "No" not in text.split()
+    assert [(chunk.section, chunk.text) for chunk in load(tmp_path / "faq.html").chunks] == [
+        ("Can I run while pregnant?", "Most people can keep running at an easy effort."),
+        ("When should I stop?", "Stop and call the clinic if you feel dizzy."),
+    ]
+
+
+def test_a_title_taken_from_a_spaced_out_running_header_has_single_spaces(tmp_path):
+    (tmp_path / "sheet.txt").write_text("Clinic Name              Knee Programme (rev. 2)\n\nDo these daily.\n")
+    [candidate], _ = discover([tmp_path], tmp_path)
+    assert load_document(candidate).title == "Clinic Name Knee Programme (rev. 2)"

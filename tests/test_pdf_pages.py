@@ -1,6 +1,8 @@
 """A PDF's printed lines put back into headings, paragraphs and lists (pdf_pages.text_of), on page texts as
 pypdf returns them: one printed line per line, the running header and footer on every page."""
 
+import textwrap
+
 from assistant.clean import clean
 from assistant.pdf_pages import text_of
 
@@ -89,3 +91,69 @@ def test_the_cleaner_reads_the_pages_as_headings_lists_and_paragraphs():
     assert ("heading", "Bent-knee calf raise") in kinds
     steps = next(block for block in blocks if block.kind == "list")
     assert steps.text.count("\n") == 2 and steps.text.startswith("- Stand on a step")
+
+
+# A slide deck: each slide opens on its title; the text layer prints each bullet's glyph on a line of its own
+# ("\x7f" from a symbol font at the top level, "-" below), and the footer recurs on every slide.
+SLIDES = [
+    "Knee Care for Hill Runners\n\x7f\nWhy knees ache after long descents\n\x7f\n"
+    "Load rises faster than the tendon adapts\nRidgeview Physio | Slide 1",
+    "Bridge Progressions\n\x7f\nGlute bridge\n-\nLie on your back with feet flat\n-\n"
+    "Lift the hips until the body is straight\n\x7f\nRest two minutes between sets\nRidgeview Physio | Slide 2",
+    "Step-Downs\n\x7f\nLateral step-down\n-\nStand sideways on a low step\n-\n"
+    "Lower the free heel to touch the floor\n\x7f\nKeep the knee over the second toe\nRidgeview Physio | Slide 3",
+]
+
+
+def test_a_slide_deck_is_read_slide_by_slide_with_titles_exercise_names_and_bullets():
+    """Each slide's title is a "##" heading, a short bullet over sub-bullets a "###" one, bullets are items."""
+    text = text_of(SLIDES)
+    assert "Ridgeview Physio" not in text and "Slide" not in text
+    assert [line for line in text.splitlines() if line.startswith("#")] == [
+        "## Knee Care for Hill Runners",
+        "## Bridge Progressions",
+        "### Glute bridge",
+        "## Step-Downs",
+        "### Lateral step-down",
+    ]
+    assert "## Knee Care for Hill Runners\n\n- Why knees ache after long descents\n" in text
+    assert "### Glute bridge\n\n- Lie on your back with feet flat\n- Lift the hips until the body is straight\n" in text
+    assert "- Keep the knee over the second toe" in text
+
+
+def test_a_bullet_glyph_on_every_slides_top_is_no_running_header():
+    """The lone glyph lines recur at each slide's edge but stay, so the text after each is a list item."""
+    items = [line for line in text_of(SLIDES).splitlines() if line.startswith("- ")]
+    assert "- Why knees ache after long descents" in items
+    assert "- Load rises faster than the tendon adapts" in items
+    assert "- Stand sideways on a low step" in items
+    assert "\x7f" not in text_of(SLIDES)
+
+
+def fill(text: str) -> str:
+    return "\n".join(textwrap.wrap(text, 82))
+
+
+def handout_text(first: int, last: int) -> str:
+    """Long paragraph text for a page: about 28 words a day of the block."""
+    return " ".join(
+        f"On day {day} of the block, hold each slow calf raise for {day + 2} seconds at the bottom, then rise on"
+        " both feet and lower on one."
+        for day in range(first, last)
+    )
+
+
+def test_pages_of_long_paragraphs_are_no_slides():
+    """A handout whose pages open mid-sentence (on a capitalised word) keeps its sentences across the breaks."""
+    pages = [
+        "Achilles Care After Long Runs\n" + fill(handout_text(1, 9) + " Slow loading changes the load reaching the"),
+        "Achilles tendon through the calf and the soleus on every single\n"
+        + fill("stride of a run. " + handout_text(9, 17) + " Most runners notice that the"),
+        "Achilles feels less stiff on the stairs within a fortnight, and\n"
+        + fill("mornings get easier. " + handout_text(17, 25)),
+    ]
+    assert all(len(page.split()) > 200 for page in pages)
+    text = text_of(pages)
+    assert [line for line in text.splitlines() if line.startswith("#")] == ["## Achilles Care After Long Runs"]
+    assert "the load reaching the Achilles tendon through the calf and the soleus on every single stride" in text
+    assert "notice that the Achilles feels less stiff on the stairs within a fortnight, and mornings" in text
