@@ -14,7 +14,10 @@ Rules do what rules do well:
 - a sentence names an exercise in wording any author uses: "performing a X engages", "do a X which",
   "a X can be made harder", "X are often recommended", "another way to ... is a X", "exercises like the X
   and the Y"; the card takes that sentence and the ones after it up to the next such name;
-- a line naming an exercise before a colon and an instruction ("Single-leg balance: stand on one foot ...");
+- a line naming an exercise before a colon and an instruction ("Single-leg balance: stand on one foot ..."),
+  or a list item naming it before a spaced dash ("Wall slide - stand with your back to a wall, ..."), whose
+  labelled sub-items ("easier: stay higher up the wall") are its; a name that is itself an instruction
+  ("Breathe out: ...") or an activity ("Breathing - ...") names none; a name in capitals is shown as written;
 - a passage that lost its heading (a scrape gap) yet instructs ("this exercise") is the card of the name
   the corpus gives elsewhere that it mentions, other than after "similar to";
 - sentences are sorted into fields by generic cues: cautions ("avoid", "make sure"), easier ("reduce"),
@@ -26,7 +29,8 @@ Rules do what rules do well:
   `vocabulary` synonym of one, or a muscle's own name), and the muscle a section heading names (its
   exercises are for it, cited to the heading); a question's synonym ("the side of my hip") finds the cards
   of every name in its `vocabulary` group (`Library.accepted`);
-- "where do I start": a list introduced as an order ("in this order:") is the progression; each step
+- "where do I start": a list introduced as an order ("in this order:"), or whose items are numbered stages
+  ("Stage 1 - weeks 0 to 6: ..."), is the progression; each step
   lists the cards its text names, and those cards carry the step.
 The writer model (Ollama when configured, else the quality tier; never the fast tier: it invents) is asked
 for plain JSON per card: the name of a passage that lost its heading and the other names the text gives the
@@ -59,7 +63,7 @@ from assistant.text import normalise, split_sentences, tokens
 
 CARDS_FILE = "cards.json"
 # Bump when the rules change what a passage's cards hold: every passage is then rebuilt.
-RULES_VERSION = "10"
+RULES_VERSION = "11"
 FIELDS = ("steps", "cues", "harder", "easier", "cautions")
 # `about`: what else the card's sentences say of it (a stance, what it works), in the order written.
 LIST_FIELDS = ("muscles", "equipment", *FIELDS, "about")
@@ -91,6 +95,9 @@ MADE = NAMING[1]  # "a X can be made harder": the one naming wording that says h
 # "Single-leg balance: stand on one foot for 30 seconds": a name, a colon, then an instruction. Labels that
 # say what the line is rather than naming an exercise ("Dose:", "Setup:", "Step 2:", a field's label) are none.
 LABEL_NAME = re.compile(r"^(?P<n>[A-Z][\w’'()/-]*(?:\s+[\w’'()/-]+){0,4})\s*:\s+(?P<rest>\S.*)")
+# "Dead bug - lie on your back, ...": a list item naming its exercise before a spaced dash. What follows need
+# not open on the instruction ("Pallof press - band anchored at chest height, stand side-on, ...").
+DASH_NAME = re.compile(r"^(?P<n>[A-Z][\w’'()/-]*(?:\s+[\w’'()/-]+){0,4})\s+[-–—]\s+(?P<rest>\S.*)")
 ADVICE_LABEL = re.compile(
     r"^(?:the|an?|my|our|your|this|that|one)\b|\b(?:rules?|tips?|tricks?|secrets?|ideas?|lessons?)\b", re.I
 )
@@ -115,7 +122,7 @@ LOST_REFERENCE = re.compile(r"^(?:[^,.]*,\s*)?(?:it|this)\s+(?!is\b|was\b)[a-z]+
 # claim every sentence that says "start".
 NOT_A_NAME = re.compile(
     r"[!?]|\b(them|it|you|your|what|why|how|when|who|where|start|started|starting|begin|beginners?"
-    r"|progressions?|plan|program|programme|schedule"
+    r"|progressions?|plan|program|programme|schedule|checklist|stages?|map|guide|mums?|mothers?|parents?|runners?"
     # when in a season, not what to do: "Off-season: build", "Race week", "Two sessions a week"
     r"|season|phase|block|weeks?|months?|days?|sessions?|race|taper"
     # advice about exercises, not one: "PLEASE DON'T DO LEG EXTENSIONS", "Never skip the warm-up"
@@ -163,7 +170,9 @@ NOT_VERBS = frozenset(
     "if when while as because but and or so then also similar another many most some each every one other "
     "note yes no not in on at to for of by with from into after before once although though what which who "
     "how why is are was were be been can could should would will may might must do does did has have had "
-    "all both just only even still very more less instead like unlike due good great ideal useful best".split()
+    "all both just only even still very more less instead like unlike due good great ideal useful best "
+    "around over under through across along behind below above between beside near within without towards "
+    "toward onto upon".split()
 )
 # What follows an instruction's verb: an object, a place or a particle ("Loop the...", "Stand with...").
 AFTER_VERB = frozenset(
@@ -404,14 +413,11 @@ def is_instruction(sentence: str) -> bool:
 
 def classify(sentence: str) -> str:
     """Which field a sentence of an exercise belongs to, or "" when none."""
-    label = LABEL.match(sentence)
-    if label:
-        named = next((name for name, words in LABELLED.items() if words.fullmatch(label["label"].strip())), None)
-        if named:
-            return named
-        if named_line := _label_named(sentence):  # "Tandem stance: stand with ...": what follows the name decides
-            rest = named_line[1]
-            return classify(rest[:1].upper() + rest[1:])
+    if named := _field_label(sentence):
+        return named
+    if named_line := _label_named(sentence):  # "Tandem stance: stand with ...": what follows the name decides
+        rest = named_line[1]
+        return classify(rest[:1].upper() + rest[1:])
     for name in ("cautions", "easier", "harder"):
         if CUES[name].search(sentence):
             return name
@@ -420,8 +426,9 @@ def classify(sentence: str) -> str:
     return "cues" if CUES["cues"].search(sentence) else ""
 
 
-def names_in(sentence: str, vocabulary: Vocabulary) -> list[str]:
-    """Exercise names a sentence gives in generic naming wording (see the module docstring)."""
+def names_in(sentence: str, vocabulary: Vocabulary, item: bool = False) -> list[str]:
+    """Exercise names a sentence gives in generic naming wording (see the module docstring); a list `item`'s
+    name may stand before a dash as well as a colon."""
     names = []
     for pattern in NAMING:
         for match in pattern.finditer(sentence):
@@ -429,28 +436,34 @@ def names_in(sentence: str, vocabulary: Vocabulary) -> list[str]:
                 name = re.sub(r"^(?:the|an?)\s+", "", name.strip(" .,"), flags=re.I)
                 if name and len(name.split()) <= 4 and not _is_muscle(name, vocabulary) and not COLLECTION.search(name):
                     names.append(name)
-    if labelled := _label_name(sentence, vocabulary):
+    if labelled := _label_name(sentence, vocabulary, dashed=item):
         names.append(labelled)
     return list(dict.fromkeys(names))
 
 
-def _label_named(sentence: str) -> tuple[str, str] | None:
+def _label_named(sentence: str, dashed: bool = True) -> tuple[str, str] | None:
     """(name, what follows the colon) of a line naming an exercise before a colon ("Tandem stance: stand ..."),
     or None: the name is no field's or plan's label and no advice, and what follows is an instruction."""
     match = LABEL_NAME.match(sentence.strip())
-    if not match:
+    dashed = DASH_NAME.match(sentence.strip()) if dashed and not match else None
+    if not (match or dashed):
         return None
-    name, rest = match["n"].strip(), match["rest"]
+    name, rest = (match or dashed)["n"].strip(), (match or dashed)["rest"]
     if NOT_LABEL_NAMES.fullmatch(name) or any(words.fullmatch(name) for words in LABELLED.values()):
         return None
     if NOT_A_NAME.search(name) or COLLECTION.search(name) or ADVICE_LABEL.search(name):
         return None  # "The golden rule: keep your hard days hard" is advice, not an exercise
-    return (name, rest) if is_instruction(rest[:1].upper() + rest[1:]) else None
+    if is_instruction(name):
+        return None  # "Breathe out: gently lift ...", "Start with walk-run - for example ..." are steps or advice
+    if re.fullmatch(r"[A-Za-z]+ing", name):
+        return None  # "Breathing - lie on your back ...", "Walking: start with ...": an activity, not an exercise
+    clauses = re.split(r"[,;]\s+", rest)[:3] if dashed else [rest]
+    return (name, rest) if any(is_instruction(clause[:1].upper() + clause[1:]) for clause in clauses) else None
 
 
-def _label_name(sentence: str, vocabulary: Vocabulary) -> str | None:
-    """The exercise a "Name: instruction" line names (not a muscle), or None."""
-    named_line = _label_named(sentence)
+def _label_name(sentence: str, vocabulary: Vocabulary, dashed: bool = False) -> str | None:
+    """The exercise a "Name: instruction" line (or with `dashed`, "Name - instruction") names (not a muscle)."""
+    named_line = _label_named(sentence, dashed)
     return named_line[0] if named_line and not _is_muscle(named_line[0], vocabulary) else None
 
 
@@ -474,7 +487,7 @@ def is_exercise_heading(section: str, sentences: list[Sentence], vocabulary: Voc
 
 def passage_fragments(chunk, sentences: list[Sentence], vocabulary: Vocabulary) -> list[Fragment]:
     """The exercise fragments one passage gives, by the rules above."""
-    named = [(index, sentence, names_in(sentence.text, vocabulary)) for index, sentence in enumerate(sentences)]
+    named = [(i, sentence, names_in(sentence.text, vocabulary, sentence.item)) for i, sentence in enumerate(sentences)]
     named = [(index, sentence, names) for index, sentence, names in named if names]
     # A heading names the exercise only when the passage names none itself (else the heading is its topic),
     # and a passage that sets out an order of steps is a plan, not one exercise.
@@ -508,12 +521,23 @@ def passage_fragments(chunk, sentences: list[Sentence], vocabulary: Vocabulary) 
 
 
 def _until_next_name(sentences: list[Sentence], line: int, vocabulary: Vocabulary) -> list[Sentence]:
+    """The sentences after a name that are of its exercise: the rest of its line, and the lines right after it
+    that a field's label opens (a sub-item "easier: stand closer to the anchor")."""
     taken = []
     for sentence in sentences:
-        if sentence.line != line or names_in(sentence.text, vocabulary):
+        if names_in(sentence.text, vocabulary, sentence.item):
             break
+        if sentence.line != line and not _field_label(sentence.text):
+            break
+        line = sentence.line
         taken.append(sentence)
     return taken
+
+
+def _field_label(text: str) -> str | None:
+    """The field a line's label names ("Easier: ..." is "easier"), or None."""
+    label = LABEL.match(text)
+    return next((name for name, words in LABELLED.items() if label and words.fullmatch(label["label"].strip())), None)
 
 
 def _fragment(name, sentences: list[Sentence], chunk, vocabulary: Vocabulary, heading: bool = False) -> Fragment:
@@ -522,6 +546,10 @@ def _fragment(name, sentences: list[Sentence], chunk, vocabulary: Vocabulary, he
         kind = classify(sentence.text) or ("steps" if _item_step(sentence) else "about")
         if number == 0 and name and not heading and kind in ("harder", "easier") and not MADE.search(sentence.text):
             kind = "about"  # "To challenge them more, try a X" is the exercise, not a harder one
+        following = sentences[number + 1] if number + 1 < len(sentences) else None
+        if number == 0 and heading and kind == "about" and following and classify(following.text) == "steps":
+            # the position under the heading, before the steps, said without a verb: "On hands and knees, ..."
+            kind = "steps" if POSITION.match(sentence.text) and not STATEMENT.search(sentence.text) else "about"
         fields[kind].append(Value(sentence.text, sentence.span))
         for what in ("muscles", "equipment"):
             if what == "equipment" and NOT_NEEDED.search(normalise(sentence.text)):
@@ -544,12 +572,20 @@ def _item_step(sentence: Sentence) -> bool:
 
 
 def passage_progression(chunk, sentences: list[Sentence]) -> list[Step]:
-    """The ordered steps of a list the passage introduces as an order ("...in this order:"), if any: each step
-    is its item's first sentence."""
+    """The ordered steps of a list the passage introduces as an order ("...in this order:"), or whose items are
+    numbered stages ("Stage 1 - weeks 0 to 6: ...", "Stage 2 - ..."), if any: each step is its item's first
+    sentence."""
+    lines = chunk.text.splitlines()
     lead_line = next((s.line for s in sentences if ORDER_LEAD.search(s.text)), None)
+    staged = [int(m[1]) for line in lines if (m := STAGE_ITEM.match(line))]
+    if lead_line is None and len(staged) >= 2 and staged == sorted(staged) and staged[0] <= 1:
+        firsts = {}  # each stage's first sentence
+        for sentence in sentences:
+            if STAGE_ITEM.match(lines[sentence.line]):
+                firsts.setdefault(sentence.line, sentence)
+        return [Step(number, s.text, s.span) for number, s in enumerate(firsts.values(), 1)]
     if lead_line is None:
         return []
-    lines = chunk.text.splitlines()
     steps: list[Step] = []
     seen_lines: set[int] = set()
     for sentence in sentences:
@@ -560,6 +596,16 @@ def passage_progression(chunk, sentences: list[Sentence]) -> list[Step]:
         seen_lines.add(sentence.line)
         steps.append(Step(len(steps) + 1, sentence.text, sentence.span))
     return steps
+
+
+# A sentence saying what something is or does ("It is easy, but it teaches the timing"): no starting position.
+STATEMENT = re.compile(r"\b(?:is|are|was|were|be|been|it|this|that|these|they|will|can|should|helps?|makes?)\b", re.I)
+# A starting position said without a verb: "On hands and knees, ...", "Lying on your back, knees bent".
+POSITION = re.compile(
+    r"(?:on|in|at|from|lying|standing|seated|sitting|kneeling|half-kneeling|facing|feet|hands|side-on|tall)\b", re.I
+)
+# A list item opening on a numbered stage: "Stage 1 - weeks 0 to 6: ...", "Phase 2: ...", "Level 3 ...".
+STAGE_ITEM = re.compile(r"^- (?:stage|phase|level|step)\s+(\d{1,2})\b", re.I)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -691,11 +737,20 @@ class Library:
 
     def as_written(self, name: str) -> str:
         """A card's name as the sources write it inside a sentence: "split squat" for the heading "Split squat",
-        but "Spanish squat" and "TKE" as they are."""
+        but "Spanish squat" and "TKE" as they are; a bracketed note on the heading ("(advanced - optional)") goes."""
+        name = re.sub(r"\s*\([^)]*\)", "", name).strip() or name
         lower = name[:1].lower() + name[1:]
         pattern = re.compile(rf"\b{re.escape(lower)}")
         passages = self.data.get("passages", {}).values()
         return lower if any(pattern.search(entry.get("text", "")) for entry in passages) else name
+
+    def in_titles(self, phrase: str) -> bool:
+        """Whether half the documents or more name the phrase in their titles ("Core Strength for Runners"): what
+        the corpus is about, which every exercise in it is for, whether or not its card says so."""
+        titles = {entry.get("source"): entry.get("title", "") for entry in self.data.get("passages", {}).values()}
+        stems = set(tokens(phrase))
+        named = sum(bool(stems) and stems <= set(tokens(title)) for title in titles.values())
+        return bool(titles) and named * 2 >= len(titles)
 
     def progression(self) -> list[Step]:
         """Where to start: the corpus's ordered steps, each with its sentence (span) and its exercises' names."""
@@ -711,10 +766,14 @@ def merge(fragments: list[Fragment], vocabulary: Vocabulary = Vocabulary()) -> l
     equipment word to another, like "<muscle> <exercise>", is the same), then unnamed passages joined to the
     name they mention (not after "similar to")."""
     cards: list[Card] = []
-    for fragment in sorted([f for f in fragments if f.name], key=lambda f: (not f.heading, -len(f.name.text))):
+    # headings first, longer names first, and a name as written before the same name in capitals
+    named = [f for f in fragments if f.name]
+    order = sorted(named, key=lambda f: (not f.heading, -len(f.name.text), f.name.text.isupper()))
+    for fragment in order:
         card = _card_for(fragment.name.text, cards, vocabulary)
         if card is None:
-            card = Card(fragment.name.text)
+            # a handout's heading in capitals ("SINGLE-LEG CALF RAISE") is shown as a name is written
+            card = Card(_as_written(fragment.name.text))
             cards.append(card)
         _add(card, fragment)
     names = {frozenset(tokens(card.name)) for card in cards}
@@ -725,6 +784,13 @@ def merge(fragments: list[Fragment], vocabulary: Vocabulary = Vocabulary()) -> l
         if len(named) == 1:
             _add(named[0], fragment)
     return sorted(cards, key=lambda c: normalise(c.name))
+
+
+def _as_written(name: str) -> str:
+    """A name in capitals ("PALLOF PRESS (band or cable)", "COPENHAGEN PLANK (ADVANCED)") as a sentence writes
+    it; a name with capitals among lower-case letters ("Single-leg RDL") stays."""
+    parts = re.split(r"(\([^)]*\))", name)
+    return "".join(part[:1] + part[1:].lower() if part.isupper() else part for part in parts)
 
 
 def _card_for(name: str, cards: list[Card], vocabulary: Vocabulary) -> Card | None:

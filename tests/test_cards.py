@@ -544,3 +544,84 @@ def test_locating_a_sentence_of_form_blanks_fails_fast():
     assert cards.locate(sentence, source, 0, len(source), "x") is None  # 0.6 s with the old pattern, 3 lines
     assert time.perf_counter() - started < 0.1
     assert cards.locate("Easier: both legs", "**Easier:** both legs", 0, 21, "x").quote == "Easier:** both legs"
+
+
+def test_a_list_item_names_its_exercise_before_a_dash_and_its_labelled_sub_items_vary_it():
+    text = (
+        "- Wall slide - stand with your back to a wall, slide down slowly and push back up.\n"
+        "- easier: stay higher up the wall\n"
+        "- Pallof hold - band anchored at chest height, stand side-on, press your hands out.\n"
+        "- Breathing - lie on your back and breathe into your ribs.\n"
+        "- Start with walk-run - for example 1 minute each.\n"
+        "- Pain - pelvic, around the scar, or in the back.\n"
+        "- Crunches - yes, really."
+    )
+    found = {f.name.text: f for f in fragments(text, "What I programme")}
+    assert set(found) == {"Wall slide", "Pallof hold"}  # no activity, advice, symptom or verdict
+    assert texts(found["Wall slide"], "easier") == ["easier: stay higher up the wall"]
+    # in running text a dash is no name's end: "Keep breathing throughout - hold nothing."
+    assert not fragments("Wall slide - stand with your back to a wall and slide down slowly.", "Notes")
+
+
+def test_a_name_that_is_itself_an_instruction_names_no_exercise():
+    text = "Breathe out: gently lift the pelvic floor.\nProgress to the long version: rest the ankle on the bench."
+    assert not [f for f in fragments(text, "Notes") if f.name]
+
+
+def test_numbered_stages_are_a_progression(tmp_path):
+    text = (
+        "- Stage 1 - weeks 0 to 6: breathing and walking.\n- Stage 2 - weeks 6 to 12: build strength.\n"
+        "- Stage 3: add load."
+    )
+    cards.update_library(tmp_path / "cards.json", [chunk_of(text, "The stages")], lambda source: text, VOCABULARY)
+    steps = cards.Library.load(tmp_path / "cards.json").progression()
+    assert [s.text for s in steps] == [
+        "Stage 1 - weeks 0 to 6: breathing and walking.",
+        "Stage 2 - weeks 6 to 12: build strength.",
+        "Stage 3: add load.",
+    ]
+
+
+def test_a_name_in_capitals_is_shown_as_written_and_meets_its_lower_case_form(tmp_path):
+    assert cards._as_written("SIDE BRIDGE (ADVANCED - OPTIONAL)") == "Side bridge (advanced - optional)"
+    assert cards._as_written("Single-leg RDL") == "Single-leg RDL"
+    heading = "Lie on your side. Lift your hips off the floor."
+    item = "- Side bridge - lie on your side and lift your hips."
+    document = f"{heading}\n\n{item}"
+    chunks = [chunk_of(heading, "SIDE BRIDGE"), chunk_of(item, "My circuit", start=len(heading) + 2, ordinal=1)]
+    cards.update_library(tmp_path / "cards.json", chunks, lambda source: document, VOCABULARY)
+    library = cards.Library.load(tmp_path / "cards.json")
+    assert [card.name for card in library.cards] == ["Side bridge"]
+    assert library.as_written("Side bridge (advanced)") == "Side bridge"  # the note in brackets goes
+
+
+def test_a_muscle_in_half_the_documents_titles_is_what_the_corpus_is_about():
+    def entry(source, title):
+        entry = {"source": source, "title": title, "section": "", "start": 0, "end": 1, "text": "x"}
+        return {**entry, "fragments": [], "progression": []}
+
+    titles = {
+        "a": entry("a.md", "Core strength for runners"),
+        "b": entry("b.md", "Core work"),
+        "c": entry("c.md", "Hips"),
+    }
+    library = cards.Library({"muscles": [], "equipment": [], "passages": titles})
+    assert library.in_titles("core") and not library.in_titles("hips")
+
+
+def test_the_position_under_an_exercise_heading_before_its_steps_is_the_first_step():
+    text = "On hands and knees, hands under shoulders.\n- Reach one arm forward.\n- Return slowly."
+    [fragment] = fragments(text, "Bird Reach")
+    assert texts(fragment, "steps") == [
+        "On hands and knees, hands under shoulders.",
+        "Reach one arm forward.",
+        "Return slowly.",
+    ]
+    # a sentence about the exercise followed by no step stays about it
+    text = "A hard one for the inner thigh.\nWorks the adductors.\n- Reach one arm forward.\n- Return slowly."
+    [fragment] = fragments(text, "Bird Reach")
+    assert "A hard one for the inner thigh." not in texts(fragment, "steps")
+    # nor is a sentence saying what the exercise is, even right before a step
+    text = "This one is not hard, but it teaches the timing.\n- Reach one arm forward.\n- Return slowly."
+    [fragment] = fragments(text, "Bird Reach")
+    assert texts(fragment, "steps") == ["Reach one arm forward.", "Return slowly."]
