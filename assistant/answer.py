@@ -50,12 +50,14 @@ from assistant.plan import (
     VERDICT_WORD,
     Plan,
     Point,
+    asks_for_list,
     fitted_reply,
     focus_words,
     from_cards,
     gives_number,
     kind_of,
     make_plan,
+    names_section,
     puts_in_order,
 )
 from assistant.retrieve import HybridRetriever, expand_query, validate_question
@@ -63,6 +65,7 @@ from assistant.scope import FILLER_STEMS, QUANTIFIERS, WHEN_WORDS, Scope
 from assistant.text import answer_sentences, complete_sentences, is_negated, listing, recall, spelled_out, tokens
 
 EVIDENCE = 5  # passages the plan and the disagreement check draw on
+RESTATES = 0.6  # share of a yes/no question's words a sentence repeats to answer it by its own polarity
 SUBJECT_EXTRA = 5  # further hits searched for passages naming the subject asked about
 EVIDENCE_SENTENCES = 5  # per passage, for the plan and the disagreement check
 FOLLOW_UP_WORDS = 6  # a question this short that names no subject of the corpus leans on the one before
@@ -252,6 +255,25 @@ class Answer:
         return data
 
 
+def _answers_as(sentence: str, question: str) -> str:
+    """How a written sentence answers a yes/no question: "yes" or "no" by its opening word, or, when it restates
+    most of the question's words, by whether it negates what the question asks; "" when it does neither."""
+    said = VERDICT_WORD.match(sentence)
+    if said:
+        return said[1].lower()
+    asked = set(tokens(question))
+    if not asked or recall(asked, set(tokens(sentence))) < RESTATES:
+        return ""
+    return "no" if is_negated(sentence) != is_negated(question) else "yes"
+
+
+def _is_list(text: str) -> bool:
+    """Whether a passage is mostly a list: most of its lines are items, three or more."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    items = sum(line.startswith("- ") for line in lines)
+    return items >= 3 and items * 2 > len(lines)
+
+
 def standalone_question(history: list[str], question: str, scope: Scope) -> str:
     """A follow-up joined to the previous question, so retrieval knows what "it" or "with a band" is about."""
     if not history:
@@ -326,7 +348,10 @@ class Answerer:
         # exercise's steps), even when its words match the question less than the steps do.
         # So is each step of an order asked for.
         keep = {"quantity": lambda unit: gives_number(run.standalone, unit), "progression": puts_in_order}
-        passages = self._evidence(hits, run.relevance, asked, keep.get(own_kind))
+        # A list asked for by its heading's words ("what are the signs ...?") is evidence whole.
+        listed = asks_for_list(cleaned, own_kind)
+        whole = (lambda chunk: names_section(run.standalone, chunk.section)) if listed else None
+        passages = self._evidence(hits, run.relevance, asked, keep.get(own_kind), whole)
         # Only a question asking whether to do something gets the "sources differ" answer; "why is my hip
         # tight?" should not, even when its passages happen to hold both stances, and neither does "how many
         # sets should I do?", which asks for a number, whatever the sources' stances.
@@ -363,7 +388,10 @@ class Answerer:
                 passages = [*passages, *extra]
             # Most of what the runner asked about is nowhere in the corpus, yet a passage came close enough to
             # answer from: say so first, so the closest passage is not taken for what was asked.
-            if words and len(unknown) / words >= self.thresholds.unknown_share and not plan.missing:
+            never = words and len(unknown) / words >= self.thresholds.unknown_share
+            if never and plan.kind == "procedure":
+                plan.missing = ""  # "never mention 'bulgarian'" says more than "do not say how to do Bulgarian ..."
+            if never and not plan.missing:
                 yield run.accept(
                     f"The sources never mention {_listed(unknown)}; this is the closest they come.", {}, "framing"
                 )
@@ -395,9 +423,9 @@ class Answerer:
         library = self.cards() if self.cards else None
         return bool(library and library.named(text))
 
-    def _evidence(self, hits, relevance: "_Relevance", asked: frozenset[str], keep=None) -> list[Passage]:
+    def _evidence(self, hits, relevance: "_Relevance", asked: frozenset[str], keep=None, whole=None) -> list[Passage]:
         """The best passages, each cut to its units that best match the question (and those `keep` accepts), in
-        the source's order."""
+        the source's order; a passage `whole` accepts keeps every unit."""
         # A passage naming the subject asked about stays even when its vector is far (an aside about it in a
         # paragraph about something else): it may be the other side of a disagreement.
         floor = self.thresholds.min_relevance
@@ -419,7 +447,10 @@ class Answerer:
             units = units_of[chunk.id]
             ranked = sorted(units, key=lambda u: -relevance(u, chunk.section))
             kept = [u for u in units if u in ranked[:EVIDENCE_SENTENCES] or (keep and keep(u))]  # source's order
-            passages.append(Passage(number, chunk.source, chunk.title, chunk.section, " ".join(kept), hit.score, kept))
+            listed = bool(whole and whole(chunk) and _is_list(chunk.text))
+            kept = units if listed else kept
+            passage = Passage(number, chunk.source, chunk.title, chunk.section, " ".join(kept), hit.score, kept, listed)
+            passages.append(passage)
         return passages
 
 
@@ -561,6 +592,10 @@ class _Run:
             result.supported and not is_negated(result.text) and _echoes_premise(result.text, self.standalone, passages)
         ):
             result.supported, result.reason = False, "repeats the question's premise, which no passage states"
+        elif result.supported and self.verdict and _answers_as(result.text, self.standalone) not in ("", self.verdict):
+            # "Yes: we recommend waiting 12 weeks", then "You do not actually have to wait 12 weeks": a written
+            # sentence answering the other way from the sources' stance (a runner's hope, restated) is not shown
+            result.supported, result.reason = False, "answers the question the other way from the sources' stance"
         if not result.supported:
             self.removed.append({"sentence": result.text, "reason": result.reason})
             return

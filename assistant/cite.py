@@ -115,6 +115,7 @@ class Passage:
     text: str
     score: float
     sentences: list[str] = field(default_factory=list)
+    listed: bool = False  # a list in its source, every item kept: a list asked for by its heading's words
 
     def __post_init__(self) -> None:
         if not self.sentences:

@@ -7,10 +7,16 @@ question (not one best passage), in the order the answer should show it:
 - verdict ("should I", "is X worth it"): a sentence taking a stance on what was asked goes first, marked
   "Yes:" or "No:" when the question's own polarity makes that unambiguous, then the supporting points;
 - list ("what exercises for ..."): the best sentence of each answering passage, one item each, more of them;
+  a list the sources give under a heading the question names ("what are the signs ...?" and "Signs you
+  need a physio"), whole and in order;
 - procedure ("how do I"): the sentence naming the movement and the ones after it, in the source's order,
-  from the passage retrieval ranks first among those answering; from an exercise card, its steps numbered,
-  what it needs before them and its dose, cues and cautions after them;
-- variation ("how do I make it harder"): the sentence saying how and the ones after it, in the source's order;
+  from the passage retrieval ranks first among those answering, or, when that passage never names what was
+  asked ("how do I do an RDL?" of a calf raise), a plain "The sources do not say how ..." before
+  the closest; from an exercise card, one source's steps numbered (the fullest), what it needs before them
+  and its dose, cues and cautions after them;
+- variation ("how do I make it harder", "I can't hold it yet"): the sentence saying how and the ones after
+  it, in the source's order; a version the named exercise's card lacks is said to be missing, not taken from
+  another exercise;
 - quantity ("how many sets", "how often"): the sentences that give a number of what was asked; when none
   does, a plain "The sources do not give ..." before what they do say;
 - progression ("where do I start", "I'm new to"): sentences that order things (first, then, before), in the
@@ -43,14 +49,19 @@ GETS_EASY = (
     r"\b(?:once|when|now|if)\s+(?:it'?s|its|that'?s|thats|they'?re|theyre|it is|that is|they are|it gets|they get)"
     r"\s+(?:too\s+|getting\s+|really\s+)?easy\b|\bgetting (?:too )?easy\b"
 )
+# "I can't hold it on my feet yet", "they're too hard for me": the easier version is asked for.
+GETS_HARD = (
+    r"\bcan'?t (?:yet )?(?:hold|do|manage|finish|complete|get through)\b(?! (?:without|because))"
+    r"|\btoo (?:hard|difficult|much) for me\b|\bstruggl\w* (?:with|to)\b"
+)
 # Question kinds, tried in order: the first that matches wins ("Should I ... how many?" is a quantity).
 KINDS = [
     # "Why ... heavy low reps?" asks for a reason, whatever numbers or beginners it names.
     ("reason", r"^\s*why\b"),
     (
         "progression",
-        r"\bwhere (do|should|can) (i|you|we|a beginner) (start|begin)\b"
-        r"|\bhow (do|should|can) i (start|begin|get started)\b"
+        r"\bwhere (do|should|can) (i|you|we|a beginner) (\w+ )?(start|begin)\b"  # "where do I even start"
+        r"|\bhow (do|should|can) i (\w+ )?(start|begin|get started)\b"
         r"|\bi'?m (new|a beginner|just starting)\b|\bbeginners?\b|\bfirst steps?\b|\bget(ting)? started\b"
         r"|\b(the|what|which|right|best) order\b",  # "what's the order to progress the hopping?"
     ),
@@ -69,7 +80,7 @@ KINDS = [
     (
         "variation",
         r"\b(harder|easier|more (challenging|difficult)|less (challenging|difficult)"
-        rf"|progress (it|them|this|these|the|my))\b|{GETS_EASY}",
+        rf"|progress (it|them|this|these|the|my))\b|{GETS_EASY}|{GETS_HARD}",
     ),
     (
         "procedure",
@@ -83,7 +94,9 @@ KINDS = [
         r"^\s*(what|which)\s+(\w+\s+){0,3}(exercises|moves|drills|workouts|muscles|options|equipment|kit)\b"
         r"|\bwhat (can|should) i do\b|\b(list|name) (some|the|a few)\b|\bany (\w+ )?(exercises|moves|drills)\b"
         r"|^\s*(list|name|give me|suggest|recommend|(the )?best|top)\b(\s+[\w-]+){0,4}"
-        r"\s+(exercises|moves|drills|workouts)\b",
+        r"\s+(exercises|moves|drills|workouts)\b"
+        # a request made of the noun alone: "core exercises I can do with a band?", "exercises for my glutes?"
+        r"|^\s*([\w-]+\s+){0,3}(exercises|moves|drills|workouts)\s+(i|you|to|for|with|that|using)\b",
     ),
     (
         "verdict",
@@ -102,6 +115,12 @@ DEFAULT_PER_PASSAGE = 3
 MAX_PASSAGES = 3  # passages one prose answer draws on (a list draws on as many as it has items)
 LIST_REACH = 1.5  # a list's items may trail the best by this many plan margins: a list names more things
 LIST_ITEMS = 3  # fewer close items than this make a short answer, not a list
+# "What are the signs ...?", "what's the return to run checklist?": several things asked for by their name.
+ASKS_WHAT_THEY_ARE = re.compile(
+    r"^\s*(?:what|which)\s+are\b|\b(?:checklist|list|signs|symptoms|tests|rules|stages)\b", re.I
+)
+SECTION_ITEMS = 12  # a section's list given whole ("what are the signs ...?" under "Signs you need a physio")
+SECTION_SHARE = 0.75  # of a heading's words the question must use for the heading to name what it asks
 CARD_ITEMS = 12  # exercises a list from the cards shows ("what exercises ...?" asks for them all)
 DESCRIBING_WORDS = 6  # content words a card's "about" sentence needs to describe the exercise
 ORDERED_STEPS = 3  # ordering units one passage needs to be read as the order itself
@@ -134,7 +153,8 @@ QUANTITIES = [
     ),
     (
         r"\bhow (long|far)\b|\bhow many (seconds|minutes|hours|days|weeks|months|miles|km)\b",
-        rf"\b{NUMBER}\s*(-|to)?\s*\d*\s*(seconds?|minutes?|hours?|days?|weeks?|months?|miles?|km|meters?)\b",
+        rf"\b{NUMBER}\s*(-|to)?\s*\d*\s*(seconds?|minutes?|hours?|days?|weeks?|months?|miles?|km|m|meters?|metres?"
+        r"|yards?|lengths?)\b",
         "how long",
     ),
     (
@@ -206,7 +226,9 @@ VARIED = {
         rf"|{GETS_EASY}",
         re.I,
     ),
-    "easier": re.compile(r"\b(easier|less (challenging|difficult)|simpler|too (hard|difficult)|regress\w*)\b", re.I),
+    "easier": re.compile(
+        rf"\b(easier|less (challenging|difficult)|simpler|too (hard|difficult)|regress\w*)\b|{GETS_HARD}", re.I
+    ),
 }
 PROCEDURE_STEPS = 6  # steps a procedure from a card shows
 ASIDES = 3  # its dose, cues and cautions shown after the steps
@@ -372,6 +394,13 @@ def make_plan(
             if (item in cautions and names_it(item, item[2]))
             or (IF_PAIN.search(item[2]) and names_it(item, item[1].text))
         ]
+        # A source answering this very question under a question heading ("I leak a little when I run. Is that
+        # normal?") answers it first, whatever its words of caution.
+        headed_answer = [
+            item for item in scored if item[1].section.endswith("?") and names_section(question, item[1].section)
+        ]
+        if headed_answer and kind not in PRESCRIBING:
+            return Plan(kind, _best(headed_answer, CAUTION_POINTS, CAUTION_POINTS, thresholds, LIST_REACH))
         if cautions and kind not in PRESCRIBING:  # exercises for an injury: the answer stage says they are not
             return Plan(kind, _best(own or cautions, CAUTION_POINTS, CAUTION_POINTS, thresholds, LIST_REACH))
     elif SORENESS.search(question) and kind not in PRESCRIBING:
@@ -381,7 +410,17 @@ def make_plan(
     if not scored:
         return Plan(kind)
     if kind == "procedure":
-        return Plan(kind, _procedure(scored, thresholds), layout="steps")
+        points = _procedure(scored, thresholds)
+        # "How do I do an RDL?" answered by the steps of another one-legged exercise: a subject the
+        # question names that the chosen passage never does makes its steps no answer, only the closest.
+        what = HOW_TO_DO.search(_asking_sentence(question))
+        named = set(tokens(what[1])) - QUANTITY_UNITS - GENERIC_STEMS if what and points else set()
+        chosen = [p for p in passages if named and p.number == points[0].passage]
+        shown = {stem for p in chosen for stem in tokens(f"{p.section} {p.text}")}
+        if named - shown:
+            missing = f"The sources do not say how to do {what[1].rstrip('?. ')}"
+            return Plan(kind, points[:2], missing=f"{missing}; this is the closest they come.")
+        return Plan(kind, points, layout="steps")
     if kind == "variation":
         return Plan(kind, _variation(question, scored, thresholds, asked))
     if kind == "progression":
@@ -394,6 +433,8 @@ def make_plan(
             return _quantity(question, timed, thresholds, asked)
         return Plan(kind, _best(timed, DEFAULT_POINTS, DEFAULT_PER_PASSAGE, thresholds, reach=float("inf")))
     answering = _answering(scored, thresholds)
+    if asks_for_list(question, kind) and (whole := _section_list(question, answering)):
+        return Plan(kind, whole, layout="list")
     if kind == "list":  # one item from each passage (or heading) that comes close: a list names several things
         items = _best(scored, POINTS["list"], 1, thresholds, LIST_REACH)
         return (
@@ -424,6 +465,12 @@ def from_cards(
     fewer than two exercises)."""
     # Only "how do I ...": "what makes X harder?" is prose, which a model that writes writes.
     how = kind == "procedure" or (kind == "variation" and bool(re.match(r"\s*how\b", _asking_sentence(question), re.I)))
+    if cards is not None and kind == "variation" and not how:
+        # ... except that a version the named exercise's card lacks is said to be missing: the passages would
+        # offer another exercise's ("is there an easier way?" of the Copenhagen plank had the side plank's).
+        library = cards()
+        named = library.named(question) if library else []
+        how = len(named) == 1 and not named[0].fields.get(_direction(question) or "", [])
     varied = _direction(question) if how else None
     if cards is None or not (how or kind in ("list", "progression")):
         return None
@@ -497,10 +544,18 @@ def _from_card(question: str, library: Library, varied: str | None, first_number
             return _cited(Plan("procedure", layout=layout), points, library, first_number)
         # Say plainly that the sources give no harder (easier) version, then what they do say of the exercise.
         said = _own(card, library, ("steps", "about"))[:VARIED_CONTEXT]
-        missing = f"The sources do not say how to make the {card.name} {varied}; this is what they say of it."
+        written = library.as_written(card.name)
+        missing = f"The sources do not say how to make the {written} {varied}; this is what they say of it."
         plan = Plan("procedure", missing=missing, layout="prose")
         return _cited(plan, [(v.text, v.span, "") for v in said], library, first_number)
     steps = card.fields.get("steps", [])
+    # One source's steps, the fullest: two documents' steps numbered as one list interleave two ways of doing it
+    sources = Counter(v.span.source for v in steps)
+    if len(sources) > 1:
+        fullest = max(
+            sources, key=lambda source: (sources[source], -min(_at(v) for v in steps if v.span.source == source)[1])
+        )
+        steps = [v for v in steps if v.span.source == fullest]
     if len(steps) < 2:  # what the source says of the exercise, in its order: all there is to do it by
         said = _own(card, library, (*FIELDS, "about"))[:PROCEDURE_STEPS]
         if len(said) < 2:
@@ -509,6 +564,7 @@ def _from_card(question: str, library: Library, varied: str | None, first_number
     first, last = min(_at(v) for v in steps), max(_at(v) for v in steps)
     needs = {v.span for name in ("equipment", "muscles") for v in card.fields.get(name, [])}
     values = _own(card, library, ("steps", "cues", "cautions", "about"))
+    values = [v for v in values if v.span.source == first[0]]
     values = [v for v in values if _at(v) >= first or (v.span in needs and v in card.fields["about"])]
     # Numbered: the steps and what the source says between them; what the exercise needs comes before them, its
     # dose, cues and cautions after them.
@@ -568,9 +624,9 @@ def _own(card, library: Library, names) -> list:
 def _cards_asked(question: str, library: Library, asked: frozenset[str]):
     """The cards for the muscle and equipment the question names, and those names ({"muscles": ...,
     "equipment": ...}, None when not named). A muscle word the whole corpus is about ("glutes" to a glute
-    corpus: not among `asked`) filters nothing: all are for it."""
+    corpus: not among `asked`, or named in the titles of half its documents) filters nothing: all are for it."""
     muscle, equipment = library.asked_in("muscles", question), library.asked_in("equipment", question)
-    if muscle and not (set(tokens(muscle)) & asked):
+    if muscle and (not (set(tokens(muscle)) & asked) or library.in_titles(muscle)):
         muscle = None
     wanted = {"equipment": equipment, "muscles": muscle}
     try:
@@ -776,6 +832,37 @@ def _in_reading_order(chosen) -> list[Point]:
     return [Point(passage.number, unit, value) for value, passage, unit in ordered]
 
 
+def asks_for_list(question: str, kind: str) -> bool:
+    """A list question, or one asking what several things are ("what are the signs ...?", "the checklist")."""
+    return kind == "list" or (kind == "fact" and bool(ASKS_WHAT_THEY_ARE.search(question)))
+
+
+# What "how do I do X?" asks to do: X ("how can I tell ...?" names no exercise).
+HOW_TO_DO = re.compile(r"\bhow (?:do|can|should|would) (?:i|you|we) (?:do|perform) (.+)$", re.I)
+# Words any exercise's name may carry that tell nothing of which exercise it is.
+GENERIC_STEMS = frozenset(tokens("exercise exercises properly correctly right form technique way"))
+
+
+def names_section(question: str, section: str) -> bool:
+    """Whether a heading names what the question asks for: the question uses most of its words, two or more
+    ("what are the signs I should see a pelvic health physio?" and "Signs you need a pelvic health physio")."""
+    heading = set(tokens(section))
+    shared = heading & set(tokens(question))
+    return len(shared) >= 2 and len(shared) >= SECTION_SHARE * len(heading)
+
+
+def _section_list(question: str, answering) -> list[Point]:
+    """A list the sources give under a heading naming what the question asks for, whole and in order (the
+    answer stage keeps every unit of such a passage); empty when no answering passage is one."""
+    passages = {p.number: (value, p) for value, p, _ in sorted(answering, key=lambda item: item[0])}
+    named = [(value, p) for value, p in passages.values() if p.listed and names_section(question, p.section)]
+    for value, passage in sorted(named, key=lambda item: -item[1].score):
+        units = [u for u in passage.sentences if len(tokens(u)) >= MIN_WORDS and not u.rstrip().endswith("?")]
+        if len(units) >= LIST_ITEMS:
+            return [Point(passage.number, u, value) for u in units[:SECTION_ITEMS]]
+    return []
+
+
 def _procedure(scored, thresholds: Thresholds) -> list[Point]:
     """One passage's units from the one naming the movement on, in order: one exercise's steps."""
     # Of the passages answering, the one retrieval ranked best: its score reads the whole passage, and one
@@ -873,6 +960,11 @@ def _quantity(question: str, scored, thresholds: Thresholds, asked: frozenset[st
             [] if counted_thing else counted or about
         )
     giving = [item for item in about if re.search(number, item[2], re.I)]
+    if name in ("how long", "how heavy") and asked:
+        # "how far should I walk?" of the suitcase carry: the numbers of the exercise asked about, not a walk's
+        naming = {id(item): len(asked & set(tokens(f"{item[1].section} {item[2]}"))) for item in giving}
+        most = max(naming.values(), default=0)
+        giving = [item for item in giving if naming[id(item)] == most] if most >= 2 else giving
     if giving:
         return Plan("quantity", _without_gaps(_prose(giving, thresholds), giving))
     what = f"say {name}" if name.startswith("how") else f"give {name}"

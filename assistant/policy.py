@@ -5,7 +5,8 @@ Rules over words, so each decision can be read, tested and argued with. They are
 names a subject of any corpus (what a corpus covers comes from its index: `scope`).
 - `never_answers`: requests Stride does not take on from any corpus (a poem, code, medication advice); the
   answer stage declines them unless a passage matches the question strongly;
-- `needs_clinician`: pain, injury or symptoms get a plain recommendation to see a physical therapist;
+- `needs_clinician`: pain, injury or symptoms (pelvic ones too: leaking, heaviness, a bulge, doming) get a
+  plain recommendation to see a physical therapist; an ache the day after training in no joint is soreness;
 - `is_diagnosis`: a generated sentence that diagnoses ("you probably have tendinitis") is never shown;
 - `strip_injection`: sentences that try to instruct the assistant ("ignore previous instructions") are
   removed from questions and passages before the model sees them.
@@ -36,7 +37,12 @@ PAIN = re.compile(
     r"|\bsprain|\btear\b|\btorn\b|\btore\b|\btendin|\bbursitis\b|\bsciatica\b|\bit band\b|\bdiagnos|\bsymptom"
     r"|\bsore(ness)?\b|\bshin splints?\b|\bfracture|\bfasciitis\b|\btendon|\bniggl|\btwinge|\bpulled (a|my)\b"
     # conditions runners name instead of the pain: "runner's knee", "jumper's knee", "... syndrome"
-    r"|\b(runner|jumper)[’']?s knee\b|\bsyndrome\b|\bchondromalacia\b",
+    r"|\b(runner|jumper)[’']?s knee\b|\bsyndrome\b|\bchondromalacia\b"
+    # pelvic and abdominal symptoms, in the words runners use: "I leak when I run", "heavy and draggy down
+    # below", "something falling out", "my tummy domes"
+    r"|\bleak(s|ed|ing|age|y)?\b|\bincontinen|\bprolaps|\bbulg(e|es|ed|ing)\b|\bdrag(s|gy|ging)\b"
+    r"|\b(falling|coming) (out|down)\b|\bdom(e|es|ed|ing)\b|\bconing\b|\bbleed(s|ing)?\b|\bdizz(y|iness)\b"
+    r"|\bfaint(ed|ing)?\b|\bshort(ness)? of breath\b",
     re.IGNORECASE,
 )
 
@@ -58,7 +64,14 @@ PREVENTION = re.compile(
 # Soreness in working muscles after training is what training does, not a symptom to examine: "my glutes are
 # sore after my first strength session" gets what the sources say, without the clinician note. Soreness in a
 # joint, tendon or bone, or alongside any other pain word, still gets it.
-SORENESS = re.compile(r"\bsore(ness)?\b|\bdoms\b|\b(wrecked|destroyed|trashed|smashed|battered)\b", re.IGNORECASE)
+# An ache is soreness when it comes after training in no joint ("my tummy aches the day after my session"; a
+# source says "a mild ache in your muscles for a day or two ... is normal").
+SORENESS = re.compile(
+    r"\bsore(ness)?\b|\bdoms\b|\b(wrecked|destroyed|trashed|smashed|battered)\b|\bkilling me\b"
+    r"|\bach(e|es|y|ing)\b",
+    re.IGNORECASE,
+)
+ACHE = re.compile(r"ach(e|es|y|ing)", re.IGNORECASE)
 AFTER_TRAINING = re.compile(
     r"\b(muscles?|workouts?|training|session|gym|lifting|strength|exercis\w*|doms|next day|after"
     r"|yesterday|day before|last (?:night|session|run|week))\b",
@@ -113,14 +126,18 @@ def needs_clinician(question: str) -> bool:
     found = [match.group(0) for match in PAIN.finditer(NO_PAIN.sub(" ", PREVENTION.sub(" ", question)))]
     if not found or (NO_PAIN.search(question) and all(NOISES.fullmatch(word) for word in found)):
         return False
-    only_soreness = all(SORENESS.fullmatch(word) for word in found)
+    only_soreness = all(SORENESS.fullmatch(word) for word in found)  # aches included
     return not (only_soreness and after_training(question) and not BODY_PARTS.search(question))
 
 
 def after_training(question: str) -> bool:
     """Whether the question speaks of soreness after training ("sore two days after my first hops"), whatever
     else it tells: what the sources say of such soreness belongs in its answer, beside any caution."""
-    return bool(SORENESS.search(question) and AFTER_TRAINING.search(question))
+    words = [match.group(0) for match in SORENESS.finditer(question)]
+    if not words or not AFTER_TRAINING.search(question):
+        return False
+    # an ache in a joint or the back is no training soreness ("my lower back aches after long runs")
+    return not (all(ACHE.fullmatch(word) for word in words) and BODY_PARTS.search(question))
 
 
 def is_trained(word: str) -> bool:

@@ -16,6 +16,7 @@ from assistant.answer import (
     ASKS_FOR_VERDICT,
     Answer,
     Answerer,
+    _answers_as,
     _decline_reason,
     _focus_head,
     _object_of,
@@ -486,3 +487,12 @@ def test_an_easier_one_points_back_to_the_exercise_before():
     scope = Scope(subjects=set(tokens("clamshells")))
     first = "how do you do nordic curls"
     assert standalone_question([first], "is there an easier one?", scope) == f"{first} is there an easier one?"
+
+
+def test_a_written_sentence_answers_a_yes_no_question_by_its_first_word_or_by_negating_the_question():
+    question = "do I have to wait 12 weeks before running after the birth?"
+    assert _answers_as("You do not have to wait 12 weeks before running after the birth.", question) == "no"
+    assert _answers_as("You have to wait 12 weeks before running after the birth.", question) == "yes"
+    assert _answers_as("Yes, wait until then.", question) == "yes"
+    assert _answers_as("Most guidance says 12 weeks.", question) == ""  # restates too little to answer it
+    assert _answers_as("You should not strengthen your hip flexors.", "Should I strengthen my hip flexors?") == "no"

@@ -54,6 +54,10 @@ def planned(question: str, passages: list[Passage], asked: frozenset[str] = froz
         ("how do i progress the balance stuff once its easy", "variation"),
         ("side planks are getting easy, whats next", "variation"),
         ("What's the order to progress the hopping stuff?", "progression"),
+        ("core exercises i can do with a band?", "list"),  # the noun alone asks for a list
+        ("had my baby 3 weeks ago. where do i even start with core stuff??", "progression"),
+        ("what if i cant hold it on my toes yet", "variation"),  # the easier version
+        ("bridges are too hard for me, anything else?", "variation"),
     ],
 )
 def test_kinds(question, kind):
@@ -733,3 +737,103 @@ def test_a_runners_slang_for_soreness_gets_what_the_sources_say_of_soreness():
     question = "did nordics for the 1st time 2 days ago and my hamstrings are destroyed lol normal??"
     plan = planned(question, [caution, sore], frozenset(tokens("nordics")))
     assert [p.text for p in plan.points] == ["Muscle soreness for 24-72 hours after Nordics is normal and expected."]
+
+
+def listed(number: int, items: list[str], section: str) -> Passage:
+    """A passage that is a list in its source, every item kept (as the answer stage passes one asked for)."""
+    return Passage(number, "doc.txt", "Doc", section, " ".join(items), 1.0, items, listed=True)
+
+
+def test_a_list_asked_for_by_its_headings_words_is_given_whole_and_in_order():
+    items = [
+        "Leaking when you cough or jump.",
+        "A heavy, dragging feeling low in the pelvis.",
+        "Pain around the scar that does not settle.",
+        "Doming along the middle of the tummy.",
+    ]
+    question = "what are the warning signs to see a pelvic physio?"
+    plan = planned(question, [listed(1, items, "Warning signs to see a pelvic physio"), passage(2, "See a physio.")])
+    assert plan.layout == "list" and [p.text for p in plan.points] == items
+    # the same words as prose, not a list in its source, are not given whole
+    prose = Passage(1, "doc.txt", "Doc", "Warning signs to see a pelvic physio", " ".join(items), 1.0, items)
+    assert [p.text for p in planned(question, [prose]).points] != items
+    # nor is a list under a heading the question names only in part ("Hip Muscle Anatomy" for the outer hip)
+    anatomy = listed(
+        1,
+        ["The hip flexors sit in front.", "Gluteus medius sits outside.", "The adductors inside."],
+        "Hip Muscle Anatomy",
+    )
+    assert planned("Which muscles sit on the outer side of the hip?", [anatomy]).layout != "list"
+
+
+def test_a_source_answering_the_runners_pain_question_under_that_question_answers_first():
+    faq = passage(
+        1,
+        "It is common but it is not normal. Please do not wear a pad and keep running. Book a physio assessment.",
+        section="I leak a little when I run. Is that normal?",
+    )
+    caution = passage(2, "Stop if you feel pain and see a physio.", section="Safety")
+    plan = make_plan(
+        "i leak when i run, is that normal?", [faq, caution], overlap_scorer("leak run normal"), MINILM, hurts=True
+    )
+    assert {p.passage for p in plan.points} == {1}
+    # an exercise's heading is no question it answers: a pain question about it still gets cautions first
+    steps = passage(1, "Lie on your back. Lift one leg. Stop if your back hurts.", section="Dead Bug")
+    plan = make_plan(
+        "my back hurts doing dead bugs", [steps], overlap_scorer("back hurts dead bugs"), MINILM, hurts=True
+    )
+    assert [p.text for p in plan.points] == ["Stop if your back hurts."]
+
+
+def test_how_far_is_answered_by_the_exercise_asked_about_not_a_walk_elsewhere():
+    carry = passage(1, "Hold a dumbbell in one hand. Walk 20 metres, then swap hands.", section="Farmer carry")
+    walk = passage(2, "Walk for 10 minutes, then jog for 1 minute.", section="Walk-run")
+    question = "how do i do a farmer carry? how far should i walk?"
+    plan = planned(question, [walk, carry], asked=frozenset(tokens("farmer carry walk")))
+    assert [p.text for p in plan.points] == ["Walk 20 metres, then swap hands."]
+
+
+def test_how_to_do_an_exercise_the_passage_never_names_says_so_before_the_closest():
+    calf = passage(
+        1, "Stand on one leg on a step. Rise onto your toes. Lower slowly below the step.", "Single-leg calf raise"
+    )
+    plan = planned("how do you do a single leg RDL?", [calf])
+    assert plan.missing == "The sources do not say how to do a single leg RDL; this is the closest they come."
+    assert plan.layout == "prose" and len(plan.points) <= 2
+    assert planned("how do I do a single-leg calf raise?", [calf]).layout == "steps"
+
+
+def test_an_easier_version_the_named_cards_lacks_is_said_plainly_whatever_the_wording():
+    found = from_cards("variation", "is there an easier way to do heel drops?", lambda: _library(), frozenset(), 2)
+    plan, _ = found
+    assert plan.missing.lower().startswith("the sources do not say how to make the heel drops easier")
+
+
+def _two_sources_library():
+    """One exercise described in two documents: a.md gives two steps, b.md three."""
+    from assistant.cards import LIST_FIELDS, Library
+
+    texts = {"a.md": "Lie down. Lift the hips.", "b.md": "Lie on your back. Squeeze. Lift the hips slowly."}
+
+    def value(source, quote):
+        start = texts[source].index(quote)
+        span = {"source": source, "start": start, "end": start + len(quote), "quote": quote}
+        return {"text": quote, "span": span, "how": "quote"}
+
+    passages = {}
+    for source, steps in (
+        ("a.md", ["Lie down.", "Lift the hips."]),
+        ("b.md", ["Lie on your back.", "Squeeze.", "Lift the hips slowly."]),
+    ):
+        fields = {name: [] for name in LIST_FIELDS} | {"steps": [value(source, step) for step in steps]}
+        fragment = {"name": value(source, steps[0])["span"] | {}, "fields": fields, "passage": source}
+        fragment["name"] = {"text": "Bridge", "span": value(source, steps[0])["span"], "how": "heading"}
+        fragment |= {"mentions": "", "heading": True}
+        entry = {"source": source, "section": "Bridge", "title": source, "start": 0, "end": len(texts[source])}
+        passages[source] = {**entry, "text": texts[source], "fragments": [fragment], "progression": []}
+    return Library({"muscles": [], "equipment": [], "passages": passages})
+
+
+def test_a_procedure_numbers_one_sources_steps_the_fullest():
+    plan, _ = from_cards("procedure", "how do I do a bridge?", _two_sources_library, frozenset(), 1)
+    assert [p.text for p in plan.points if not p.aside] == ["Lie on your back.", "Squeeze.", "Lift the hips slowly."]

@@ -69,10 +69,41 @@ def test_snaps_swelling_and_tenderness_get_the_clinician_note(question):
         ("calves still sore from yesterday, ok to run today?", False),  # yesterday's training
         ("Write me a poem about my sore calf", True),  # a sore muscle, nothing said of training
         ("my foot is still sore from yesterday", True),
+        # an ache the day after a session is soreness; in a joint or the back it is not
+        ("my tummy aches the day after my first pelvic floor session, bad sign?", False),
+        ("my bum is killing me 2 days after the new exercises", False),
+        ("My lower back aches after long runs", True),
     ],
 )
 def test_the_expected_soreness_of_trained_muscles_is_no_symptom(question, needs):
     assert policy.needs_clinician(question) is needs
+
+
+@pytest.mark.parametrize(
+    ("question", "sore"),
+    [
+        ("my tummy aches the day after my first session", True),
+        ("my bum is killing me 2 days after starting the exercises", True),
+        ("My lower back aches after long runs", False),  # an ache in the back is no training soreness
+        ("My knee is sore after my workout", True),  # soreness said as soreness keeps its sources' words
+    ],
+)
+def test_soreness_after_training_includes_aches_but_not_in_a_joint(question, sore):
+    assert policy.after_training(question) is sore
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "i leak a bit of wee when i run",
+        "feels heavy and draggy down below after runs, like something is falling out",
+        "my tummy domes when i sit up",
+        "I get a bulge in my belly when I lift",
+        "I felt dizzy and short of breath during intervals",
+    ],
+)
+def test_pelvic_and_other_symptoms_get_the_clinician_note(question):
+    assert policy.needs_clinician(question)
 
 
 def test_body_parts_are_named_in_order():
