@@ -60,7 +60,7 @@ from assistant.plan import (
     names_section,
     puts_in_order,
 )
-from assistant.retrieve import HybridRetriever, expand_query, validate_question
+from assistant.retrieve import Hit, HybridRetriever, expand_query, validate_question
 from assistant.scope import FILLER_STEMS, QUANTIFIERS, WHEN_WORDS, Scope
 from assistant.text import answer_sentences, complete_sentences, is_negated, listing, recall, spelled_out, tokens
 
@@ -335,6 +335,8 @@ class Answerer:
         run.standalone = standalone_question(history or [], cleaned, scope)
         # A few extra hits are fetched only for passages naming the subject asked about (see _evidence).
         hits = self.retriever.search(run.standalone, k=self.evidence + SUBJECT_EXTRA)
+        if asks_for_list(cleaned, kind_of(cleaned)):
+            hits = self._with_named_list(run.standalone, hits)
         run.timings["retrieve"] = run.elapsed()
         reason = _decline_reason(cleaned, run.standalone, hits, scope, self.thresholds, self._names_exercise)
         if reason:
@@ -417,6 +419,24 @@ class Answerer:
             else:
                 yield from run.emit_plan(plan)
         yield run.finish(passages)
+
+    def _with_named_list(self, question: str, hits):
+        """The hits, led by the list under a heading the question names ("what's the return to run checklist?":
+        the "Return-to-run readiness checklist" slide) when retrieval ranked it out of them: its items, more
+        than its heading, decide its vector. Counted as relevant as the best hit."""
+
+        def named(chunk) -> bool:
+            return _is_list(chunk.text) and names_section(question, chunk.section)
+
+        if not hits or any(named(hit.chunk) for hit in hits[: self.evidence]):
+            return hits
+        listed = [chunk for chunk in self.retriever.headed(lambda section: names_section(question, section))]
+        listed = [chunk for chunk in listed if named(chunk)]
+        if not listed:
+            return hits
+        best = hits[0]
+        rest = [hit for hit in hits if hit.chunk.id != listed[0].id]
+        return [Hit(listed[0], best.score, None, None, best.dense_similarity), *rest]
 
     def _names_exercise(self, text: str) -> bool:
         """Whether the text names an exercise the corpus has a card for (read only on the way to a decline)."""

@@ -433,7 +433,7 @@ def make_plan(
             return _quantity(question, timed, thresholds, asked)
         return Plan(kind, _best(timed, DEFAULT_POINTS, DEFAULT_PER_PASSAGE, thresholds, reach=float("inf")))
     answering = _answering(scored, thresholds)
-    if asks_for_list(question, kind) and (whole := _section_list(question, answering)):
+    if asks_for_list(question, kind) and (whole := _section_list(question, scored)):
         return Plan(kind, whole, layout="list")
     if kind == "list":  # one item from each passage (or heading) that comes close: a list names several things
         items = _best(scored, POINTS["list"], 1, thresholds, LIST_REACH)
@@ -851,15 +851,19 @@ def names_section(question: str, section: str) -> bool:
     return len(shared) >= 2 and len(shared) >= SECTION_SHARE * len(heading)
 
 
-def _section_list(question: str, answering) -> list[Point]:
+def _section_list(question: str, scored) -> list[Point]:
     """A list the sources give under a heading naming what the question asks for, whole and in order (the
-    answer stage keeps every unit of such a passage); empty when no answering passage is one."""
-    passages = {p.number: (value, p) for value, p, _ in sorted(answering, key=lambda item: item[0])}
+    answer stage keeps every unit of such a passage); empty when no evidence passage is one. Its heading
+    answers for it: its items need not match the question's words ("Walk briskly for 30 minutes")."""
+    passages = {p.number: (value, p) for value, p, _ in sorted(scored, key=lambda item: item[0])}
     named = [(value, p) for value, p in passages.values() if p.listed and names_section(question, p.section)]
     for value, passage in sorted(named, key=lambda item: -item[1].score):
+        # its opening question says what the items are for ("Can you do all of these without pain?"): before them
+        lead = [u for u in passage.sentences[:1] if u.rstrip().endswith("?")]
         units = [u for u in passage.sentences if len(tokens(u)) >= MIN_WORDS and not u.rstrip().endswith("?")]
         if len(units) >= LIST_ITEMS:
-            return [Point(passage.number, u, value) for u in units[:SECTION_ITEMS]]
+            items = [Point(passage.number, u, value) for u in units[:SECTION_ITEMS]]
+            return [Point(passage.number, u, value, aside=True) for u in lead] + items
     return []
 
 

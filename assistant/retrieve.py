@@ -17,6 +17,7 @@ answering stage) and any re-ranking model.
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,6 +106,12 @@ class HybridRetriever:
         ranked = self._rank(dense, lexical, mode)
         hits = _collapse_duplicates(ranked, k, self._words_of)
         return _keep_lexical_best(hits, ranked, lexical) if mode == "hybrid" else hits
+
+    def headed(self, names: Callable[[str], bool]) -> list[StoredChunk]:
+        """The passages under a heading `names` accepts, in the corpus's order: what a runner names by its
+        heading ("the return to run checklist") even when its words rank it below the top k."""
+        self._ensure_lexical_index()
+        return [chunk for chunk in self._chunks if chunk.section and names(chunk.section)]
 
     def refresh(self) -> None:
         """Forget the lexical index so the next search sees chunks added since it was built."""

@@ -496,3 +496,24 @@ def test_a_written_sentence_answers_a_yes_no_question_by_its_first_word_or_by_ne
     assert _answers_as("Yes, wait until then.", question) == "yes"
     assert _answers_as("Most guidance says 12 weeks.", question) == ""  # restates too little to answer it
     assert _answers_as("You should not strengthen your hip flexors.", "Should I strengthen my hip flexors?") == "no"
+
+
+def test_a_list_named_by_its_heading_leads_the_evidence_when_retrieval_ranked_it_out():
+    """ "What's the warm-up checklist?": the list under "Warm-up checklist" is evidence first, whatever its rank."""
+    import types
+
+    from assistant.index import StoredChunk
+    from assistant.retrieve import Hit
+
+    def chunk(number, section, text):
+        return StoredChunk(f"c{number}", "doc.md", "Doc", section, text, 0, len(text), number)
+
+    checklist = chunk(9, "Warm-up checklist", "- Jog for five minutes\n- Ten leg swings\n- Two strides")
+    others = [Hit(chunk(n, f"Part {n}", f"Prose about part {n}."), 1 - n / 10, n, n, 0.6 - n / 100) for n in range(6)]
+    late = Hit(checklist, 0.1, 7, 7, 0.2)
+    this = types.SimpleNamespace(evidence=5, retriever=types.SimpleNamespace(headed=lambda names: [checklist]))
+    pinned = Answerer._with_named_list(this, "what's the warm-up checklist?", [*others, late])
+    assert pinned[0].chunk is checklist and pinned[0].dense_similarity == others[0].dense_similarity
+    assert [hit.chunk.id for hit in pinned].count("c9") == 1
+    # a question naming no heading, or a heading over prose, changes nothing
+    assert Answerer._with_named_list(this, "how do I warm up for a race?", others) == others

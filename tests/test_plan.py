@@ -754,6 +754,10 @@ def test_a_list_asked_for_by_its_headings_words_is_given_whole_and_in_order():
     question = "what are the warning signs to see a pelvic physio?"
     plan = planned(question, [listed(1, items, "Warning signs to see a pelvic physio"), passage(2, "See a physio.")])
     assert plan.layout == "list" and [p.text for p in plan.points] == items
+    # its opening question says what the items are for, before them, said not listed
+    asking = "Have you noticed any of these since the birth?"
+    plan = planned(question, [listed(1, [asking, *items], "Warning signs to see a pelvic physio")])
+    assert [(p.text, p.aside) for p in plan.points] == [(asking, True)] + [(item, False) for item in items]
     # the same words as prose, not a list in its source, are not given whole
     prose = Passage(1, "doc.txt", "Doc", "Warning signs to see a pelvic physio", " ".join(items), 1.0, items)
     assert [p.text for p in planned(question, [prose]).points] != items
