@@ -27,7 +27,7 @@ import numpy as np
 
 from assistant.calibration import Thresholds, thresholds_for
 from assistant.scope import Scope
-from assistant.text import is_negated, jaccard, negated_stems, normalise, split_sentences, tokens
+from assistant.text import is_negated, jaccard, negated_stems, normalise, split_sentences, tokens, word_family
 
 # Words that say yes or no: the negation check compares them, so coverage leaves them out.
 POLARITY_WORDS = frozenset(tokens("yes no not never nor don't doesn't isn't aren't won't can't shouldn't wouldn't"))
@@ -297,7 +297,8 @@ class SupportChecker:
             return 0.0
         # Both negate, but not the same thing: "it is not the hinge" from "it is the hinge, not the curl"
         # (what the sentence negates is the unit's or the question's word, which the unit does not negate)
-        if _negated(sentence) and (negated_stems(sentence) - negated_stems(unit)) & (unit_words | context):
+        said = {word_family(word) for word in unit_words | context}
+        if _negated(sentence) and (negated_stems(sentence) - negated_stems(unit)) & said:
             return 0.0
         if claim.grafted(unit, context, bars.graft_words):
             return 0.0

@@ -213,5 +213,32 @@ def negated_stems(text: str) -> set[str]:
         )
         first = next(following, None)
         if first is not None:
-            found.update(tokens(first))
+            found.update(map(word_family, tokens(first)))
     return found
+
+
+# Adjectives whose nouns and verbs change their vowel or take -th/-en (stems as `tokens` gives them).
+WORD_FAMILIES = {
+    derived: adjective
+    for adjective, derived_forms in {
+        "strong": "strength strengthen",
+        "long": "length lengthen",
+        "wide": "width widen",
+        "deep": "depth deepen",
+        "high": "height heighten",
+        "weak": "weaken weakness",
+        "tight": "tighten tightness",
+        "loose": "loosen",
+        "short": "shorten",
+        "soft": "soften",
+        "hard": "harden",
+    }.items()
+    for form in derived_forms.split()
+    for derived in tokens(form)
+}
+
+
+def word_family(stem: str) -> str:
+    """One stem for an adjective and the noun and verb made from it ("strengthen", "strength" -> "strong"), so
+    "not strong" and "not strengthening" negate one thing; other stems are their own."""
+    return WORD_FAMILIES.get(stem, stem)
