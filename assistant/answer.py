@@ -62,10 +62,20 @@ from assistant.plan import (
 )
 from assistant.retrieve import Hit, HybridRetriever, expand_query, validate_question
 from assistant.scope import FILLER_STEMS, QUANTIFIERS, WHEN_WORDS, Scope
-from assistant.text import answer_sentences, complete_sentences, is_negated, listing, recall, spelled_out, tokens
+from assistant.text import (
+    answer_sentences,
+    complete_sentences,
+    is_negated,
+    listing,
+    recall,
+    spelled_out,
+    split_sentences,
+    tokens,
+)
 
 EVIDENCE = 5  # passages the plan and the disagreement check draw on
 RESTATES = 0.6  # share of a yes/no question's words a sentence repeats to answer it by its own polarity
+COVERS = 0.5  # share of a plan point's words a written sentence repeats to say that point
 SUBJECT_EXTRA = 5  # further hits searched for passages naming the subject asked about
 EVIDENCE_SENTENCES = 5  # per passage, for the plan and the disagreement check
 FOLLOW_UP_WORDS = 6  # a question this short that names no subject of the corpus leans on the one before
@@ -627,7 +637,16 @@ class _Run:
             ):
                 covered.add(point.text)
                 yield self.accept(_with_lead(point), {point.passage: point.text}, self._point_kind(point))
-        covered.update(result.evidence.values())
+        # A plan point the written sentence restates is said; one it was merely checked against is not ("Runners
+        # do not need strong hip flexors" is supported by "... is lengthening, not strengthening", which still
+        # has its own point to make).
+        said = set(tokens(result.text))
+        covered.update(
+            part
+            for unit in result.evidence.values()
+            for part in split_sentences(unit)
+            if recall(set(tokens(part)), said) >= COVERS
+        )
         yield self.accept(_to_runner(result.text, result.evidence.values()), result.evidence)
 
     def emit_disagreement(self, disagreement, passages: list[Passage], question: str) -> Iterator[Sentence]:

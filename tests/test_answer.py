@@ -517,3 +517,12 @@ def test_a_list_named_by_its_heading_leads_the_evidence_when_retrieval_ranked_it
     assert [hit.chunk.id for hit in pinned].count("c9") == 1
     # a question naming no heading, or a heading over prose, changes nothing
     assert Answerer._with_named_list(this, "how do I warm up for a race?", others) == others
+
+
+@pytest.mark.integration
+def test_a_plan_point_the_written_sentence_was_only_checked_against_is_still_said(seed_stride):
+    """The model's verdict is supported by a point it does not restate: that point keeps its place."""
+    reply = "Runners do not need strong hip flexors to get their knees up."
+    result = answerer(seed_stride, reply).ask("don't runners need strong hip flexors to get their knees up?")
+    assert result.grounding == "generated" and reply in result.answer
+    assert "lengthening, not strengthening" in result.answer
