@@ -637,9 +637,9 @@ class _Run:
             ):
                 covered.add(point.text)
                 yield self.accept(_with_lead(point), {point.passage: point.text}, self._point_kind(point))
-        # A plan point the written sentence restates is said; one it was merely checked against is not ("Runners
-        # do not need strong hip flexors" is supported by "... is lengthening, not strengthening", which still
-        # has its own point to make).
+        # A plan point the written sentence restates is said; one it was merely checked against is not ("You do
+        # not need strong calves for this" is supported by "stretch them rather than load them", which still has
+        # its own point to make).
         said = set(tokens(result.text))
         covered.update(
             part

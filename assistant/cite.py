@@ -6,8 +6,7 @@ citation markers at all. So the model's text is evidence of nothing until checke
 - repeated sentences, and sentences that loop on a few words, are dropped;
 - support of a sentence by a passage = its best matching passage sentence (or pair of neighbours), scored by
   lexical recall (share of the sentence's content words the passage has) and embedding cosine; a match
-  whose negation differs ("should be trained" vs "is not recommended"), or negates another word ("the best
-  one is not the hinge" from "the best one is the hinge, not the curl"), is no support;
+  whose negation differs ("should be trained" vs "is not recommended") is no support;
 - a name swapped for its sibling ("the gluteus minimus" where the source says "the gluteus medius", when the
   evidence uses both names) and two terms paired as the source never pairs them ("rising is the eccentric
   work" from "rising or concentric work; lowering or eccentric work") are no support either;
@@ -27,7 +26,7 @@ import numpy as np
 
 from assistant.calibration import Thresholds, thresholds_for
 from assistant.scope import Scope
-from assistant.text import is_negated, jaccard, negated_stems, normalise, split_sentences, tokens, word_family
+from assistant.text import is_negated, jaccard, normalise, split_sentences, tokens
 
 # Words that say yes or no: the negation check compares them, so coverage leaves them out.
 POLARITY_WORDS = frozenset(tokens("yes no not never nor don't doesn't isn't aren't won't can't shouldn't wouldn't"))
@@ -294,11 +293,6 @@ class SupportChecker:
         if not (close or whole or paraphrase) or claim.numbers - unit_words or claim.reverses(unit_words):
             return 0.0
         if _negated(sentence) != _negated(unit) or not claim.lists_within(unit):
-            return 0.0
-        # Both negate, but not the same thing: "it is not the hinge" from "it is the hinge, not the curl"
-        # (what the sentence negates is the unit's or the question's word, which the unit does not negate)
-        said = {word_family(word) for word in unit_words | context}
-        if _negated(sentence) and (negated_stems(sentence) - negated_stems(unit)) & said:
             return 0.0
         if claim.grafted(unit, context, bars.graft_words):
             return 0.0

@@ -9,7 +9,7 @@ page agree on what a sentence is, when two quotes are the same, and what "not" l
 - `quote_parts`: the sentences and list items of a quoted selection, to find each in its passage;
 - `tokens`: stop-worded, lightly stemmed content words: squats/squatting/squat meet;
 - `jaccard` and `recall`: word-set overlap, symmetric and one-sided;
-- `NEGATION`, `is_negated` and `negated_stems`: the one list of negation words, and the word each negates;
+- `NEGATION` and `is_negated`: the one list of negation words;
 - `LABELLED_LINE`: a handout's "Label: value" line, which the PDF reader and the cleaner both read;
 - `listing`: items as a phrase ("a, b and c"), for sentences Stride writes itself.
 
@@ -17,7 +17,6 @@ Leaves out: any language but English, and real stemming or lemmatising (the ligh
 enough for the corpus's words). A sentence-splitting library (pysbd) was not tried.
 """
 
-import itertools
 import re
 
 # Sentence ends, except after abbreviations ("Dr. Minard", "e.g. a band"). The next sentence must start
@@ -30,13 +29,6 @@ NUMBER_ABBREVIATION = re.compile(r"(?:^|[\s(\[“\"'])no\.$", re.IGNORECASE)
 # "Sets & reps: 3 x 8", "Make it harder: ...", "Caution: ...": a handout's labelled line (a capital, a short
 # label, a colon, then its value).
 LABELLED_LINE = re.compile(r"^[A-Z][\w &/'’()-]{0,30}:\s+\S")
-# What a negation passes over on its way to what it negates: auxiliaries, articles, pronouns, adverbs of degree
-# and the verbs that advise ("not recommend X" says not to X).
-NEGATION_SKIPS = frozenset(
-    "be been being to really necessarily always even just too very so a an the your you it them this that these "
-    "those any need needs have has had do does get recommend recommends recommended advise advises suggest "
-    "suggests want use try".split()
-)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _PART_END = re.compile(r"(?<=[.!?;:])\s+")
 _MARKER_AFTER_STOP = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)")
@@ -193,52 +185,3 @@ def listing(items: list[str], conjunction: str = "and") -> str:
 
 def is_negated(text: str) -> bool:
     return bool(NEGATION.search(normalise(text)))
-
-
-def negated_stems(text: str) -> set[str]:
-    """The stems a negation applies to: the first content word after each negation, past auxiliaries, articles
-    and verbs of advising ("the hinge, not the curl": curl; "does not recommend curling the leg": curl; "you
-    should not do the hinge": hinge). A rough scope: one word, not a clause."""
-    lowered = normalise(text)
-    spans = list(re.finditer(r"[a-z][a-z'-]*", lowered))
-    words = [match[0] for match in spans]
-    found: set[str] = set()
-    for index, word in enumerate(words):
-        if not (NEGATION.fullmatch(word) or word.endswith("n't")):
-            continue
-        if lowered[spans[index].end() : spans[index].end() + 1] in (",", ".", ":", ";"):
-            continue  # a reply ("No, clamshells are ..."), which negates no word after it
-        following = itertools.dropwhile(
-            lambda w: w in NEGATION_SKIPS or NEGATION.fullmatch(w) or not tokens(w), words[index + 1 :]
-        )
-        first = next(following, None)
-        if first is not None:
-            found.update(map(word_family, tokens(first)))
-    return found
-
-
-# Adjectives whose nouns and verbs change their vowel or take -th/-en (stems as `tokens` gives them).
-WORD_FAMILIES = {
-    derived: adjective
-    for adjective, derived_forms in {
-        "strong": "strength strengthen",
-        "long": "length lengthen",
-        "wide": "width widen",
-        "deep": "depth deepen",
-        "high": "height heighten",
-        "weak": "weaken weakness",
-        "tight": "tighten tightness",
-        "loose": "loosen",
-        "short": "shorten",
-        "soft": "soften",
-        "hard": "harden",
-    }.items()
-    for form in derived_forms.split()
-    for derived in tokens(form)
-}
-
-
-def word_family(stem: str) -> str:
-    """One stem for an adjective and the noun and verb made from it ("strengthen", "strength" -> "strong"), so
-    "not strong" and "not strengthening" negate one thing; other stems are their own."""
-    return WORD_FAMILIES.get(stem, stem)

@@ -14,7 +14,6 @@ import pytest
 
 from assistant.calibration import thresholds_for
 from assistant.cite import Claim, Passage, SupportChecker, _pairs, content_words, find_disagreement, stance
-from assistant.text import negated_stems
 
 
 class WordVectors:
@@ -81,21 +80,6 @@ def test_a_verdict_restates_the_question_and_takes_the_source_stance():
     question = "Should I do static stretching before a run?"
     assert shown("No, static stretching before a run is not recommended.", question, passage)
     assert not shown("Yes, static stretching before a run is recommended.", question, passage)
-
-
-def test_a_negation_of_another_word_than_the_sources_is_no_support():
-    passage = Passage(1, "n.md", "N", "Hamstrings", "The best exercise for them is the hinge, not the curl.", 1.0)
-    question = "Should I do the hinge for my hamstrings?"
-    assert shown("The best exercise for them is not the curl.", question, passage)
-    assert not shown("The best exercise for them is not the hinge.", question, passage)
-    # an adjective and the verb made from it are one thing: "not strong" negates what "not strengthening" does
-    text = "Coaches do not recommend strengthening the hip flexors. They are strong enough for running."
-    flexors = Passage(1, "n.md", "N", "Hip flexors", text, 1.0)
-    asked = "don't runners need strong hip flexors?"
-    assert shown("Coaches do not recommend strong hip flexors.", asked, flexors)
-    # a reply's "No," negates no word after it
-    assert negated_stems("No, the curl is not the best.") == {"best"}
-    assert negated_stems("They do not recommend curling the leg, and never the hinge.") == {"curl", "hing"}  # stems
 
 
 def test_a_list_must_come_from_one_source_sentence():
