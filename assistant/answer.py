@@ -284,6 +284,11 @@ def _is_list(text: str) -> bool:
     return items >= 3 and items * 2 > len(lines)
 
 
+def _named_list(question: str, chunk) -> bool:
+    """Whether the passage is a list under a heading the question names ("what's the checklist?")."""
+    return _is_list(chunk.text) and names_section(question, chunk.section)
+
+
 def standalone_question(history: list[str], question: str, scope: Scope) -> str:
     """A follow-up joined to the previous question, so retrieval knows what "it" or "with a band" is about."""
     if not history:
@@ -345,7 +350,9 @@ class Answerer:
         run.standalone = standalone_question(history or [], cleaned, scope)
         # A few extra hits are fetched only for passages naming the subject asked about (see _evidence).
         hits = self.retriever.search(run.standalone, k=self.evidence + SUBJECT_EXTRA)
-        if asks_for_list(cleaned, kind_of(cleaned)):
+        own_kind = kind_of(cleaned)
+        listed = asks_for_list(cleaned, own_kind)  # "what are the signs ...?": a list named by its heading's words
+        if listed:
             hits = self._with_named_list(run.standalone, hits)
         run.timings["retrieve"] = run.elapsed()
         reason = _decline_reason(cleaned, run.standalone, hits, scope, self.thresholds, self._names_exercise)
@@ -355,14 +362,12 @@ class Answerer:
         # One scorer for the whole answer: evidence, checks and the fallback score the same sentences.
         run.relevance = _Relevance(self.embeddings, run.standalone, scope.vocabulary)
         asked = frozenset(scope.subjects_in(expand_query(run.standalone, scope.vocabulary)))
-        own_kind = kind_of(cleaned)
         # A number asked for is evidence wherever its passage states it ("Dose: 3 sets of 15-20" under the
         # exercise's steps), even when its words match the question less than the steps do.
         # So is each step of an order asked for.
         keep = {"quantity": lambda unit: gives_number(run.standalone, unit), "progression": puts_in_order}
         # A list asked for by its heading's words ("what are the signs ...?") is evidence whole.
-        listed = asks_for_list(cleaned, own_kind)
-        whole = (lambda chunk: names_section(run.standalone, chunk.section)) if listed else None
+        whole = (lambda chunk: _named_list(run.standalone, chunk)) if listed else None
         passages = self._evidence(hits, run.relevance, asked, keep.get(own_kind), whole)
         # Only a question asking whether to do something gets the "sources differ" answer; "why is my hip
         # tight?" should not, even when its passages happen to hold both stances, and neither does "how many
@@ -435,13 +440,10 @@ class Answerer:
         the "Return-to-run readiness checklist" slide) when retrieval ranked it out of them: its items, more
         than its heading, decide its vector. Counted as relevant as the best hit."""
 
-        def named(chunk) -> bool:
-            return _is_list(chunk.text) and names_section(question, chunk.section)
-
-        if not hits or any(named(hit.chunk) for hit in hits[: self.evidence]):
+        if not hits or any(_named_list(question, hit.chunk) for hit in hits[: self.evidence]):
             return hits
-        listed = [chunk for chunk in self.retriever.headed(lambda section: names_section(question, section))]
-        listed = [chunk for chunk in listed if named(chunk)]
+        headed = self.retriever.headed(lambda section: names_section(question, section))
+        listed = [chunk for chunk in headed if _is_list(chunk.text)]
         if not listed:
             return hits
         best = hits[0]
@@ -477,7 +479,7 @@ class Answerer:
             units = units_of[chunk.id]
             ranked = sorted(units, key=lambda u: -relevance(u, chunk.section))
             kept = [u for u in units if u in ranked[:EVIDENCE_SENTENCES] or (keep and keep(u))]  # source's order
-            listed = bool(whole and whole(chunk) and _is_list(chunk.text))
+            listed = bool(whole and whole(chunk))
             kept = units if listed else kept
             passage = Passage(number, chunk.source, chunk.title, chunk.section, " ".join(kept), hit.score, kept, listed)
             passages.append(passage)

@@ -445,10 +445,10 @@ def _label_named(sentence: str, dashed: bool = True) -> tuple[str, str] | None:
     """(name, what follows the colon) of a line naming an exercise before a colon ("Tandem stance: stand ..."),
     or None: the name is no field's or plan's label and no advice, and what follows is an instruction."""
     match = LABEL_NAME.match(sentence.strip())
-    dashed = DASH_NAME.match(sentence.strip()) if dashed and not match else None
-    if not (match or dashed):
+    dash = DASH_NAME.match(sentence.strip()) if dashed and not match else None
+    if not (match or dash):
         return None
-    name, rest = (match or dashed)["n"].strip(), (match or dashed)["rest"]
+    name, rest = (match or dash)["n"].strip(), (match or dash)["rest"]
     if NOT_LABEL_NAMES.fullmatch(name) or any(words.fullmatch(name) for words in LABELLED.values()):
         return None
     if NOT_A_NAME.search(name) or COLLECTION.search(name) or ADVICE_LABEL.search(name):
@@ -457,7 +457,7 @@ def _label_named(sentence: str, dashed: bool = True) -> tuple[str, str] | None:
         return None  # "Breathe out: gently lift ...", "Start with walk-run - for example ..." are steps or advice
     if re.fullmatch(r"[A-Za-z]+ing", name):
         return None  # "Breathing - lie on your back ...", "Walking: start with ...": an activity, not an exercise
-    clauses = re.split(r"[,;]\s+", rest)[:3] if dashed else [rest]
+    clauses = re.split(r"[,;]\s+", rest)[:3] if dash else [rest]
     return (name, rest) if any(is_instruction(clause[:1].upper() + clause[1:]) for clause in clauses) else None
 
 

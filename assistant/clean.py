@@ -510,9 +510,10 @@ def _names_what_follows(lines) -> bool:
 def _change_of_kind(lines) -> int:
     """Where a block's lines turn from a paragraph that ends a sentence to a list under it, or from a list to
     the labelled lines under it ("Dose: 3 sets of 8 each side.", "Easier: ..."); 0 where they do not."""
+    listed = False  # a bullet seen so far
     for i in range(1, len(lines)):
         line, previous = lines[i][0], lines[i - 1][0].rstrip()
-        listed = any(BULLET.match(earlier) for earlier, _, _ in lines[:i])
+        listed = listed or bool(BULLET.match(lines[i - 1][0]))
         if BULLET.match(line) and not listed and previous.endswith((".", ":", "!", "?")):
             return i
         labelled = not BULLET.match(line) and LABELLED_LINE.match(line.strip())

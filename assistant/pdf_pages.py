@@ -111,7 +111,8 @@ def _slide(lines: list[str]) -> str:
         if LONE_MARKER.fullmatch(line):
             pending = line
             continue
-        marker = pending or (MARKER.match(line) and MARKER.match(line)[0].strip())
+        found = MARKER.match(line)
+        marker = pending or (found and found[0].strip())
         text = MARKER.sub("", line) if not pending else line
         pending = None
         if marker:

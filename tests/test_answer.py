@@ -511,7 +511,8 @@ def test_a_list_named_by_its_heading_leads_the_evidence_when_retrieval_ranked_it
     checklist = chunk(9, "Warm-up checklist", "- Jog for five minutes\n- Ten leg swings\n- Two strides")
     others = [Hit(chunk(n, f"Part {n}", f"Prose about part {n}."), 1 - n / 10, n, n, 0.6 - n / 100) for n in range(6)]
     late = Hit(checklist, 0.1, 7, 7, 0.2)
-    this = types.SimpleNamespace(evidence=5, retriever=types.SimpleNamespace(headed=lambda names: [checklist]))
+    retriever = types.SimpleNamespace(headed=lambda names: [c for c in [checklist] if names(c.section)])
+    this = types.SimpleNamespace(evidence=5, retriever=retriever)
     pinned = Answerer._with_named_list(this, "what's the warm-up checklist?", [*others, late])
     assert pinned[0].chunk is checklist and pinned[0].dense_similarity == others[0].dense_similarity
     assert [hit.chunk.id for hit in pinned].count("c9") == 1
