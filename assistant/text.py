@@ -73,7 +73,7 @@ _WEIGHT_ASKED = re.compile(r"\bhow (?:many|much) (?:kg|kgs|kilos?|kilograms?|lbs
 # corpus is expected to use them, so none is named as a subject the sources never mention.
 FILLER = frozenset(
     "am many much ok okay lol just really actually though pretty kinda sorta like yeah yes no hey hi thanks thank "
-    "please anyone anybody guys did whats hows wheres whos".split()
+    "please anyone anybody guys".split()
 )
 _SHORTHAND = re.compile(r"(?<![\w’'-])(" + "|".join(SHORTHAND) + r")(?![\w’'-])", re.IGNORECASE)  # not "U-shaped"
 
