@@ -86,6 +86,7 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"|see you soon)\s*[,!]\s*(?-i:[A-Z][\w.'’-]*)?(?: (?-i:[A-Z][\w.'’-]*))?",
         ),
         ("postscript", r"p\.\s?(?:p\.\s?)?s\.\s.*"),
+        ("email footer", r"sent from my \w+(?: \w+)?\.?"),  # "Sent from my iPhone"
         # "Related posts: Hill reps · Downhill drills", "Comments (14) are closed for this post."
         ("related posts", r"(?:related|similar|more|recent) (?:posts?|articles?|reading|threads?|stories)\s*:.*"),
         ("comments closed", r"comments?(?:\s*\(\d+\))?\s+(?:are|is)\s+(?:now\s+)?closed\b.*"),
@@ -103,6 +104,16 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("page footer", r"last (?:updated|modified|edited)\s*:?[^.!?]{0,30}"),
     ]
 ]
+# A plain-text heading set off by marks on both sides: "** THE 3-PHASE PLAN **", "=== Week 1 ===".
+DECORATED_HEADING = re.compile(r"\s*([*=#~_-]{2,})\s*([^*=#~_\s].*?)\s*\1\s*")
+# An e-mail's closing: a short valediction ending in a comma ("Keep moving,", "Yours,") over the sender's name
+# alone on the next line; what follows it and starts with that name is the signature ("Dave Whitcombe / Coach").
+VALEDICTION = re.compile(r"(?-i:[A-Z])[\w'’]*(?: [\w'’]+){0,3},")
+SENDER = re.compile(r"(?-i:[A-Z])[\w.'’-]*(?: (?-i:[A-Z])[\w.'’-]*){0,2}")
+# The signature delimiter ("-- " alone on a line): what follows is the sender's signature and the list's footer.
+SIGNATURE_DELIMITER = re.compile(r"--\s*")
+# A reply's quotation of the message before it: "On 31 Mar 2024, at 09:14, Sue <sue@...> wrote:".
+REPLY_INTRO = re.compile(r"on\b.{4,120}\bwrote:\s*", re.IGNORECASE)
 # A letter's header: a block of two or more "Subject:", "From:", "To:" ... lines.
 EMAIL_HEADER = re.compile(r"\s*(?:subject|from|to|cc|bcc|date|sent|reply-to)\s*:\s*\S.*", re.IGNORECASE)
 
@@ -173,7 +184,12 @@ CALL_TO_ACTION_SENTENCE = re.compile(
     r"|thanks for (?:listening|watching|tuning in)|see you (?:all )?next (?:week|time|episode)"
     r"|book a free \S+ (?:call|consult\w*|session)"
     # a newsletter's footer and sign-off: "Unsubscribe here", "You are receiving this email because ..."
-    r"|\bunsubscribe\b|\byou(?: are|'re) rec(?:ei|ie)ving this\b|\bthese emails\b|\bthat'?s (?:it|all) from me\b",
+    r"|\bunsubscribe\b|\byou(?: are|'re) rec(?:ei|ie)ving this\b|\bthese emails\b|\bthat'?s (?:it|all) from me\b"
+    # a sponsor read: "This video is sponsored by ...", "code RAY15 gets you fifteen percent off", "link in the
+    # description"
+    r"|\b(?:video|episode|show|podcast|post|newsletter|channel)\b[^.!?]{0,20}\b(?:sponsored|brought to you) by\b"
+    r"|\b(?:discount |promo )?code \w+ (?:gets|saves|for)\b|\b(?:percent|%) off\b"
+    r"|\blinks? (?:is |are )?(?:in|below) (?:the|my) description\b",
     re.IGNORECASE,
 )
 
@@ -186,14 +202,19 @@ DOCUMENT_NOTE = re.compile(
     r"|^(?:an?\s+)?(?:handout|notes|slides|leaflet|booklet|sheet)\s+(?:from|by)\s+(?-i:[A-Z])"
     # a disclaimer, and how to book: "This handout is general information and does not replace an individual
     # assessment.", "Bookings: clinic.com or call reception.", "14 Gully Road, Belgrave VIC 3160."
-    r"|^this (?:handout|leaflet|sheet|booklet|document|guide|page|post|article)\b[^.!?]{0,80}"
+    r"|^(?:the information in )?this (?:handout|leaflet|sheet|booklet|document|guide|page|post|article|e-?mail"
+    r"|newsletter|video|episode)\b[^.!?]{0,80}"
     r"\b(?:general information|not (?:a )?substitute|(?:does not|doesn't|is not meant to) replace|not medical advice)"
     r"|^(?:bookings?|appointments?|enquiries|to book)\b\s*:"
     r"|^\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:road|rd|street|st|avenue|ave|lane|drive|way|court),"
+    # a sender's postal address after its name: "Hilltop Coaching, 14 Mill Lane, Hebden Bridge, HX7 8AD"
+    r"|^[^.!?]{0,60},\s*\d{1,5}\s+(?-i:(?:[A-Z][a-z]+\s+){1,3}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Drive|Way|Court"
+    r"|Close|Place|Square)),(?:[^,.!?]+,){1,4}[^,.!?]+\.?$"
     # a reading time or an affiliate disclosure in a post's header line ("Posted in Strength · 6 min read ·
     # This post contains affiliate links."), and a transcript's note on itself
     r"|\b\d+[ -]?min(?:ute)?s?\.? read\b|\baffiliate links?\b|\bearn (?:a )?(?:small )?commission\b"
-    r"|\btranscript (?:is )?(?:auto-?generated|automatically generated|machine-generated)|^may contain errors",
+    r"|\btranscript (?:is )?(?:auto-?generated|automatically generated|machine-generated)|^may contain errors"
+    r"|^auto-?generated (?:captions|subtitles|transcript)\b|^timestamps are approximate",
     re.IGNORECASE,
 )
 
@@ -220,7 +241,14 @@ ANSWER_LINE = re.compile(r"^\s*(?:A|Answer)\s*[:.)-]\s+(?=\S)", re.IGNORECASE)
 # A transcript's turn opens with its speaker's label ("HOST:", "Jess:", "Dr Sam Lindqvist:"). The asking
 # speaker's question heads the answer under it, as "Q:" does; the label goes and so does what the asker says
 # besides questions (a welcome, a sponsor read): the advice is the guest's.
-SPEAKER = re.compile(r"^\s*([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})\s*:\s+(?=\S)")
+SPEAKER = re.compile(r"^\s*(?:\*\*|__)?([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})\s*(?:\*\*|__)?:(?:\*\*|__)?\s+(?=\S)")
+# One speaker's label opening this many long turns is a monologue's ("**Coach:** So why does it matter ...").
+# A handout's own labels ("Tip:", "Dose:") open short lines, and a few are named here as never a speaker.
+MONOLOGUE_TURNS = 3
+NOT_SPEAKERS = frozenset(
+    "note notes tip tips dose sets reps easier harder progress regress cue cues caution warning equipment tempo "
+    "rest question answer example step summary why how what".split()
+)
 TIMESTAMP = re.compile(r"\s*(?:[•*-]\s*)?\[\d{1,2}:\d{2}(?::\d{2})?\]\s*")
 QUOTE_MARK = re.compile(r"\s{0,3}>\s?")  # "> " before a quoted line (Markdown, e-mail, a forum's blockquote)
 QUOTED_WORDS = 4  # a part of a paragraph this long, already in the document, is quoted from it
@@ -285,11 +313,24 @@ def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_
     line_rules += [("page furniture", pattern) for pattern in _page_furniture(text[start:])]
     raw_blocks = _raw_blocks(text, start)
     speakers, asker = _speakers(raw_blocks)
-    for raw in raw_blocks:
+    signer = ""  # the sender's name right after an e-mail's closing: the signature under it starts with it
+    for number, raw in enumerate(raw_blocks):
         if len(raw.lines) >= 2 and all(EMAIL_HEADER.fullmatch(line) for line, _, _ in raw.lines):
             result.dropped.extend(Dropped("email header", line.strip()) for line, _, _ in raw.lines)
             continue
-        label = SPEAKER.match(raw.lines[0][0]) if asker else None
+        if _ends_letter(raw):  # the signature's delimiter or the earlier message quoted: nothing after is text
+            rest = [line.strip() for later in raw_blocks[number:] for line, _, _ in later.lines]
+            result.dropped.extend(Dropped("email footer", line) for line in rest)
+            break
+        if closing := _closing(raw):
+            result.dropped.append(Dropped("sign-off", " ".join(line.strip() for line, _, _ in raw.lines)))
+            signer = closing
+            continue
+        signed, signer = signer, ""
+        if signed and raw.lines[0][0].strip().startswith(signed):  # only right under the closing
+            result.dropped.append(Dropped("signature", " ".join(line.strip() for line, _, _ in raw.lines)))
+            continue
+        label = SPEAKER.match(raw.lines[0][0]) if asker or len(speakers) == 1 else None
         if label and label[1] in speakers:
             section = _keep(_turn(raw, label, asker, result.dropped), section, title, site, result)
             continue
@@ -304,17 +345,39 @@ def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_
     return result
 
 
+def _ends_letter(raw: "_RawBlock") -> bool:
+    """Whether the block opens an e-mail's end: the signature delimiter "--", or the line introducing the
+    message it replies to ("On ... wrote:")."""
+    first = raw.lines[0][0].strip()
+    return bool(SIGNATURE_DELIMITER.fullmatch(first) or REPLY_INTRO.fullmatch(first))
+
+
+def _closing(raw: "_RawBlock") -> str:
+    """The sender's name when the block is an e-mail's closing ("Keep moving," over "Dave"), else ""."""
+    if len(raw.lines) != 2:
+        return ""
+    valediction, name = (line.strip() for line, _, _ in raw.lines)
+    if VALEDICTION.fullmatch(valediction) and SENDER.fullmatch(name):
+        return name.split()[0]
+    return ""
+
+
 def _speakers(blocks) -> tuple[set[str], str | None]:
     """A transcript's speaker labels (two or more, each opening at least two turns) and the asking speaker's:
     the one whose turns most often hold a question, if at least half of them do. No asker when the document is
     not a transcript ("Q:"/"A:" documents are read by `_question_and_answer`)."""
     turns: Counter[str] = Counter()
     asking: Counter[str] = Counter()
+    long: Counter[str] = Counter()
     for block in blocks:
         if (match := SPEAKER.match(block.lines[0][0])) and not QUESTION_LINE.match(block.lines[0][0]):
+            said = " ".join(line for line, _, _ in block.lines)
             turns[match[1]] += 1
-            asking[match[1]] += "?" in " ".join(line for line, _, _ in block.lines)
+            asking[match[1]] += "?" in said
+            long[match[1]] += len(said.split()) > CHAPTER_WORDS
     labels = [label for label, count in turns.items() if count >= SPEAKER_MIN_TURNS]
+    if len(labels) == 1 and long[labels[0]] >= MONOLOGUE_TURNS and labels[0].lower() not in NOT_SPEAKERS:
+        return set(labels), None  # one voice: its label goes, its words stay
     if len(labels) < 2:
         return set(), None
     asker = max(labels, key=lambda label: asking[label] / turns[label])
@@ -481,7 +544,9 @@ def _classified(lines, after_gap: bool, dropped: list[Dropped]) -> list[Block | 
     dashed = sum(bool(DASH_ITEM.match(line)) for line, _, _ in lines)
     if dashed >= 2 and not any(BULLET.match(line) for line, _, _ in lines):  # same length: the spans stay true
         lines = [(DASH_ITEM.sub(r"\1-", line), start, end) for line, start, end in lines]
-    if len(lines) >= 3 and lines[0][0].rstrip().endswith(":") and all(BULLET.match(line) for line, _, _ in lines[1:]):
+    lead = lines[0][0].strip()
+    heads = lead.endswith(":") or (not BULLET.match(lead) and _looks_like_heading(_tidy(lead)))
+    if len(lines) >= 3 and heads and all(BULLET.match(line) for line, _, _ in lines[1:]):
         return [_classify(lines[:1], after_gap, dropped), _classify(lines[1:], False, dropped)]
     if _names_what_follows(lines):  # "1) DEAD BUG", then its description indented under it
         first, start, end = lines[0]
@@ -567,6 +632,9 @@ def _classify(lines, after_gap: bool, dropped: list[Dropped]) -> Block | None:
     first = lines[0][0]
     if len(lines) == 1 and MARKDOWN_HEADING.match(first):
         return Block("heading", _tidy(MARKDOWN_HEADING.sub("", first)), start, end, after_gap)
+    decorated = DECORATED_HEADING.fullmatch(first) if len(lines) == 1 else None
+    if decorated and _looks_like_heading(_tidy(decorated[2])):
+        return Block("heading", _tidy(decorated[2]), start, end, after_gap)
     if len(lines) == 1 and not BULLET.match(first):
         stripped = _tidy(first)
         if IMAGE_CAPTION.fullmatch(stripped) and len(stripped.split()) >= 4:
@@ -631,7 +699,7 @@ def _residue_section(block: Block) -> tuple[str, Callable[[Block], bool]] | None
     ("- Advertisement -"): the label alone is never text to keep.
     """
     if block.kind == "heading" and SPONSOR_HEADING.fullmatch(block.text):
-        return "sponsor list", _looks_like_name_list
+        return "sponsor list", lambda under: _looks_like_name_list(under) or _looks_like_advert(under)
     if block.kind == "heading" and RELATED_HEADING.fullmatch(block.text):
         return "related posts", _looks_like_link_list
     if block.kind == "heading" and REFERENCES_HEADING.fullmatch(block.text):

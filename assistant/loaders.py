@@ -1,6 +1,7 @@
 """Reading source files: .md, .txt, .html and .pdf into plain text plus metadata.
 
-Metadata comes from a front-matter block at the top of a .md/.txt file, or from a sidecar file
+Metadata comes from a front-matter block at the top of a .md/.txt file (or an e-mail's header: its subject is
+the title), or from a sidecar file
 `NAME.EXT.meta.json` beside any document (the sidecar wins where both name a field). Text files keep their
 exact characters, so a passage's span points into the file itself; HTML and PDF spans point into the
 extracted text. An HTML page's chrome (menus, sidebars, footers) is skipped, and its <title> loses the site's
@@ -25,6 +26,8 @@ SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 SIDECAR_SUFFIX = ".meta.json"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 METADATA_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,40}")
+# An e-mail's header: "Name: value" lines (a folded line continues with a space) up to a blank line.
+MAIL_HEADER = re.compile(r"\A(?:[A-Za-z][A-Za-z0-9-]{0,40}:[^\n]*\n(?:[ \t][^\n]*\n)*){2,40}\s*?\n")
 
 
 class Unreadable(Exception):
@@ -60,6 +63,8 @@ def load(path: Path) -> LoadedText:
             text, start, metadata = _html_text(decoded)
         else:
             metadata, start = parse_front_matter(decoded)
+            if not start:
+                metadata, start = parse_mail_header(decoded)
             text = decoded
     if not text[start:].strip():
         raise Unreadable("no text in it (empty file, or a PDF with no text layer)")
@@ -89,6 +94,26 @@ def parse_front_matter(text: str) -> tuple[dict[str, str], int]:
             raise Unreadable(f"front matter line {line_number} is not 'key: value': {line.strip()[:60]!r}")
         metadata[key.strip().lower()] = value.strip().strip("\"'")
     raise Unreadable("front matter starts with '---' but has no closing '---' line")
+
+
+def parse_mail_header(text: str) -> tuple[dict[str, str], int]:
+    """An e-mail saved as text: its header lines ("From: ...", "Subject: ...", up to the first blank line) at the
+    very top, naming at least a sender and a subject. The subject is the document's title, the sender its
+    author, the date its date; the rest (recipients, reply and unsubscribe addresses, content type) is dropped
+    with the header. ({}, 0) when the text opens otherwise."""
+    head = MAIL_HEADER.match(text)
+    if not head:
+        return {}, 0
+    fields: dict[str, str] = {}
+    for line in head[0].splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() and not line[:1].isspace():
+            fields.setdefault(key.strip().lower(), value.strip())
+    if not {"from", "subject"} <= fields.keys():
+        return {}, 0
+    sender = re.sub(r"\s*<[^>]*>", "", fields["from"]).strip().strip("\"'")
+    metadata = {"title": fields["subject"], "author": sender or fields["from"], "date": fields.get("date", "")}
+    return {key: value for key, value in metadata.items() if value}, head.end()
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -31,6 +31,7 @@ from assistant.text import LABELLED_LINE
 # A list item's marker: "1.", "2)", "-", "•", or a tick box "[ ]".
 MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-•*–▪◦·●■➢►\x7f\uf000-\uf0ff]|\[\s*[xX✓]?\s*\])\s+")
 NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+(.*)$")
+GLYPH_MARKER = re.compile(r"^\s*[\x7f\uf000-\uf0ff]\s+")
 PAGE_NUMBER = re.compile(r"(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|[-–]\s*\d{1,4}\s*[-–]", re.IGNORECASE)
 BLANK_FIELD = re.compile(r"_{3,}|\[\s*\]")
 SENTENCE_END = re.compile(r"[.!?:;]['’\")]*$")
@@ -176,12 +177,26 @@ def _starts_anew(current: str, previous: str, line: str, full: int) -> bool:
         return True
     if ended and (LABELLED_LINE.match(line) or len(previous) < SHORT_LINE * full):
         return True
+    if ended and line.isupper() and line.endswith(":"):  # "STOP AND CONTACT US IF YOU NOTICE:" after a full line
+        return True
     # a finished paragraph, then a short line that is no sentence's end: a heading ("Pain and soreness - what
     # is OK?") even when the paragraph's last line ran to full length
     if ended and len(line) < HEADING_LINE * full and line[:1].isupper() and not line.endswith((".", ";", ":")):
         return True
-    # a short line with no sentence end, followed by a capital: a heading ("Pain and soreness")
-    return not ended and len(current) < HEADING_LINE * full and line[:1].isupper() and not MARKER.match(current)
+    # a short line with no sentence end, followed by a capital: a heading ("Pain and soreness"), or a numbered
+    # exercise's name in capitals over its description ("1. FORWARD STEP-DOWN", then "Stand on a step.")
+    numbered = NUMBERED.match(current)
+    named = bool(numbered) and _is_name(numbered[2])
+    short = len(current) < HEADING_LINE * full
+    return not ended and line[:1].isupper() and (named or (short and not MARKER.match(current)))
+
+
+def _is_name(text: str) -> bool:
+    """Whether a numbered line's text is a name in capitals ("HEEL RAISES ON A STEP (DOUBLE LEG TO SINGLE
+    LEG)"): short outside its brackets, with no sentence end. A step is written in sentence case."""
+    named = re.sub(r"\([^)]*\)", "", text).strip()
+    letters = [c for c in named if c.isalpha()]
+    return len(letters) >= 3 and named.isupper() and len(named.split()) <= NAME_WORDS and not SENTENCE_END.search(text)
 
 
 def _close(blocks: list[list[str]], logical: str, rest: list[str]) -> None:
@@ -194,7 +209,11 @@ def _close(blocks: list[list[str]], logical: str, rest: list[str]) -> None:
     if numbered and following and following[1] == "1" and not SENTENCE_END.search(logical) and len(logical) < 80:
         blocks.append([f"## {numbered[2]}"])
         return
+    if numbered and _is_name(numbered[2]) and rest and not MARKER.match(rest[0]):  # "1. FORWARD STEP-DOWN"
+        blocks.append([f"## {numbered[2]}"])
+        return
     if MARKER.match(logical):
+        logical = GLYPH_MARKER.sub("- ", logical)  # a symbol font's bullet ("\x7f") as the list's dash
         if blocks and MARKER.match(blocks[-1][-1]):
             blocks[-1].append(logical)
         else:
@@ -202,6 +221,9 @@ def _close(blocks: list[list[str]], logical: str, rest: list[str]) -> None:
         return
     if not SENTENCE_END.search(logical) and len(logical.split()) <= 10 and logical[:1].isupper():
         blocks.append([f"## {logical}"])
+        return
+    if logical.endswith(":") and logical.isupper() and len(logical.split()) <= 12 and rest and MARKER.match(rest[0]):
+        blocks.append([f"## {logical[:-1]}"])  # "STOP AND CONTACT US IF YOU NOTICE:" over its list
         return
     if logical.endswith("?") and len(logical.split()) <= 10 and logical[:1].isupper() and _heads(rest):
         blocks.append([f"## {logical}"])

@@ -641,3 +641,67 @@ def test_a_references_section_goes_until_the_next_heading():
     ]
     assert {d.rule for d in result.dropped} == {"references"}
     assert len(result.dropped) == 3
+
+
+def _texts(text: str) -> list[tuple[str, str]]:
+    return [(block.kind, block.text) for block in clean(text).blocks]
+
+
+def test_an_emails_closing_signature_footer_and_quoted_message_go():
+    text = (
+        "Hi all,\n\nCalf raises are the best thing for a grumpy Achilles. Do 3 sets of 15.\n\n"
+        "Keep moving,\nDave\n\nDave Whitcombe\nHarriers Coaching | Level 3 Coach\n\nSent from my iPhone\n\n"
+        "--\nYou're receiving this because you signed up.\nHarriers Coaching, 14 Mill Lane, Hebden Bridge, HX7 8AD\n\n"
+        "> On 31 Mar 2024, at 09:14, Sue <sue@mail.example> wrote:\n>\n> Any chance of one on weights?\n"
+    )
+    assert _texts(text) == [("paragraph", "Calf raises are the best thing for a grumpy Achilles. Do 3 sets of 15.")]
+    # a name under a closing is the only signature: a later paragraph opening with the name stays
+    later = "Cheers,\nTom\n\nHills are strength work.\n\nTom's point about hills is right.\n"
+    assert [text for _, text in _texts(later)] == ["Hills are strength work.", "Tom's point about hills is right."]
+
+
+def test_a_reply_quoted_after_on_wrote_goes_with_the_rest_of_the_email():
+    text = "Lift twice a week.\n\nOn Sun, 7 Apr 2024, Sue <sue@mail.example> wrote:\n> Should I lift?\n"
+    assert _texts(text) == [("paragraph", "Lift twice a week.")]
+
+
+def test_plain_text_headings_set_off_by_marks_and_a_heading_line_over_its_list():
+    text = (
+        "** THE 3-PHASE PLAN **\n\nPhase 1 - Foundation (weeks 1-4)\n  - Split squat: 2 x 12 each leg\n"
+        "  - Step-down: 2 x 10 each leg\n"
+    )
+    assert _texts(text) == [
+        ("heading", "THE 3-PHASE PLAN"),
+        ("heading", "Phase 1 - Foundation (weeks 1-4)"),
+        ("list", "- Split squat: 2 x 12 each leg\n- Step-down: 2 x 10 each leg"),
+    ]
+    # a sentence over a list is no heading (the block is split where it turns, as before)
+    assert _texts("Do these twice a week.\n- Squat\n- Lunge\n")[0] == ("paragraph", "Do these twice a week.")
+
+
+def test_a_sponsor_read_goes_but_a_kettlebell_in_the_advice_stays():
+    text = (
+        "## Sponsor\n\nQuick break, this video is sponsored by IronPeak kettlebells. One handle, dial it from 4 to 18 "
+        "kilos. Link is in the description, code RAY15 gets you fifteen percent off.\n\n"
+        "Exercise four: suitcase carry. One heavy kettlebell in one hand, walk, don't lean.\n\n"
+        "Also, the research trials were sponsored by a university and used heavy loads. Lift heavy.\n"
+    )
+    kept = [text for _, text in _texts(text)]
+    assert kept[0] == "Exercise four: suitcase carry. One heavy kettlebell in one hand, walk, don't lean."
+    # a study's sponsor is no sponsor read
+    assert kept[1] == "Also, the research trials were sponsored by a university and used heavy loads. Lift heavy."
+
+
+def test_a_monologues_one_speaker_label_goes_and_its_words_stay():
+    turns = [
+        "So why does it matter more after fifty? Three things: muscle, bone and balance, all of them going.",
+        "My philosophy: I want most of you lifting moderately heavy, sets of five to eight, clean form.",
+        "Sore the next day after your first couple of sessions? Totally normal, it will be worst on day two.",
+    ]
+    text = "Auto-generated captions, lightly edited. Timestamps are approximate.\n\n" + "\n\n".join(
+        f"[0{n}:15] **Coach:** {turn}" for n, turn in enumerate(turns)
+    )
+    assert [text for _, text in _texts(text)] == turns
+    # a handout's own label, however often it opens a block, stays
+    tips = "\n\n".join(f"Tip: keep the knee over the toes and the hips level on rep {n} of the set." for n in range(3))
+    assert all(text.startswith("Tip: ") for _, text in _texts(tips))

@@ -293,3 +293,23 @@ def test_a_title_taken_from_a_spaced_out_running_header_has_single_spaces(tmp_pa
     (tmp_path / "sheet.txt").write_text("Clinic Name              Knee Programme (rev. 2)\n\nDo these daily.\n")
     [candidate], _ = discover([tmp_path], tmp_path)
     assert load_document(candidate).title == "Clinic Name Knee Programme (rev. 2)"
+
+
+def test_an_email_saved_as_text_is_titled_by_its_subject_and_its_header_is_no_text(tmp_path):
+    from assistant.loaders import load
+
+    path = tmp_path / "newsletter.txt"
+    path.write_text(
+        "From: Dave Whitcombe <dave@coach.example>\nTo: Sue <sue@mail.example>\n"
+        "Subject: Notes #47 - Strength for the over-50s\nDate: Sun, 7 Apr 2024 18:32:05 +0100\n"
+        "List-Unsubscribe: <https://coach.example/unsubscribe>\n\nLift twice a week.\n",
+        encoding="utf-8",
+    )
+    loaded = load(path)
+    assert loaded.metadata["title"] == "Notes #47 - Strength for the over-50s"
+    assert loaded.metadata["author"] == "Dave Whitcombe"
+    assert loaded.text[loaded.content_start :] == "Lift twice a week.\n"
+    # labelled lines at the top of a handout are no mail header
+    handout = tmp_path / "handout.txt"
+    handout.write_text("Dose: 3 sets of 8\nEasier: both legs\n\nLift twice a week.\n", encoding="utf-8")
+    assert load(handout).content_start == 0 and "title" not in load(handout).metadata

@@ -157,3 +157,26 @@ def test_pages_of_long_paragraphs_are_no_slides():
     assert [line for line in text.splitlines() if line.startswith("#")] == ["## Achilles Care After Long Runs"]
     assert "the load reaching the Achilles tendon through the calf and the soleus on every single stride" in text
     assert "notice that the Achilles feels less stiff on the stairs within a fortnight, and mornings" in text
+
+
+def test_a_handouts_numbered_names_in_capitals_head_their_text_and_glyph_bullets_are_a_list():
+    # pypdf gives a symbol font's bullet as "\x7f"; a numbered name in capitals is an exercise's heading even
+    # when the next item is numbered 2 (no steps numbered from 1 under it)
+    body = """
+1. HEEL RAISES ON A STEP (DOUBLE LEG TO SINGLE LEG)
+Stand with the balls of both feet on the edge of the bottom stair, holding the banister.
+Sets/Reps: 3 sets of 15, rest 1 minute between sets.
+2. FORWARD STEP-DOWN
+Stand on a 15 cm step. Slowly lower the heel of the other foot to touch the floor.
+STOP AND CONTACT US IF YOU NOTICE:
+\x7f New swelling, heat or redness in the calf.
+\x7f Dizziness or chest pain during exercise.
+"""
+    text = text_of([page(1, 1, body)])
+    assert "## HEEL RAISES ON A STEP (DOUBLE LEG TO SINGLE LEG)\n\nStand with" in text
+    assert "## FORWARD STEP-DOWN\n\nStand on a 15 cm step." in text
+    assert "## STOP AND CONTACT US IF YOU NOTICE\n\n- New swelling" in text
+    assert "\n- Dizziness or chest pain during exercise." in text and "\x7f" not in text
+    # a numbered step in sentence case still continues onto its next printed line
+    steps = text_of([page(1, 1, "1. Lie on your back with your knees bent and\nyour feet flat on the floor.\n")])
+    assert "1. Lie on your back with your knees bent and your feet flat on the floor." in steps
