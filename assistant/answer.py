@@ -63,6 +63,7 @@ from assistant.plan import (
 from assistant.retrieve import Hit, HybridRetriever, expand_query, validate_question
 from assistant.scope import FILLER_STEMS, QUANTIFIERS, WHEN_WORDS, Scope
 from assistant.text import (
+    FILLER,
     answer_sentences,
     complete_sentences,
     is_negated,
@@ -342,11 +343,16 @@ class Answerer:
     def stream(self, question: str, history: list[str] | None = None) -> Iterator[Sentence | Answer]:
         started = time.perf_counter()
         run = _Run(self, validate_question(question), started)
-        cleaned = spelled_out(policy.strip_injection(run.question)[0])
+        scope = self.retriever.scope
+        # Typing slips mended first ("sholud i ..."): the kind of question, its subjects and its words the corpus
+        # never uses are read from what the runner meant; the question shown stays as typed.
+        words = getattr(self.embeddings, "words", None)  # the embedding model's vocabulary: English words
+        dictionary = words() if words else frozenset()
+        cleaned = scope.corrected(spelled_out(policy.strip_injection(run.question)[0]), dictionary)
         if not cleaned.strip():
             yield run.refuse("the question only gave instructions to the assistant")
             return
-        scope = self.retriever.scope
+        history = [scope.corrected(spelled_out(earlier), dictionary) for earlier in history or []]
         run.standalone = standalone_question(history or [], cleaned, scope)
         # A few extra hits are fetched only for passages naming the subject asked about (see _evidence).
         hits = self.retriever.search(run.standalone, k=self.evidence + SUBJECT_EXTRA)
@@ -461,7 +467,10 @@ class Answerer:
         # A passage naming the subject asked about stays even when its vector is far (an aside about it in a
         # paragraph about something else): it may be the other side of a disagreement.
         floor = self.thresholds.min_relevance
-        relevant = [h for h in hits[: self.evidence] if (h.dense_similarity or 0) >= floor]
+        # A list asked for by its heading is relevant whatever its items' vector ("what's in phase 1?").
+        relevant = [
+            h for h in hits[: self.evidence] if (h.dense_similarity or 0) >= floor or (whole and whole(h.chunk))
+        ]
         naming = [h for h in hits if h not in relevant and asked & set(tokens(h.chunk.text))]
         chosen = (relevant + naming)[: self.evidence + SUBJECT_EXTRA] or hits[:1]
         units_of = {
@@ -776,6 +785,8 @@ def _object_of(question: str, opening: re.Pattern = ASKS_ABOUT) -> list[str]:
         if word.lower() in ENDS_ABOUT or not word[0].isalnum():
             break
         stems = tokens(word)
+        if word.lower() in FILLER:  # "should I bother with plyos?" asks about plyos
+            continue
         if stems and not set(stems) & (GENERIC_HEADS | QUANTIFIERS | WHEN_WORDS) and not policy.needs_clinician(word):
             found.append(word.lower())
     return found
@@ -883,7 +894,7 @@ def _uncovered(question: str, scope: Scope) -> list[str]:
     hurts, as far as the corpus does not discuss it: the joints or tendons it names that are no subject of the
     corpus, and words the corpus uses rarely or never ("knee", "downhill" to a corpus of hip exercises).
     Empty when the question names a subject of the corpus, or nothing to name."""
-    words = [w for w in re.findall(r"[\w’'-]+", question) if not policy.needs_clinician(w)]
+    words = [w for w in re.findall(r"[\w’'-]+", question) if not policy.needs_clinician(w) and w.lower() not in FILLER]
     parts = policy.body_parts(question)
     if scope.subjects_in(" ".join(words)) or any(set(tokens(part)) <= scope.subjects for part in parts):
         return []  # the corpus discusses what was asked, or where it hurts ("runner's knee" to a knee corpus)

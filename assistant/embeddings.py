@@ -92,6 +92,7 @@ class MiniLMOnnxEmbeddings(Embeddings):
         # Loaded on first use, so that constructing the object (e.g. at app start-up) costs nothing.
         self._session = None
         self._tokenizer = None
+        self._words: frozenset[str] | None = None
         self._input_names: list[str] = []
         self._output_name = ""
         self._lock = threading.Lock()
@@ -136,6 +137,16 @@ class MiniLMOnnxEmbeddings(Embeddings):
             self._output_name = "last_hidden_state" if "last_hidden_state" in outputs else outputs[0]
             self._tokenizer = tokenizer
             self._session = session  # last: other threads test this without the lock
+
+    def words(self) -> frozenset[str]:
+        """The whole words of the model's vocabulary (its tokenizer's, 22,501 for MiniLM): an English word list
+        that ships with the model, read once. The answer stage mends only a question's words outside it."""
+        if self._words is None:
+            from tokenizers import Tokenizer
+
+            vocabulary = Tokenizer.from_file(str(package_file(*TOKENIZER_FILE))).get_vocab()
+            self._words = frozenset(word for word in vocabulary if word.isalpha())
+        return self._words
 
     def _run_batch(self, encodings) -> np.ndarray:
         # Pad to the longest text in this batch, not to 256: attention costs grow with length and

@@ -42,6 +42,7 @@ from assistant.cards import FIELDS, LABEL, Library
 from assistant.cite import Passage, stance
 from assistant.errors import StrideError
 from assistant.policy import SORENESS, after_training, is_trained
+from assistant.scope import WHEN_WORDS
 from assistant.text import is_negated, jaccard, normalise, tokens
 
 # A runner saying an exercise has become easy asks for the harder version.
@@ -117,7 +118,9 @@ LIST_REACH = 1.5  # a list's items may trail the best by this many plan margins:
 LIST_ITEMS = 3  # fewer close items than this make a short answer, not a list
 # "What are the signs ...?", "what's the return to run checklist?": several things asked for by their name.
 ASKS_WHAT_THEY_ARE = re.compile(
-    r"^\s*(?:what|which)\s+are\b|\b(?:checklist|list|signs|symptoms|tests|rules|stages)\b", re.I
+    r"^\s*(?:what|which)\s+are\b|\b(?:checklist|list|signs|symptoms|tests|rules|stages)\b"
+    r"|^\s*what(?:[’']?s| is| goes| do i do| should i do)\s+in\b",  # "what's in phase 1?"
+    re.I,
 )
 SECTION_ITEMS = 12  # a section's list given whole ("what are the signs ...?" under "Signs you need a physio")
 SECTION_SHARE = 0.75  # of a heading's words the question must use for the heading to name what it asks
@@ -165,6 +168,8 @@ QUANTITIES = [
     ),
 ]
 ANY_NUMBER = rf"\b{NUMBER}\b"
+# What "how much ...?" measures, when it is no weight (that is "how heavy"): "how much bone density".
+HOW_MUCH = re.compile(r"\bhow much (?!weight\b)([a-z]+(?: [a-z]+)?)", re.I)
 # The thing a "what/which/how many" question asks about: the words after the question word, past a copula,
 # articles and a quantifier or two, up to the next word that is not part of the noun phrase ("Which running
 # shoes are best" -> "running shoes"; "What pace should I" -> "pace"; "How many gels" -> "gels").
@@ -259,6 +264,13 @@ CAUTIONS = re.compile(
     re.I,
 )
 CAUTION_POINTS = 3
+# A heading over warning signs: each item under it is a caution, whatever its own words ("New swelling in the
+# calf" under "Stop and contact us if you notice:"). An exercise's heading saying when to start it is not one.
+WARNING_HEADING = re.compile(
+    r"\b(red flags?|warning signs?|when to (stop|see|seek|call|contact|get help)"
+    r"|(stop|see|call|contact|seek)\b.{0,40}\bif you (notice|have|feel|get|experience))\b",
+    re.I,
+)
 # A source's rule for how much pain is acceptable ("Pain ... of up to 3/10 is acceptable"), not any sentence
 # naming pain ("one of the best exercises for runners with knee pain").
 PAIN_WORD = re.compile(r"\b(pain(?![- ]free)|painful|hurts?|hurting)\b", re.I)  # soreness "is normal" is no pain rule
@@ -373,6 +385,7 @@ def make_plan(
             item
             for item in scored
             if CAUTIONS.search(item[2])
+            or WARNING_HEADING.search(item[1].section)  # under "Stop and contact us if you notice:"
             or (PAIN_WORD.search(item[2]) and PAIN_LIMIT.search(item[2]))
             or (sore and SORENESS.search(item[2]))
             or (easier and VARIED["easier"].search(item[2]))
@@ -383,10 +396,14 @@ def make_plan(
         # hopping had been told how to hop). The exercise is what the question names of the evidence's
         # headings, not a body part ("lower back").
         headed = {stem for item in scored for stem in tokens(item[1].section)}
-        exercise = frozenset(stem for stem in asked if stem in headed and not is_trained(stem))
+        exercise = frozenset(
+            stem for stem in asked - WHEN_WORDS - TRAINING_STEMS if stem in headed and not is_trained(stem)
+        )
 
         def names_it(item, text: str) -> bool:
-            return bool(exercise & set(tokens(f"{item[1].section} {text}")))
+            # a stem and its doubled-letter form are one word ("hop" and "hopping", stemmed "hopp")
+            stems = set(tokens(f"{item[1].section} {text}"))
+            return bool(exercise & (stems | {stem[:-1] for stem in stems if stem[-2:-1] == stem[-1:]}))
 
         own = [
             item
@@ -839,8 +856,11 @@ def asks_for_list(question: str, kind: str) -> bool:
 
 # What "how do I do X?" asks to do: X ("how can I tell ...?" names no exercise).
 HOW_TO_DO = re.compile(r"\bhow (?:do|can|should|would) (?:i|you|we) (?:do|perform) (.+)$", re.I)
+HEADING_LABEL = re.compile(r"\s[-–—]\s|:\s")  # "Phase 1 - Foundation", "Week 3: Build"
 # Words any exercise's name may carry that tell nothing of which exercise it is.
 GENERIC_STEMS = frozenset(tokens("exercise exercises properly correctly right form technique way"))
+# Words for training itself, which a heading may use ("... after my first session?") without naming an exercise.
+TRAINING_STEMS = frozenset(tokens("session workout training strength gym lifting running exercise"))
 
 
 def names_section(question: str, section: str) -> bool:
@@ -848,7 +868,9 @@ def names_section(question: str, section: str) -> bool:
     ("what are the signs I should see a pelvic health physio?" and "Signs you need a pelvic health physio")."""
     heading = set(tokens(section))
     shared = heading & set(tokens(question))
-    return len(shared) >= 2 and len(shared) >= SECTION_SHARE * len(heading)
+    # or every word of its label, before a dash or a colon ("phase 1" for "Phase 1 - Foundation (weeks 1-4)")
+    label = set(tokens(HEADING_LABEL.split(section, maxsplit=1)[0]))
+    return len(shared) >= 2 and (len(shared) >= SECTION_SHARE * len(heading) or label <= shared)
 
 
 def _section_list(question: str, scored) -> list[Point]:
@@ -964,6 +986,12 @@ def _quantity(question: str, scored, thresholds: Thresholds, asked: frozenset[st
             [] if counted_thing else counted or about
         )
     giving = [item for item in about if re.search(number, item[2], re.I)]
+    measured = HOW_MUCH.search(question)
+    if number == ANY_NUMBER and measured:
+        # "how much bone density will I gain?": a number of something else ("sets of 3-6 reps") is no answer
+        thing = set(tokens(measured[1])) - QUANTITY_UNITS - QUANTITY_WORDS - WHEN_WORDS
+        if thing:
+            giving = [item for item in giving if thing <= set(tokens(item[2]))]  # the number's own sentence
     if name in ("how long", "how heavy") and asked:
         # "how far should I walk?" of the suitcase carry: the numbers of the exercise asked about, not a walk's
         naming = {id(item): len(asked & set(tokens(f"{item[1].section} {item[2]}"))) for item in giving}

@@ -42,7 +42,9 @@ PAIN = re.compile(
     # below", "something falling out", "my tummy domes"
     r"|\bleak(s|ed|ing|age|y)?\b|\bincontinen|\bprolaps|\bbulg(e|es|ed|ing)\b|\bdrag(s|gy|ging)\b"
     r"|\b(falling|coming) (out|down)\b|\bdom(e|es|ed|ing)\b|\bconing\b|\bbleed(s|ing)?\b|\bdizz(y|iness)\b"
-    r"|\bfaint(ed|ing)?\b|\bshort(ness)? of breath\b",
+    r"|\bfaint(ed|ing)?\b|\bshort(ness)? of breath\b"
+    # a fall the runner had ("had a fall on a trail run", "I fell over"), not falls to prevent
+    r"|\b(?:had|have had|took) (?:a |another )?(?:bad |nasty )?fall\b|\bfell (?:over|off|down|on)\b",
     re.IGNORECASE,
 )
 
@@ -72,6 +74,8 @@ SORENESS = re.compile(
     re.IGNORECASE,
 )
 ACHE = re.compile(r"ach(e|es|y|ing)", re.IGNORECASE)
+# Pain named without a sign of what it is ("did I hurt myself?"): beside soreness, still soreness.
+GENERIC_PAIN = re.compile(r"pain(ful)?|hurts?|hurting|injur\w*", re.IGNORECASE)
 AFTER_TRAINING = re.compile(
     r"\b(muscles?|workouts?|training|session|gym|lifting|strength|exercis\w*|doms|next day|after"
     r"|yesterday|day before|last (?:night|session|run|week))\b",
@@ -131,10 +135,14 @@ def needs_clinician(question: str) -> bool:
 
 
 def after_training(question: str) -> bool:
-    """Whether the question speaks of soreness after training ("sore two days after my first hops"), whatever
-    else it tells: what the sources say of such soreness belongs in its answer, beside any caution."""
+    """Whether the question speaks of soreness after training ("sore two days after my first hops") and of no
+    other symptom: what the sources say of such soreness belongs in its answer, beside any caution."""
     words = [match.group(0) for match in SORENESS.finditer(question)]
     if not words or not AFTER_TRAINING.search(question):
+        return False
+    # soreness beside another symptom is no training soreness ("swollen and red the day after, is that DOMS?")
+    told = PAIN.finditer(NO_PAIN.sub(" ", question))
+    if any(not (SORENESS.fullmatch(match[0]) or GENERIC_PAIN.fullmatch(match[0])) for match in told):
         return False
     # an ache in a joint or the back is no training soreness ("my lower back aches after long runs")
     return not (all(ACHE.fullmatch(word) for word in words) and BODY_PARTS.search(question))

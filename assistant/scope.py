@@ -11,7 +11,10 @@ the passages themselves can say: which words the corpus uses at all, and how com
   phrases ("hammies"), which say how runners name what the corpus covers, not that it covers it;
 - `share`: the share of passages a word appears in, so a subject can be told from a word every passage has;
 - `subjects_in`: the question's words that name a subject of the corpus: words of its headings, titles or
-  vocabulary that not every passage uses ("clamshells", not "glutes" in a corpus about glutes).
+  vocabulary that not every passage uses ("clamshells", not "glutes" in a corpus about glutes);
+- `corrected`: the question with a word that is neither English (in the dictionary it is given) nor the
+  corpus's, one typing slip from exactly one word the corpus uses (or a word every question uses: "should",
+  "exercises"), written as that word.
 
 Leaves out: deciding what to decline (the answer stage weighs this with the retrieval evidence), and any
 learned topic model: headings and words are enough to describe a corpus in one sentence.
@@ -21,7 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from assistant.text import FILLER, listing, tokens
+from assistant.text import FILLER, listing, slips, tokens
 
 TOPICS = 6  # topics named in a decline
 TITLES = 3  # documents named in a decline; the rest are counted
@@ -44,7 +47,14 @@ WHEN_WORDS = frozenset(
     )
 )
 
+WORD = re.compile(r"[A-Za-z]+")
 FILLER_STEMS = frozenset(tokens(" ".join(FILLER)))
+# Words a question asks with, whatever its corpus: a slip in one ("sholud", "excercises") changes what kind
+# of question it reads as.
+ASKING_WORDS = frozenset(
+    "should could would what which where when how many much often exercises exercise start begin better "
+    "worse harder easier strengthen strength stretch stretches stretching".split()
+)
 
 
 def profile(chunks, knowledge: dict) -> dict:
@@ -89,6 +99,7 @@ class Scope:
     frequency: Counter = field(default_factory=Counter)  # stem -> passages using it
     subjects: set[str] = field(default_factory=set)  # stems of headings, titles and vocabulary phrases
     listed: set[str] = field(default_factory=set)  # stems of the vocabulary phrases
+    spellings: frozenset[str] = frozenset()  # every word the passages, headings and titles use, lower case
 
     @classmethod
     def of(cls, stored: dict | None, chunks, passage_tokens: list[list[str]]) -> "Scope":
@@ -98,6 +109,9 @@ class Scope:
         vocabulary = [tuple(group) for group in stored.get("vocabulary", [])]
         listed = {stem for group in vocabulary for phrase in group for stem in tokens(phrase)}
         headings = {stem for chunk in chunks for stem in tokens(f"{chunk.title} {chunk.section}")}
+        spellings = frozenset(
+            word for chunk in chunks for word in WORD.findall(f"{chunk.title} {chunk.section} {chunk.text}".lower())
+        )
         return cls(
             stored.get("titles", []),
             stored.get("topics", []),
@@ -108,6 +122,7 @@ class Scope:
             frequency,
             headings | listed,
             listed,
+            spellings,
         )
 
     def share(self, stem: str) -> float:
@@ -152,6 +167,23 @@ class Scope:
             if stem in unknown:
                 words.setdefault(stem, word.lower())
         return [words.get(stem, stem) for stem in unknown], len(stems)
+
+    def corrected(self, question: str, dictionary: frozenset[str] = frozenset()) -> str:
+        """The question with each slip of the keyboard mended (see the module docstring). A word of the
+        `dictionary` is no slip, however near a corpus word ("bother" and "other", "tired" and "tried"), nor is
+        one whose stem the corpus knows ("squats" to a corpus of "squat"), nor one near two words. Without a
+        dictionary nothing is mended: a real word could not be told from a slip."""
+        known = self.spellings | FILLER | ASKING_WORDS
+
+        def mend(match: re.Match) -> str:
+            word = match[0]
+            if word.lower() in known | dictionary or any(stem in self.frequency for stem in tokens(word)):
+                return word
+            # "whats" is "what's" without its apostrophe, not a slip for "what"
+            near = {spelling for spelling in slips(word) & known if spelling + "s" != word.lower()}
+            return near.pop() if len(near) == 1 else word
+
+        return WORD.sub(mend, question) if self.spellings and dictionary else question
 
     def describe(self) -> str:
         """What the sources cover, in one phrase: the author's words, else the topics, then the titles."""

@@ -11,7 +11,8 @@ page agree on what a sentence is, when two quotes are the same, and what "not" l
 - `jaccard` and `recall`: word-set overlap, symmetric and one-sided;
 - `NEGATION` and `is_negated`: the one list of negation words;
 - `LABELLED_LINE`: a handout's "Label: value" line, which the PDF reader and the cleaner both read;
-- `listing`: items as a phrase ("a, b and c"), for sentences Stride writes itself.
+- `listing`: items as a phrase ("a, b and c"), for sentences Stride writes itself;
+- `slips`: the spellings one typing slip away from a word (a letter doubled or dropped, two swapped).
 
 Leaves out: any language but English, and real stemming or lemmatising (the light stripper below is
 enough for the corpus's words). A sentence-splitting library (pysbd) was not tried.
@@ -73,9 +74,27 @@ _WEIGHT_ASKED = re.compile(r"\bhow (?:many|much) (?:kg|kgs|kilos?|kilograms?|lbs
 # corpus is expected to use them, so none is named as a subject the sources never mention.
 FILLER = frozenset(
     "am many much ok okay lol just really actually though pretty kinda sorta like yeah yes no hey hi thanks thank "
-    "please anyone anybody guys".split()
+    "please anyone anybody guys too bother".split()
 )
 _SHORTHAND = re.compile(r"(?<![\w’'-])(" + "|".join(SHORTHAND) + r")(?![\w’'-])", re.IGNORECASE)  # not "U-shaped"
+
+
+SLIP_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+MIN_SLIP_WORD = 5  # shorter words are too often one slip from another real word ("pace", "race", "place")
+
+
+def slips(word: str) -> set[str]:
+    """The spellings one typing slip from `word`: a letter left out, one too many, or two neighbours swapped
+    ("excercises", "liftng", "sholud"). A letter typed for another is left out: "pacing" for "racing" is as
+    likely another word as a slip."""
+    word = word.lower()
+    if len(word) < MIN_SLIP_WORD or not word.isalpha():
+        return set()
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    dropped = {a + b[1:] for a, b in cuts if b}
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+    added = {a + letter + b for a, b in cuts for letter in SLIP_LETTERS}
+    return (dropped | swapped | added) - {word}
 
 
 def spelled_out(text: str) -> str:

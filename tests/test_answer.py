@@ -527,3 +527,38 @@ def test_a_plan_point_the_written_sentence_was_only_checked_against_is_still_sai
     result = answerer(seed_stride, reply).ask("don't runners need strong hip flexors to get their knees up?")
     assert result.grounding == "generated" and reply in result.answer
     assert "lengthening, not strengthening" in result.answer
+
+
+def test_a_list_asked_for_by_its_heading_is_evidence_however_far_its_vector():
+    """ "What's in phase 1?": the list under "Phase 1 - Foundation" is kept though its items match nothing."""
+    from assistant.answer import _named_list
+    from assistant.calibration import MINILM
+    from assistant.index import StoredChunk
+    from assistant.retrieve import Hit
+
+    def chunk(number, section, text):
+        return StoredChunk(f"c{number}", "doc.txt", "Doc", section, text, 0, len(text), number)
+
+    intro = Hit(chunk(1, "The plan", "Here is the plan I give my group. Two sessions a week."), 0.5, 1, 1, 0.6)
+    items = "- Split squat: 2 x 12\n- Step-down: 2 x 10\n- Carry: 3 x 20 m"
+    listed = chunk(2, "Phase 1 - Foundation (weeks 1-4)", items)
+    phase = Hit(listed, 0.4, 2, 2, 0.1)
+    scorer = type("Scorer", (), {"question": "whats in phase 1?", "prime": lambda self, units: None})
+    scorer.__call__ = lambda self, unit, section="": 0.5
+    this = types.SimpleNamespace(evidence=5, thresholds=MINILM)
+    whole = lambda c: _named_list("whats in phase 1?", c)  # noqa: E731
+    kept = Answerer._evidence(this, [intro, phase], scorer(), frozenset(), None, whole)
+    assert [p.section for p in kept] == ["The plan", "Phase 1 - Foundation (weeks 1-4)"] and kept[1].listed
+    assert [p.section for p in Answerer._evidence(this, [intro, phase], scorer(), frozenset())] == ["The plan"]
+
+
+def test_filler_words_are_no_part_of_the_body_a_pain_question_names():
+    from assistant.answer import _uncovered
+
+    assert _uncovered("how much pain is too much though", Scope()) == []
+    assert _uncovered("my knee hurts when I run downhill", Scope()) == ["knee", "run", "downhill"]
+
+
+def test_should_i_bother_asks_about_what_follows_it():
+    assert _object_of("should i bother doing clamshells?") == ["clamshells"]
+    assert "bother" not in _object_of("should i bother with plyos at 62?")

@@ -841,3 +841,53 @@ def _two_sources_library():
 def test_a_procedure_numbers_one_sources_steps_the_fullest():
     plan, _ = from_cards("procedure", "how do I do a bridge?", _two_sources_library, frozenset(), 1)
     assert [p.text for p in plan.points if not p.aside] == ["Lie on your back.", "Squeeze.", "Lift the hips slowly."]
+
+
+def test_each_item_under_a_warning_heading_is_a_caution_but_an_exercise_heading_saying_when_is_not():
+    passages = [
+        passage(1, "Totally normal, that's DOMS, it will be worst around day two.", "Sore the next day?"),
+        passage(2, "New swelling, heat or redness in the calf.", "Stop and contact us if you notice"),
+        passage(3, "Small quick bounces on the balls of your feet.", "Pogo hops (only when cleared by your physio)"),
+    ]
+    question = "calf is swollen and red the day after my session, is that just doms"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM, hurts=True)
+    assert plan.points[0].text == "New swelling, heat or redness in the calf."
+    assert all(p.passage != 3 for p in plan.points)
+
+
+def test_a_heading_is_named_by_its_label_and_whats_in_asks_for_its_list():
+    from assistant.plan import asks_for_list, names_section
+
+    assert names_section("whats in phase 1 of dave's plan", "Phase 1 - Foundation (weeks 1-4)")
+    assert not names_section("whats in phase 2 of the plan", "Phase 1 - Foundation (weeks 1-4)")
+    assert asks_for_list("whats in phase 1?", kind_of("whats in phase 1?"))
+
+
+def test_a_caution_naming_the_exercise_in_another_form_of_its_word_is_its_own():
+    passages = [
+        passage(
+            1,
+            "Do not start this exercise until you can do 3 x 15 heel raises with pain no higher than 3/10.",
+            "Pogo hops",
+        ),
+        passage(
+            2,
+            "With knee arthritis, mild achiness during hopping that settles within an hour is usually okay, "
+            "but stop hopping and see a physio if the joint swells.",
+            "Plyos with arthritis",
+        ),
+    ]
+    question = "knees ache when i do pogo hops, i have mild arthritis"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM, frozenset(tokens("pogo hops")), hurts=True)
+    assert 2 in {point.passage for point in plan.points}  # not only the caution under the exercise's heading
+
+
+def test_how_much_of_a_thing_no_number_measures_is_said_to_be_missing():
+    passages = [
+        passage(1, "Heavy loads improved bone density in trials. Work up to sets of 3-6 reps.", "Why bone needs load"),
+    ]
+    question = "how much bone density will i gain in a year of lifting heavy"
+    plan = planned(question, passages, frozenset(tokens("bone density heavy")))
+    assert plan.missing and "3-6 reps" not in " ".join(p.text for p in plan.points)
+    rest = [passage(2, "Rest 90 seconds after each one.", "Split squat")]
+    assert not planned("how much rest do i take?", rest, frozenset(tokens("rest"))).missing

@@ -86,6 +86,8 @@ def test_the_expected_soreness_of_trained_muscles_is_no_symptom(question, needs)
         ("my bum is killing me 2 days after starting the exercises", True),
         ("My lower back aches after long runs", False),  # an ache in the back is no training soreness
         ("My knee is sore after my workout", True),  # soreness said as soreness keeps its sources' words
+        # another symptom beside it: no training soreness, whatever the runner calls it
+        ("calf is swollen, warm and kinda red the day after my session, is that just doms", False),
     ],
 )
 def test_soreness_after_training_includes_aches_but_not_in_a_joint(question, sore):
@@ -100,10 +102,17 @@ def test_soreness_after_training_includes_aches_but_not_in_a_joint(question, sor
         "my tummy domes when i sit up",
         "I get a bulge in my belly when I lift",
         "I felt dizzy and short of breath during intervals",
+        "im 66 and had a fall on a trail run last week, should i keep up the balance exercises",
+        "I fell over on a root yesterday, can I still do step-downs?",
     ],
 )
 def test_pelvic_and_other_symptoms_get_the_clinician_note(question):
     assert policy.needs_clinician(question)
+
+
+def test_falls_to_prevent_are_no_symptom():
+    assert not policy.needs_clinician("which exercises help prevent a fall when I'm older?")
+    assert not policy.needs_clinician("does balance work cut the risk of falls?")
 
 
 def test_body_parts_are_named_in_order():

@@ -174,3 +174,17 @@ def test_a_word_in_one_passage_and_no_heading_is_only_mentioned_in_passing():
     scope = scope_of(CHUNKS)
     assert scope.in_passing("pace") and scope.in_passing(next(iter(tokens("soleus"))))
     assert not scope.in_passing("calf") and not scope.in_passing("yoga")  # in headings
+
+
+def test_a_typing_slip_is_mended_to_the_one_word_it_is_near():
+    scope = scope_of(
+        [chunk("calf.md", "Calf Strength", "Lifting", "Lifting heavy builds bone. These and other exercises help.", 0)]
+    )
+    english = frozenset("should do these exercises when stop lifting other bother is weight ok a".split())
+    assert scope.corrected("sholud i do these excercises?", english) == "should i do these exercises?"
+    assert scope.corrected("when do i stop liftng", english) == "when do i stop lifting"
+    # a word whose stem the corpus knows, a short word, "whats", a word near no known one and an English word
+    # one slip from a corpus word ("bother" and "other") stay as typed
+    typed = "is lifted weight ok, whats a pace, what about glucosamine, should i bother"
+    assert scope.corrected(typed, english) == typed
+    assert scope.corrected("sholud i?") == "sholud i?"  # no dictionary: nothing is mended

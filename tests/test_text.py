@@ -88,3 +88,12 @@ def test_texting_shorthand_is_read_as_the_words_it_stands_for():
     assert spelled_out("wat about race season tho? ok n for a 10k") == (
         "what about race season though? ok and for a 10k"
     )
+
+
+def test_slips_are_one_letter_dropped_added_or_swapped_never_replaced():
+    from assistant.text import slips
+
+    near = slips("sholud")
+    assert "should" in near and "shoud" in near and "sholuds" in near
+    assert "racing" not in slips("pacing")  # a letter typed for another is not read as a slip
+    assert slips("pace") == set()  # too short to tell a slip from another word
