@@ -220,7 +220,7 @@ class Sentence:
         ("Single-leg balance: stand on one foot ...")."""
         if self.kind != "item" or not self.title or self.text.lower().startswith(self.title.lower()):
             return ""
-        return self.title
+        return self.title[:1].upper() + self.title[1:]  # "drop landings", named mid-sentence, heads its line
 
     def to_json(self) -> dict:
         data = {

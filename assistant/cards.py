@@ -63,7 +63,7 @@ from assistant.text import normalise, split_sentences, tokens
 
 CARDS_FILE = "cards.json"
 # Bump when the rules change what a passage's cards hold: every passage is then rebuilt.
-RULES_VERSION = "11"
+RULES_VERSION = "12"
 FIELDS = ("steps", "cues", "harder", "easier", "cautions")
 # `about`: what else the card's sentences say of it (a stance, what it works), in the order written.
 LIST_FIELDS = ("muscles", "equipment", *FIELDS, "about")
@@ -126,9 +126,13 @@ NOT_A_NAME = re.compile(
     # when in a season, not what to do: "Off-season: build", "Race week", "Two sessions a week"
     r"|season|phase|block|weeks?|months?|days?|sessions?|race|taper"
     # advice about exercises, not one: "PLEASE DON'T DO LEG EXTENSIONS", "Never skip the warm-up"
-    r"|please|don'?t|do not|never|should|instead)\b",
+    r"|please|don'?t|do not|never|should|instead"
+    # a sentence, not a name: "Hopping is not just for kids"
+    r"|is|are|was|were|isn'?t|aren'?t)\b",
     re.I,
 )
+# A word telling the order a step comes in, before the name of what is done: "Then drop landings: step off ...".
+SEQUENCE_WORD = re.compile(r"^(?:then|next|now|and|also|finally|after that)\s+", re.I)
 # A heading's numbering is no part of the exercise's name: "Exercise 2: Side plank", "3. Bird dog", "#1 -".
 NUMBERING = re.compile(r"^(?:(?:exercise|move|drill|no\.?)\s*)?#?\d{1,2}\s*[:.)–—-]\s*(?=\S)", re.I)
 SIMILAR = re.compile(r"\b(?:similar to|like|unlike|than)\s+(?:the\s+|a\s+)?$", re.I)
@@ -448,7 +452,7 @@ def _label_named(sentence: str, dashed: bool = True) -> tuple[str, str] | None:
     dash = DASH_NAME.match(sentence.strip()) if dashed and not match else None
     if not (match or dash):
         return None
-    name, rest = (match or dash)["n"].strip(), (match or dash)["rest"]
+    name, rest = SEQUENCE_WORD.sub("", (match or dash)["n"].strip()), (match or dash)["rest"]
     if NOT_LABEL_NAMES.fullmatch(name) or any(words.fullmatch(name) for words in LABELLED.values()):
         return None
     if NOT_A_NAME.search(name) or COLLECTION.search(name) or ADVICE_LABEL.search(name):
@@ -474,7 +478,9 @@ def _is_muscle(name: str, vocabulary: Vocabulary) -> bool:
 def is_exercise_heading(section: str, sentences: list[Sentence], vocabulary: Vocabulary) -> bool:
     # "Terminal knee extension (TKE) with a band": a bracketed alias and what it is done with add no words
     core = re.sub(r"\s+with\s+(?:an?|the|your)\s+\w+$", "", re.sub(r"\s*\([^)]*\)", "", section or ""))
-    if not section or len(core.split()) > 6 or COLLECTION.search(section) or NOT_A_NAME.search(section):
+    core = re.sub(r"^\d{1,2}[.)]\s+", "", core)  # "3. Single-leg calf raise on a step": its number is no word of it
+    # what the brackets say is an aside: "POGO HOPS (ONLY WHEN CLEARED BY YOUR PHYSIO)" names pogo hops
+    if not section or len(core.split()) > 6 or COLLECTION.search(section) or NOT_A_NAME.search(core):
         return False
     if vocabulary.is_named(section):
         return False

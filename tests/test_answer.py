@@ -562,3 +562,11 @@ def test_filler_words_are_no_part_of_the_body_a_pain_question_names():
 def test_should_i_bother_asks_about_what_follows_it():
     assert _object_of("should i bother doing clamshells?") == ["clamshells"]
     assert "bother" not in _object_of("should i bother with plyos at 62?")
+
+
+def test_an_exercise_named_mid_sentence_heads_its_list_line_with_a_capital():
+    from assistant.answer import Sentence
+
+    item = Sentence("Step off a low box and land softly.", (2,), "item", title="drop landings")
+    assert item.render() == "Drop landings: Step off a low box and land softly. [2]"
+    assert Sentence("Drop landings: step off.", (1,), "item", title="drop landings").label == ""

@@ -625,3 +625,19 @@ def test_the_position_under_an_exercise_heading_before_its_steps_is_the_first_st
     text = "This one is not hard, but it teaches the timing.\n- Reach one arm forward.\n- Return slowly."
     [fragment] = fragments(text, "Bird Reach")
     assert texts(fragment, "steps") == ["Reach one arm forward.", "Return slowly."]
+
+
+def test_a_sentence_heading_is_no_name_and_an_aside_in_brackets_or_a_number_does_not_stop_one():
+    instructions = "Stand on both feet. Bounce on the balls of your feet. Keep your ankles stiff."
+    assert [f for f in fragments(instructions, "Hopping is not just for kids") if f.heading] == []
+    for heading, name in [
+        ("POGO HOPS (ONLY WHEN CLEARED BY YOUR PHYSIO)", "POGO HOPS (ONLY WHEN CLEARED BY YOUR PHYSIO)"),
+        ("3. Single-leg calf raise on a step", "3. Single-leg calf raise on a step"),
+    ]:
+        [fragment] = fragments(instructions, heading)
+        assert fragment.heading and fragment.name.text == name
+
+
+def test_a_word_of_order_before_a_named_step_is_no_part_of_the_name():
+    text = "Then drop landings: step off a low box and land softly. Hold the landing for two seconds."
+    assert [f.name.text for f in fragments(text, "Plyometrics")] == ["drop landings"]
