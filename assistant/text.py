@@ -32,6 +32,9 @@ NUMBER_ABBREVIATION = re.compile(r"(?:^|[\s(\[“\"'])no\.$", re.IGNORECASE)
 LABELLED_LINE = re.compile(r"^[A-Z][\w &/'’()-]{0,30}:\s+\S")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _PART_END = re.compile(r"(?<=[.!?;:])\s+")
+# A passage's heading the model copied from its "(heading)" label, without the opening bracket: "Single-leg calf
+# raise on a step) Prescription: 3 sets of 12" is "Prescription: 3 sets of 12".
+_UNOPENED = re.compile(r"^[^()]{1,80}\)\s+(?=[A-Z])")
 _MARKER_AFTER_STOP = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)")
 
 STOPWORDS = frozenset(
@@ -125,7 +128,7 @@ def answer_sentences(text: str) -> list[str]:
         line = _LIST_MARKER.sub("", line).strip()
         # "one leg. [2] Then" -> "one leg [2]. Then": a marker after the full stop belongs to the sentence before.
         line = _MARKER_AFTER_STOP.sub(lambda m: f" {m.group(2).strip()}{m.group(1)} ", line).strip()
-        pieces.extend(split_sentences(line) if line else [])
+        pieces.extend(_UNOPENED.sub("", piece) for piece in (split_sentences(line) if line else []))
     return pieces
 
 

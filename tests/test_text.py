@@ -97,3 +97,10 @@ def test_slips_are_one_letter_dropped_added_or_swapped_never_replaced():
     assert "should" in near and "shoud" in near and "sholuds" in near
     assert "racing" not in slips("pacing")  # a letter typed for another is not read as a slip
     assert slips("pace") == set()  # too short to tell a slip from another word
+
+
+def test_a_heading_copied_without_its_opening_bracket_is_no_part_of_the_sentence():
+    from assistant.text import answer_sentences
+
+    text = "Single-leg calf raise on a step) Prescription: 3 sets of 12 per leg. [1] Rest (90 s) between sets. [1]"
+    assert answer_sentences(text) == ["Prescription: 3 sets of 12 per leg [1].", "Rest (90 s) between sets [1]."]
