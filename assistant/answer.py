@@ -48,6 +48,7 @@ from assistant.plan import (
     PRESCRIBING,
     QUANTITY_UNITS,
     VERDICT_WORD,
+    WARNING_HEADING,
     Plan,
     Point,
     asks_for_list,
@@ -75,6 +76,7 @@ from assistant.text import (
 )
 
 EVIDENCE = 5  # passages the plan and the disagreement check draw on
+WARNING_LISTS = 2  # lists of warning signs a pain question's evidence takes in
 RESTATES = 0.6  # share of a yes/no question's words a sentence repeats to answer it by its own polarity
 COVERS = 0.5  # share of a plan point's words a written sentence repeats to say that point
 SUBJECT_EXTRA = 5  # further hits searched for passages naming the subject asked about
@@ -360,6 +362,9 @@ class Answerer:
         listed = asks_for_list(cleaned, own_kind)  # "what are the signs ...?": a list named by its heading's words
         if listed:
             hits = self._with_named_list(run.standalone, hits)
+        hurts = policy.needs_clinician(cleaned)
+        if hurts:
+            hits = self._with_warnings(hits)
         run.timings["retrieve"] = run.elapsed()
         reason = _decline_reason(cleaned, run.standalone, hits, scope, self.thresholds, self._names_exercise)
         if reason:
@@ -379,7 +384,6 @@ class Answerer:
         # tight?" should not, even when its passages happen to hold both stances, and neither does "how many
         # sets should I do?", which asks for a number, whatever the sources' stances.
         # Nor does a runner telling of pain or an injury: what the sources say of pain comes first (`make_plan`).
-        hurts = policy.needs_clinician(cleaned)
         verdict = (
             ASKS_FOR_VERDICT.search(cleaned)
             and not ASKS_FOR_THING.match(cleaned)
@@ -455,6 +459,22 @@ class Answerer:
         best = hits[0]
         rest = [hit for hit in hits if hit.chunk.id != listed[0].id]
         return [Hit(listed[0], best.score, None, None, best.dense_similarity), *rest]
+
+    def _with_warnings(self, hits):
+        """For a runner telling of pain or a symptom: the hits with the corpus's lists of warning signs ("Stop and
+        contact us if you notice: ...", "When to see a doctor") among the evidence, at its end, when retrieval
+        ranked them out ("had a fall on a trail run" found a video's talk of falls, not the handout's "A fall,
+        or numbness"). The plan then shows what of them matches the question. At most WARNING_LISTS of them."""
+        shown = {hit.chunk.id for hit in hits[: self.evidence]}
+        warnings = [c for c in self.retriever.headed(WARNING_HEADING.search) if c.id not in shown][:WARNING_LISTS]
+        if not hits or not warnings:
+            return hits
+        last = hits[min(self.evidence, len(hits)) - 1]
+        similarity = max(last.dense_similarity or 0.0, self.thresholds.min_relevance)
+        pinned = [Hit(chunk, last.score, None, None, similarity) for chunk in warnings]
+        rest = [hit for hit in hits if hit.chunk.id not in {chunk.id for chunk in warnings}]
+        keep = self.evidence - len(pinned)
+        return [*rest[:keep], *pinned, *rest[keep:]]
 
     def _names_exercise(self, text: str) -> bool:
         """Whether the text names an exercise the corpus has a card for (read only on the way to a decline)."""

@@ -570,3 +570,30 @@ def test_an_exercise_named_mid_sentence_heads_its_list_line_with_a_capital():
     item = Sentence("Step off a low box and land softly.", (2,), "item", title="drop landings")
     assert item.render() == "Drop landings: Step off a low box and land softly. [2]"
     assert Sentence("Drop landings: step off.", (1,), "item", title="drop landings").label == ""
+
+
+def test_a_pain_question_takes_the_corpus_list_of_warning_signs_into_its_evidence():
+    """ "had a fall last week": the handout's "Stop and contact us if you notice" list joins the evidence."""
+    from assistant.calibration import MINILM
+    from assistant.index import StoredChunk
+    from assistant.retrieve import Hit
+
+    def chunk(number, section, text):
+        return StoredChunk(f"c{number}", "doc.md", "Doc", section, text, 0, len(text), number)
+
+    flags = chunk(9, "Stop and contact us if you notice", "- A fall.\n- Swelling in the calf.\n- Chest pain.")
+    others = [
+        Hit(chunk(n, f"Part {n}", f"Talk of falls, part {n}."), 1 - n / 10, n, n, 0.6 - n / 100) for n in range(6)
+    ]
+    retriever = types.SimpleNamespace(headed=lambda names: [c for c in [others[0].chunk, flags] if names(c.section)])
+    this = types.SimpleNamespace(evidence=5, retriever=retriever, thresholds=MINILM)
+    pinned = Answerer._with_warnings(this, others)
+    assert [hit.chunk.id for hit in pinned[:5]] == ["c0", "c1", "c2", "c3", "c9"]
+    assert pinned[4].dense_similarity >= MINILM.min_relevance and len(pinned) == len(others) + 1
+    # a corpus without such a list, or one already in the evidence, changes nothing
+    assert (
+        Answerer._with_warnings(
+            types.SimpleNamespace(**{**vars(this), "retriever": types.SimpleNamespace(headed=lambda names: [])}), others
+        )
+        == others
+    )
