@@ -472,7 +472,8 @@ class Answerer:
         last = hits[min(self.evidence, len(hits)) - 1]
         similarity = max(last.dense_similarity or 0.0, self.thresholds.min_relevance)
         pinned = [Hit(chunk, last.score, None, None, similarity) for chunk in warnings]
-        rest = [hit for hit in hits if hit.chunk.id not in {chunk.id for chunk in warnings}]
+        warned = {chunk.id for chunk in warnings}
+        rest = [hit for hit in hits if hit.chunk.id not in warned]
         keep = self.evidence - len(pinned)
         return [*rest[:keep], *pinned, *rest[keep:]]
 
@@ -804,9 +805,9 @@ def _object_of(question: str, opening: re.Pattern = ASKS_ABOUT) -> list[str]:
     for word in re.findall(r"[A-Za-z0-9’'-]+|[^\sA-Za-z0-9]", question[match.end() :])[:4]:
         if word.lower() in ENDS_ABOUT or not word[0].isalnum():
             break
-        stems = tokens(word)
         if word.lower() in FILLER:  # "should I bother with plyos?" asks about plyos
             continue
+        stems = tokens(word)
         if stems and not set(stems) & (GENERIC_HEADS | QUANTIFIERS | WHEN_WORDS) and not policy.needs_clinician(word):
             found.append(word.lower())
     return found

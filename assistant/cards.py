@@ -478,7 +478,7 @@ def _is_muscle(name: str, vocabulary: Vocabulary) -> bool:
 def is_exercise_heading(section: str, sentences: list[Sentence], vocabulary: Vocabulary) -> bool:
     # "Terminal knee extension (TKE) with a band": a bracketed alias and what it is done with add no words
     core = re.sub(r"\s+with\s+(?:an?|the|your)\s+\w+$", "", re.sub(r"\s*\([^)]*\)", "", section or ""))
-    core = re.sub(r"^\d{1,2}[.)]\s+", "", core)  # "3. Single-leg calf raise on a step": its number is no word of it
+    core = NUMBERING.sub("", core)  # "3. Single-leg calf raise on a step": its number is no word of it
     # what the brackets say is an aside: "POGO HOPS (ONLY WHEN CLEARED BY YOUR PHYSIO)" names pogo hops
     if not section or len(core.split()) > 6 or COLLECTION.search(section) or NOT_A_NAME.search(core):
         return False

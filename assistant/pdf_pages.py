@@ -28,10 +28,12 @@ from collections import Counter
 
 from assistant.text import LABELLED_LINE
 
+# A symbol font's bullet as the text layer gives it: a control or private-use character.
+GLYPHS = "\x7f\uf000-\uf0ff"
 # A list item's marker: "1.", "2)", "-", "•", or a tick box "[ ]".
-MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-•*–▪◦·●■➢►\x7f\uf000-\uf0ff]|\[\s*[xX✓]?\s*\])\s+")
+MARKER = re.compile(rf"^\s*(?:\d{{1,2}}[.)]|[-•*–▪◦·●■➢►{GLYPHS}]|\[\s*[xX✓]?\s*\])\s+")
 NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+(.*)$")
-GLYPH_MARKER = re.compile(r"^\s*[\x7f\uf000-\uf0ff]\s+")
+GLYPH_MARKER = re.compile(rf"^\s*[{GLYPHS}]\s+")
 PAGE_NUMBER = re.compile(r"(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|[-–]\s*\d{1,4}\s*[-–]", re.IGNORECASE)
 BLANK_FIELD = re.compile(r"_{3,}|\[\s*\]")
 SENTENCE_END = re.compile(r"[.!?:;]['’\")]*$")
@@ -44,7 +46,7 @@ TITLE_WORDS = 12  # a slide's first line this short, ending no sentence, is its 
 NAME_WORDS = 6  # a top-level bullet this short, over sub-bullets, names what they describe
 # A bullet printed on a line of its own: a bullet sign, a dash, a word processor's "o", or a symbol font's glyph
 # that the text layer gives as a control or private-use character.
-LONE_MARKER = re.compile(r"[-•●○◦▪■□‣➢►✓*–—o\x7f\uf000-\uf0ff]")
+LONE_MARKER = re.compile(rf"[-•●○◦▪■□‣➢►✓*–—o{GLYPHS}]")
 
 
 def text_of(pages: list[str]) -> str:
@@ -206,10 +208,9 @@ def _close(blocks: list[list[str]], logical: str, rest: list[str]) -> None:
         return
     numbered = NUMBERED.match(logical)
     following = next((NUMBERED.match(line) for line in rest if MARKER.match(line)), None)
-    if numbered and following and following[1] == "1" and not SENTENCE_END.search(logical) and len(logical) < 80:
-        blocks.append([f"## {numbered[2]}"])
-        return
-    if numbered and _is_name(numbered[2]) and rest and not MARKER.match(rest[0]):  # "1. FORWARD STEP-DOWN"
+    steps_under = following and following[1] == "1" and not SENTENCE_END.search(logical) and len(logical) < 80
+    text_under = _is_name(numbered[2]) and rest and not MARKER.match(rest[0]) if numbered else False
+    if numbered and (steps_under or text_under):  # "1. Nordics" over "1. Kneel ...", "1. FORWARD STEP-DOWN" over text
         blocks.append([f"## {numbered[2]}"])
         return
     if MARKER.match(logical):

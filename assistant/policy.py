@@ -127,11 +127,17 @@ def never_answers(question: str) -> str | None:
 
 def needs_clinician(question: str) -> bool:
     """Pain, injury or symptoms that need examining; not the expected soreness of trained muscles."""
-    found = [match.group(0) for match in PAIN.finditer(NO_PAIN.sub(" ", PREVENTION.sub(" ", question)))]
+    found = _told_pain(question)
     if not found or (NO_PAIN.search(question) and all(NOISES.fullmatch(word) for word in found)):
         return False
     only_soreness = all(SORENESS.fullmatch(word) for word in found)  # aches included
     return not (only_soreness and after_training(question) and not BODY_PARTS.search(question))
+
+
+def _told_pain(question: str) -> list[str]:
+    """The words of pain, injury or symptoms the question tells of: not those it says are absent ("it doesn't
+    hurt") nor injuries to prevent."""
+    return [match.group(0) for match in PAIN.finditer(NO_PAIN.sub(" ", PREVENTION.sub(" ", question)))]
 
 
 def after_training(question: str) -> bool:
@@ -141,8 +147,7 @@ def after_training(question: str) -> bool:
     if not words or not AFTER_TRAINING.search(question):
         return False
     # soreness beside another symptom is no training soreness ("swollen and red the day after, is that DOMS?")
-    told = PAIN.finditer(NO_PAIN.sub(" ", question))
-    if any(not (SORENESS.fullmatch(match[0]) or GENERIC_PAIN.fullmatch(match[0])) for match in told):
+    if any(not (SORENESS.fullmatch(word) or GENERIC_PAIN.fullmatch(word)) for word in _told_pain(question)):
         return False
     # an ache in a joint or the back is no training soreness ("my lower back aches after long runs")
     return not (all(ACHE.fullmatch(word) for word in words) and BODY_PARTS.search(question))

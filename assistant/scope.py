@@ -173,14 +173,17 @@ class Scope:
         `dictionary` is no slip, however near a corpus word ("bother" and "other", "tired" and "tried"), nor is
         one whose stem the corpus knows ("squats" to a corpus of "squat"), nor one near two words. Without a
         dictionary nothing is mended: a real word could not be told from a slip."""
-        known = self.spellings | FILLER | ASKING_WORDS
+
+        def known(spelling: str) -> bool:  # membership tests, not a union of the sets for every word asked
+            return spelling in self.spellings or spelling in FILLER or spelling in ASKING_WORDS
 
         def mend(match: re.Match) -> str:
             word = match[0]
-            if word.lower() in known | dictionary or any(stem in self.frequency for stem in tokens(word)):
+            lowered = word.lower()
+            if known(lowered) or lowered in dictionary or any(stem in self.frequency for stem in tokens(word)):
                 return word
             # "whats" is "what's" without its apostrophe, not a slip for "what"
-            near = {spelling for spelling in slips(word) & known if spelling + "s" != word.lower()}
+            near = {spelling for spelling in slips(word) if known(spelling) and spelling + "s" != lowered}
             return near.pop() if len(near) == 1 else word
 
         return WORD.sub(mend, question) if self.spellings and dictionary else question
