@@ -43,6 +43,13 @@ _BUTTON = rf"(?:(?:share|post|send|tweet)(?: this)?(?: on| via| to)?\s+)?{_SOCIA
 _ASKING = r"(?:[^.!?]{1,30}[?!]\s*)?"
 _SHARED = r"(?:article|post|page|story|recipe|workout|video)"
 
+# One of a forum poster's details or a post's date: "Joined: Mar 2019", "Posts: 1,903", "Posted: 14 Jan 2024, 07:12".
+_POST_FIELD = (
+    r"(?:joined|member since|registered|posts|messages|reputation|likes received|posted(?: on)?|location|rank)"
+    r"\s*:?\s*[\w ,.:/-]{1,30}"
+)
+_POST_DATE = r"(?:joined|member since|registered|posted(?: on)?)\s*:?\s*[\w ,.:/-]{1,30}"  # one alone is enough
+
 # Whole-line residue any scraped page may carry: (rule name, pattern matched against the stripped line,
 # case-insensitive).
 LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
@@ -54,6 +61,8 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("navigation", r"still have questions\??"),
         ("navigation", r"contact us"),
         ("navigation", r"find \|.*"),
+        # A site's menu saved as one line: "Home | Training | Races | Gear Reviews | Shop" (a table row opens on "|").
+        ("navigation", r"(?!\|)(?:[^|.!?]{1,25}\|\s*){4,}[^|.!?]{1,25}"),
         ("sign-up box", r"join the team"),
         ("sign-up box", r"subscribe\b.*"),
         ("sign-up box", r".*\bunsubscribe at any time\b.*"),
@@ -70,6 +79,28 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("byline", r"[*_]*by\s+(?-i:[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3})(?:\s*[,|·—–-][^.!?]{0,120}\.?)?[*_]*"),
         # "Home » Strength » Race season": a trail of short links, in signs prose does not use.
         ("breadcrumbs", r"(?:[^.!?»›]{1,40}[»›]\s*){2,}[^.!?»›]{1,60}"),
+        # "Forums > Training > Strength": a forum's trail, its signs spaced out as prose never writes them twice.
+        ("breadcrumbs", r"(?:[^.!?>]{1,40}\s>\s+){2,}[^.!?>]{1,60}"),
+        # A forum post's buttons and counts: "[Quote]  [Reply]  [Report]   Like (2)", "5 replies | 1,284 views",
+        # "Reply to thread | Subscribe", and its poster's details ("Joined: Mar 2019 | Posts: 412").
+        ("post buttons", r"(?:\[[\w ]{1,20}\]\s*){2,}(?:(?:likes?|thanks|upvotes?)\s*\(\d+\))?"),
+        ("thread stats", r"(?:page \d+ of \d+\s*\|\s*)?[\d,]+ (?:replies|posts)\s*\|\s*[\d,]+ views"),
+        ("thread stats", r"reply to (?:this )?(?:thread|topic)\b.*"),
+        ("post details", rf"{_POST_FIELD}(?:\s*[|·•]\s*{_POST_FIELD})+|{_POST_DATE}"),
+        ("thread title", r"(?:thread|topic)\s*:\s*.+"),  # the thread's name over its posts: the document's title
+        # A reply's line naming the post it quotes: "Originally posted by GoHard88", "Sam wrote:".
+        ("quote attribution", r"(?:originally posted by|quote from|quoting)\s+\S.{0,40}|\S+(?: \S+)? wrote\s*:"),
+        # A site's or a forum's footer: "© 2024 Ridgeline Running. All rights reserved. | Privacy Policy".
+        ("copyright", r"(?:©|\(c\)|copyright)\s*(?:\d{4}\b|[A-Z]).*|.{0,60}(?:©|\(c\))\s*\d{4}\b.*"),
+        # A comment form's fields and its remember-me box: "Comment * | Name * | Email *", "Save my name, email ..."
+        ("comment form", r"(?:\[\s*\]\s*)?save my name,? e-?mail\b.*|(?:\w+ \*\s*\|\s*){2,}.*"),
+        ("document note", r"transcript\b[^.!?]{0,30}\b(?:auto-?generated|lightly edited|edited for)\b.*"),
+        ("speaker list", r"(?:speakers?|cast|participants)\s*:.*\b(?:host|guest)\b.*"),  # "Speakers: HOST = Sam; ..."
+        (
+            "contact line",
+            r"(?:call(?: us)?|phone|tel(?:ephone)?)\s*:?\s*\+?\d[\d ()-]{6,}.*",
+        ),  # "Call us: 0114 496 0731 | ..."
+        ("html tag", r"</?[a-z][a-z0-9-]*(?:\s[^<>]*)?/?>"),  # "<aside>" alone: a Markdown page's inline HTML
         # A consent banner's buttons, when they stand on lines of their own.
         ("cookie banner", r"(?:accept|reject|allow|decline|refuse)(?: all)?(?: cookies)?"),
         ("cookie banner", r"(?:manage|customi[sz]e) (?:cookie )?(?:preferences|settings|options|choices)"),
@@ -112,6 +143,9 @@ VALEDICTION = re.compile(r"(?-i:[A-Z])[\w'’]*(?: [\w'’]+){0,3},")
 SENDER = re.compile(r"(?-i:[A-Z])[\w.'’-]*(?: (?-i:[A-Z])[\w.'’-]*){0,2}")
 # The signature delimiter ("-- " alone on a line): what follows is the sender's signature and the list's footer.
 SIGNATURE_DELIMITER = re.compile(r"--\s*")
+# A rule between a forum's posts ("-----"): a signature ("--" and the lines after it) ends there.
+SEPARATOR = re.compile(r"[-_=*~]{5,}")
+POSTER_WORDS = 3  # a poster's name left over its details is at most this long
 # A reply's quotation of the message before it: "On 31 Mar 2024, at 09:14, Sue <sue@...> wrote:".
 REPLY_INTRO = re.compile(r"on\b.{4,120}\bwrote:\s*", re.IGNORECASE)
 # A letter's header: a block of two or more "Subject:", "From:", "To:" ... lines.
@@ -151,6 +185,24 @@ ADVERT_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 
+# A heading over readers' comments ("2 Comments", "Leave a Reply"): what a reader wrote is not the document's
+# advice. Everything under it goes, the commenters' "Name · 4 March 2024 at 07:12" lines included, up to a
+# heading that is neither.
+COMMENTS_HEADING = re.compile(
+    r"(?:\d+\s+)?(?:comments?|responses?|replies|reader comments)(?:\s*\(\d+\))?"
+    r"|(?:leave|post|add|write) a (?:reply|comment)|join the (?:discussion|conversation)",
+    re.IGNORECASE,
+)
+DATED = re.compile(
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}\b|\b[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
+    r"|\b\d{1,2}:\d{2}\b|\b\d+\s+(?:minutes?|hours?|days?|weeks?|months?)\s+ago\b"
+)
+# An author's box under a post ("About the author", then a paragraph about them): the writer's biography.
+AUTHOR_HEADING = re.compile(r"about the (?:author|writer)s?|about (?:me|us)|meet the (?:author|coach)", re.IGNORECASE)
+REPLY_FORM = re.compile(r"\b(?:name|e-?mail|website|comment)\s*\*", re.IGNORECASE)  # "Name * | Email *"
+# A writer's own task list ("To do", then "- [ ] film landing"): the tasks are notes to self, not advice.
+TODO_HEADING = re.compile(r"to-?\s?dos?|tasks|action items|next actions", re.IGNORECASE)
+
 # A heading over a list of works cited: the citations are no advice (the heading after them ends the list).
 REFERENCES_HEADING = re.compile(r"(?:references?|bibliography|works cited|citations|sources)\s*:?", re.IGNORECASE)
 
@@ -189,7 +241,10 @@ CALL_TO_ACTION_SENTENCE = re.compile(
     # description"
     r"|\b(?:video|episode|show|podcast|post|newsletter|channel)\b[^.!?]{0,20}\b(?:sponsored|brought to you) by\b"
     r"|\b(?:discount |promo )?code \w+ (?:gets|saves|for)\b|\b(?:percent|%) off\b"
-    r"|\blinks? (?:is |are )?(?:in|below) (?:the|my) description\b",
+    r"|\blinks? (?:is |are )?(?:in|below) (?:the|my) description\b"
+    # a sign-up box: "Join 14,000+ runners and get our weekly tips ... straight to your inbox. No spam, ever."
+    r"|\bjoin [\d,.]+k?\+? (?:other )?(?:runners|readers|subscribers|athletes)\b|\b(?:straight )?(?:to|in) your inbox\b"
+    r"|\bno spam\b|\bcan (?:assess|see) you (?:this|next) week\b|\bbook (?:online|now|today)\b",
     re.IGNORECASE,
 )
 
@@ -214,6 +269,7 @@ DOCUMENT_NOTE = re.compile(
     # This post contains affiliate links."), and a transcript's note on itself
     r"|\b\d+[ -]?min(?:ute)?s?\.? read\b|\baffiliate links?\b|\bearn (?:a )?(?:small )?commission\b"
     r"|\btranscript (?:is )?(?:auto-?generated|automatically generated|machine-generated)|^may contain errors"
+    r"|^transcript\b[^.!?]{0,30}\b(?:auto-?generated|lightly edited|edited for)\b|^full (?:episode|video|interview)\b"
     r"|^auto-?generated (?:captions|subtitles|transcript)\b|^timestamps are approximate",
     re.IGNORECASE,
 )
@@ -232,6 +288,18 @@ NAME_WORDS = 6  # a numbered line this short, with its description indented unde
 # line under a "•" item attributes its quote.
 DASH_ITEM = re.compile(r"^(\s*)–(?=\s)")
 MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+# A folded section's title, as a notes app exports it: a bullet and a disclosure triangle over the indented text.
+TOGGLE = re.compile(r"^\s*(?:[-*•]\s+)?[▸▶►▹▷]\s*(?=\S)")
+# A notes app's page properties under the title ("Created: March 3, 2024 8:14 PM", "Status: Draft"): a block
+# of two or more such lines is the page's metadata, not its text.
+PROPERTY = re.compile(
+    r"\s*(?:created(?: by| time| on)?|last edited(?: by| time)?|last modified|updated|status|owner|assignee|tags"
+    r"|author|date|published|reviewed)\s*:\s*[^.!?]{1,50}",
+    re.IGNORECASE,
+)
+# Pictographs ("💡", "⚠️", "🩺") that callouts and chat put before text: no part of a sentence.
+EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+\s*")
+LABEL_ONLY = re.compile(r"[A-Z][\w &/'’()-]{0,30}:")  # a label alone on its line, over what it labels ("How to:")
 TABLE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-{0,}:?\s*\|?")  # "|------|:---:|" under a header
 # A transcript's or an FAQ's question line ("Q: How do I ...?") heads the answer below it, as a heading does:
 # its passage then starts at the question and carries it as its section, and no answer quotes the asker's
@@ -311,14 +379,27 @@ def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_
     section: tuple[str, Callable[[Block], bool]] | None = None  # the residue section we are in, if any
     line_rules = LINE_RULES + [("site residue", pattern) for pattern in site.lines]
     line_rules += [("page furniture", pattern) for pattern in _page_furniture(text[start:])]
+    if title and not title.endswith(
+        (".", "!", "?")
+    ):  # the title again as the first line of a paragraph ("EPISODE 112: Core" over the show's note)
+        line_rules.append(("title repeat", re.compile(r"\s+".join(map(re.escape, title.split())), re.IGNORECASE)))
     raw_blocks = _raw_blocks(text, start)
     speakers, asker = _speakers(raw_blocks)
     signer = ""  # the sender's name right after an e-mail's closing: the signature under it starts with it
+    signature = False  # inside a signature: from its "--" to the next rule between posts, or to the end
     for number, raw in enumerate(raw_blocks):
+        first = raw.lines[0][0].strip()
+        signature = (signature and not SEPARATOR.fullmatch(first)) or bool(SIGNATURE_DELIMITER.fullmatch(first))
+        if signature:
+            result.dropped.extend(Dropped("signature", line.strip()) for line, _, _ in raw.lines)
+            continue
+        if len(raw.lines) >= 2 and all(PROPERTY.fullmatch(line) for line, _, _ in raw.lines):
+            result.dropped.extend(Dropped("page properties", line.strip()) for line, _, _ in raw.lines)
+            continue
         if len(raw.lines) >= 2 and all(EMAIL_HEADER.fullmatch(line) for line, _, _ in raw.lines):
             result.dropped.extend(Dropped("email header", line.strip()) for line, _, _ in raw.lines)
             continue
-        if _ends_letter(raw):  # the signature's delimiter or the earlier message quoted: nothing after is text
+        if REPLY_INTRO.fullmatch(first):  # the earlier message quoted under a reply: nothing after is text
             rest = [line.strip() for later in raw_blocks[number:] for line, _, _ in later.lines]
             result.dropped.extend(Dropped("email footer", line) for line in rest)
             break
@@ -334,8 +415,12 @@ def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_
         if label and label[1] in speakers:
             section = _keep(_turn(raw, label, asker, result.dropped), section, title, site, result)
             continue
+        seen = len(result.dropped)
         lines = _drop_residue_lines(raw.lines, line_rules, result.dropped)
         if not lines:
+            continue
+        if poster := _poster(lines, result.dropped[seen:]):
+            section = _keep(poster, section, title, site, result)
             continue
         for block in _question_and_answer(lines, raw.after_gap) or _classified(lines, raw.after_gap, result.dropped):
             if raw.quoted and block is not None and _repeats_earlier(block, result.blocks):
@@ -345,11 +430,13 @@ def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_
     return result
 
 
-def _ends_letter(raw: "_RawBlock") -> bool:
-    """Whether the block opens an e-mail's end: the signature delimiter "--", or the line introducing the
-    message it replies to ("On ... wrote:")."""
-    first = raw.lines[0][0].strip()
-    return bool(SIGNATURE_DELIMITER.fullmatch(first) or REPLY_INTRO.fullmatch(first))
+def _poster(lines, dropped: list[Dropped]) -> Block | None:
+    """A forum post's author as a heading: the name left alone on its lines once the poster's details under it
+    went ("tempo_tom" over "Joined: Mar 2019 | Posts: 412"), so each post is a section named by who wrote it."""
+    name, start, end = lines[0]
+    if len(lines) != 1 or not any(d.rule == "post details" for d in dropped) or len(name.split()) > POSTER_WORDS:
+        return None
+    return Block("heading", _tidy(name), start, end)
 
 
 def _closing(raw: "_RawBlock") -> str:
@@ -370,6 +457,8 @@ def _speakers(blocks) -> tuple[set[str], str | None]:
     asking: Counter[str] = Counter()
     long: Counter[str] = Counter()
     for block in blocks:
+        if _labelled_lines(block.lines) >= 2:  # "**Muscles:** ..." over "**Equipment:** ...": a card's fields
+            continue
         if (match := SPEAKER.match(block.lines[0][0])) and not QUESTION_LINE.match(block.lines[0][0]):
             said = " ".join(line for line, _, _ in block.lines)
             turns[match[1]] += 1
@@ -478,6 +567,8 @@ def _raw_blocks(text: str, start: int) -> list[_RawBlock]:
     for line in text[start:].splitlines(keepends=True):
         content = line.rstrip("\r\n")
         stamp = TIMESTAMP.match(content)
+        if stamp and not content[stamp.end() :].strip():  # "[11:58]" alone over a turn: a pause, not text
+            content = ""
         if stamp and _is_turn(content[stamp.end() :]):
             content, position = content[stamp.end() :], position + stamp.end()
             line = line[stamp.end() :]
@@ -536,15 +627,36 @@ def _drop_residue_lines(lines, rules, dropped: list[Dropped]):
     return kept
 
 
+def _labelled_lines(lines) -> int:
+    """How many of the lines open with a label ("Equipment: ...", "**How to:**"), emphasis aside."""
+    return sum(bool(LABELLED_LINE.match(_tidy(line)) or LABEL_ONLY.fullmatch(_tidy(line))) for line, _, _ in lines)
+
+
+def _cut_at_fields(lines) -> int:
+    """Where a block written without blank lines turns to its next part: a Markdown heading line ("### Stage 1",
+    then its list), a line after a heading line, or the next of two or more labelled lines ("**Muscles:** ...",
+    "**Equipment:** ...", "**How to:**" over numbered steps); 0 where none."""
+    labelled = _labelled_lines(lines) >= 2
+    for i in range(1, len(lines)):
+        line = _tidy(lines[i][0])
+        if MARKDOWN_HEADING.match(lines[i][0]) or MARKDOWN_HEADING.match(lines[i - 1][0]):
+            return i
+        if labelled and (LABELLED_LINE.match(line) or LABEL_ONLY.fullmatch(line)):
+            return i
+    return 0
+
+
 def _classified(lines, after_gap: bool, dropped: list[Dropped]) -> list[Block | None]:
     """The block's lines as one block, or as its lead-in line and the list right under it ("How I'd do it:"
     then "- run first, lift second" lines, with no blank line between them); a Markdown table as a list."""
     if table := _table(lines, after_gap) or _spaced_table(lines, after_gap):
         return [table]
+    if cut := _cut_at_fields(lines):
+        return [*_classified(lines[:cut], after_gap, dropped), *_classified(lines[cut:], False, dropped)]
     dashed = sum(bool(DASH_ITEM.match(line)) for line, _, _ in lines)
     if dashed >= 2 and not any(BULLET.match(line) for line, _, _ in lines):  # same length: the spans stay true
         lines = [(DASH_ITEM.sub(r"\1-", line), start, end) for line, start, end in lines]
-    lead = lines[0][0].strip()
+    lead = _tidy(lines[0][0])
     heads = lead.endswith(":") or (not BULLET.match(lead) and _looks_like_heading(_tidy(lead)))
     if len(lines) >= 3 and heads and all(BULLET.match(line) for line, _, _ in lines[1:]):
         return [_classify(lines[:1], after_gap, dropped), _classify(lines[1:], False, dropped)]
@@ -632,6 +744,8 @@ def _classify(lines, after_gap: bool, dropped: list[Dropped]) -> Block | None:
     first = lines[0][0]
     if len(lines) == 1 and MARKDOWN_HEADING.match(first):
         return Block("heading", _tidy(MARKDOWN_HEADING.sub("", first)), start, end, after_gap)
+    if len(lines) == 1 and (toggle := TOGGLE.match(first)):  # "- ▸ Why does stiffness matter?" over its answer
+        return Block("heading", _tidy(first[toggle.end() :]), start, end, after_gap)
     decorated = DECORATED_HEADING.fullmatch(first) if len(lines) == 1 else None
     if decorated and _looks_like_heading(_tidy(decorated[2])):
         return Block("heading", _tidy(decorated[2]), start, end, after_gap)
@@ -666,8 +780,9 @@ def _looks_like_heading(line: str) -> bool:
         return False
     if line.endswith((".", ",", ";", ":")):
         return False
-    # "Sets/reps: 3 x 8" or "Progress by: a higher step" is a labelled line; "Exercise 2: Side plank" a heading.
-    if re.search(r":\s+[a-z0-9]", line):
+    # "Sets/reps: 3 x 8" or "Progress by: a higher step" is a labelled line; "Exercise 2: Side plank" a heading,
+    # its label numbered, while "Equipment: A step or low box" labels a field.
+    if re.search(r":\s+[a-z0-9]", line) or ((label := LABELLED_LINE.match(line)) and not re.search(r"\d", label[0])):
         return False
     # "Now Do Them!" is a heading; a short exclamation in running text rarely stands alone on a line.
     return not (line.endswith(("!", "?")) and len(words) > 5)
@@ -702,11 +817,24 @@ def _residue_section(block: Block) -> tuple[str, Callable[[Block], bool]] | None
         return "sponsor list", lambda under: _looks_like_name_list(under) or _looks_like_advert(under)
     if block.kind == "heading" and RELATED_HEADING.fullmatch(block.text):
         return "related posts", _looks_like_link_list
+    if block.kind == "heading" and COMMENTS_HEADING.fullmatch(block.text):
+        return "comments", lambda under: under.kind != "heading" or _comment_heading(under.text)
+    if block.kind == "heading" and AUTHOR_HEADING.fullmatch(block.text):
+        return "author box", lambda under: under.kind != "heading"
+    if block.kind == "paragraph" and AUTHOR_HEADING.match(block.text):  # "About the author Maya Okafor is ..."
+        return "author box", lambda under: under.kind != "heading"
+    if block.kind == "heading" and TODO_HEADING.fullmatch(block.text):
+        return "task list", lambda under: under.kind != "heading"
     if block.kind == "heading" and REFERENCES_HEADING.fullmatch(block.text):
         return "references", lambda under: under.kind != "heading"
     if "\n" not in block.text and ADVERT_LABEL.fullmatch(block.text):
         return "advertisement", _looks_like_advert
     return None
+
+
+def _comment_heading(text: str) -> bool:
+    """A heading inside a comments section: a commenter's name and date, or the reply form's own heading."""
+    return bool(DATED.search(text) or COMMENTS_HEADING.fullmatch(text) or REPLY_FORM.search(text))
 
 
 def _looks_like_name_list(block: Block) -> bool:
@@ -766,7 +894,7 @@ def _drop_sentences(block: Block, patterns, rule: str, dropped: list[Dropped], w
 
 
 def _tidy(text: str) -> str:
-    text = EMBED_TOKEN.sub("", text)
+    text = EMOJI.sub("", EMBED_TOKEN.sub("", text))
     text = MARKDOWN_IMAGE.sub("", text)
     text = MARKDOWN_LINK.sub(r"\1", text)
     text = MARKDOWN_EMPHASIS.sub(r"\2", MARKDOWN_STRONG.sub(r"\2", text))

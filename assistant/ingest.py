@@ -23,10 +23,13 @@ from assistant.loaders import SIDECAR_SUFFIX, SUPPORTED_SUFFIXES, Unreadable, lo
 from assistant.text import split_sentences
 
 # Bump when cleaning or splitting changes what chunks contain: every document is then re-chunked.
-CHUNKER_VERSION = "6"
+CHUNKER_VERSION = "7"
 MAX_CHUNK_WORDS = 120
 MIN_CHUNK_WORDS = 30  # a smaller trailing piece of a section joins the chunk before it
 WINDOW_SENTENCES = 2
+# A saved forum thread opens on its trail ("Forums > Training > Strength") and names itself "Thread: ...".
+TRAIL = re.compile(r"(?:[^.!?>»›]{1,40}\s[>»›]\s+){2,}[^.!?>»›]{1,60}")
+THREAD_LABEL = re.compile(r"^(?:thread|topic)\s*:\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -244,8 +247,13 @@ def _fingerprint(loaded, site: SiteResidue) -> str:
 
 
 def _first_line_title(text: str, start: int, path: Path) -> str:
+    """The first line, unless it is a forum's trail ("Forums > Training > Strength"): then the thread's name
+    ("Thread: Are plyos worth it?") when a line gives it, else the next line."""
     for line in text[start:].splitlines():
         line = " ".join(line.strip().lstrip("#").split())  # a running header spaces its parts out: one space each
+        if TRAIL.fullmatch(line):
+            continue
+        line = THREAD_LABEL.sub("", line)
         if line:
             return line[:120] if len(line.split()) <= 15 else _title_from_name(path)
     return _title_from_name(path)

@@ -5,17 +5,19 @@ the title), or from a sidecar file
 `NAME.EXT.meta.json` beside any document (the sidecar wins where both name a field). Text files keep their
 exact characters, so a passage's span points into the file itself; HTML and PDF spans point into the
 extracted text. An HTML page's chrome (menus, sidebars, footers) is skipped, and its <title> loses the site's
-name where the page confirms it. Anything that cannot be read raises `Unreadable` with a one-line reason.
+name where the page confirms it. A word processor's HTML export (Google Docs, Word) loses its collaborators'
+comments and its footnote markers, and its bold-paragraph headings and tables are read as such. Anything that
+cannot be read raises `Unreadable` with a one-line reason.
 
 Leaves out: OCR of scanned PDFs, character-set guessing (text must be UTF-8), and HTML layout beyond
-headings, paragraphs and list items.
+headings, paragraphs, list items and tables (a cell spanning rows is one row's).
 """
 
 import hashlib
 import json
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -182,17 +184,34 @@ def _pdf_text(data: bytes) -> tuple[str, int, dict[str, str]]:
     return text_of(pages), 0, ({"title": str(title).strip()} if str(title).strip() else {})
 
 
+@dataclass
+class _Table:
+    """An HTML table being read: its rows of cell texts so far, and where in the written parts its rows begin."""
+
+    start: int | None = None  # index in the parts of its first row: what comes before (a caption) stays
+    rows: list[list[str]] = field(default_factory=list)
+    row: list[str] | None = None  # the open row's cells
+    cell: tuple[int, int] | None = None  # the open cell: the index in the parts where its text starts, its colspan
+    nested: bool = False  # holds another table: a page's layout, whose cells are whole blocks, not values
+
+
 class _HtmlToText(HTMLParser):
     """Headings, paragraphs and list items become blocks separated by blank lines; page chrome is skipped.
 
     Inside skipped chrome nothing is written, not even a list item's bullet: a menu's links would otherwise
     leave a run of empty bullets behind.
+
+    A word processor's export (Google Docs' "Download as HTML", Word's "Save as web page") is read for what its
+    markup means: a footnote's or comment's reference marker writes nothing, the collaborators' comments go, a
+    paragraph wholly in bold is a heading, and a table of two or more rows and columns is a Markdown table.
     """
 
     SKIPPED = frozenset(
         {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg", "iframe", "button"}
     )
-    BLOCKS = frozenset({"p", "div", "section", "article", "br", "tr", "blockquote", "pre", "table", "ul", "ol", "main"})
+    BLOCKS = frozenset({"p", "div", "section", "article", "br", "blockquote", "pre", "ul", "ol", "main"})
+    TABLE_PARTS = frozenset({"table", "tr", "td", "th"})
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
     HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
     SITE_NAME_META = frozenset({"og:site_name", "application-name"})
     # Readers' comments under a post (class or id "comments", "comment-list", "disqus_thread", "respond"): what
@@ -214,6 +233,22 @@ class _HtmlToText(HTMLParser):
     # A forum post's author: written as a heading, so each post is a section named by who wrote it and an answer
     # quoting a post says whose it is ("tapeitup_tom", not "14 Mar 2024 at 22:15").
     POSTER = re.compile(r"(?:^|\s)(?:username|user-name|poster-?name|message-?author-?name)(?:$|\s)", re.I)
+    # An in-page link to a word processor's footnote, endnote or comment, or back from one to where it is marked
+    # (Google Docs: "#ftnt1", "#cmnt1", "#ftnt_ref1", "#cmnt_ref1"; Word: "#_ftn1", "#_ednref1", "#_msocom_1"):
+    # its "[1]" or "[a]" had been glued to the sentence it marks ("easy days stay easy.[a]").
+    NOTE_LINK = re.compile(r"#(?:cmnt|ftnt|_ftn|_edn|_msocom)", re.I)
+    # A comment's link back to where it was made: Google Docs writes all the comments last, each opening with one.
+    COMMENT_BACKLINK = re.compile(r"#cmnt_ref", re.I)
+    # Word's comments: each one's text (class "msocomtxt") and the list of them all (style "mso-element:comment-list").
+    WORD_COMMENT = re.compile(r"(?:^|\s)msocomtxt(?:$|\s)|mso-element:\s*comment", re.I)
+    # A bold paragraph this short, not ending as a sentence or a lead-in does, is a word processor's heading.
+    HEADING_WORDS = 12
+    NO_HEADINGS_INSIDE = frozenset({"li", "td", "th", "summary", "blockquote", *HEADINGS})
+    # "font-weight: 700" in a style or a <style> rule, not Word's "mso-bidi-font-weight" (bold in right-to-left text).
+    FONT_WEIGHT = re.compile(r"(?:^|[;{\s])font-weight\s*:\s*([\w-]+)", re.I)
+    CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+    CLASS_SELECTOR = re.compile(r"[\w-]*\.([\w-]+)")  # ".c8", "p.MsoTitle"
+    MAX_COLSPAN = 50  # a bogus colspan="1000" adds no thousand empty columns
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -226,8 +261,17 @@ class _HtmlToText(HTMLParser):
         self._heading: list[str] | None = None
         self._cut: list = []  # [tag, depth] of an open comments or chrome section: its tags of that name are counted
         self._poster: list = []  # [tag, depth] of an open poster's name, written as a heading
+        self._comments_begun = False  # a word processor's comments, written after the document: nothing more is text
+        self._in_style = False
+        self._class_weights: dict[str, tuple[int, bool]] = {}  # class -> (its rule's order in the page, bold)
+        self._rules_read = 0
+        self._open: list[tuple[str, bool | None]] = []  # open elements, each with the boldness it sets (None: none)
+        self._paragraph: list | None = None  # [index of its opening in the parts, any text not bold] of an open <p>
+        self._tables: list[_Table] = []
 
     def handle_starttag(self, tag, attrs):
+        if self._comments_begun:
+            return
         if self._cut:
             self._cut[1] += tag == self._cut[0]
             return
@@ -236,16 +280,28 @@ class _HtmlToText(HTMLParser):
         if tag in self.CONTAINERS and (self.COMMENTS.search(names) or self.CHROME.search(names)):
             self._cut = [tag, 1]
             return
+        if self.WORD_COMMENT.search(f"{named.get('class') or ''} {named.get('style') or ''}"):
+            self._cut = [tag, 1]
+            return
+        if tag == "a" and self.NOTE_LINK.match(named.get("href") or ""):
+            if self.COMMENT_BACKLINK.match(named["href"]):
+                self._comments_begun = True  # a collaborator's comment is not the document's text, nor what follows
+            else:
+                self._cut = ["a", 1]  # the marker writes nothing; a footnote's own text stays
+            return
         if self.POSTER.search(names) and not self._skip_depth:
             self.parts.append("\n\n### ")
             self._poster = [tag, 1]
             return
         if self._poster:
             self._poster[1] += tag == self._poster[0]
+        if tag not in self.VOID:
+            self._open.append((tag, self._boldness(tag, named)))
         if tag == "meta":
             self._read_meta(named)
         elif tag in self.SKIPPED:
             self._skip_depth += 1
+            self._in_style = tag == "style"
         elif tag == "title":
             self._in_title = True
         elif self._skip_depth:
@@ -260,12 +316,21 @@ class _HtmlToText(HTMLParser):
             self.parts.append("\n\n### ")
         elif tag == "blockquote":
             self.parts.append("\n\n> ")  # marked as Markdown marks a quotation (a forum reply quoting a post)
+        elif tag in self.TABLE_PARTS:
+            self._open_table_part(tag, named)
+        elif tag == "p":
+            self._end_paragraph()  # an unclosed <p> ends where the next one begins
+            self.parts.append("\n\n")
+            headed = self._poster or any(name in self.NO_HEADINGS_INSIDE for name, _ in self._open)
+            self._paragraph = None if headed else [len(self.parts) - 1, False]
         elif tag in self.BLOCKS:
             self.parts.append("\n\n")
         elif tag == "li":
             self.parts.append("\n• ")
 
     def handle_endtag(self, tag):
+        if self._comments_begun:
+            return
         if self._cut:
             self._cut[1] -= tag == self._cut[0]
             if not self._cut[1]:
@@ -277,31 +342,160 @@ class _HtmlToText(HTMLParser):
                 self._poster = []
                 self.parts.append("\n\n")
                 return
+        self._close_element(tag)
         if tag in self.SKIPPED:
             self._skip_depth = max(0, self._skip_depth - 1)
+            self._in_style = False
         elif tag == "title":
             self._in_title = False
         elif self._skip_depth:
             return
+        elif tag in self.TABLE_PARTS:
+            self._close_table_part(tag)
+            self.parts.append("\n\n")
         elif tag in self.HEADINGS or tag in self.BLOCKS or tag == "summary":
+            if tag == "p":
+                self._end_paragraph()
             self.parts.append("\n\n")
             if tag == "h1" and self._heading is not None:
                 self.main_headings.append(" ".join("".join(self._heading).split()))
                 self._heading = None
 
     def handle_data(self, data):
-        if self._cut:
+        if self._cut or self._comments_begun:
             return
         if self._in_title:
             self.title += data
+        elif self._in_style:
+            self._read_style(data)
         elif not self._skip_depth:
             self.parts.append(re.sub(r"\s+", " ", data))
             if self._heading is not None:
                 self._heading.append(data)
+            if self._paragraph and data.strip() and not self._bold():
+                self._paragraph[1] = True
+
+    def _read_style(self, css: str) -> None:
+        """Which classes the page's <style> makes bold or not bold: a word processor marks its headings so."""
+        for rule in self.CSS_RULE.finditer(re.sub(r"/\*.*?\*/", "", css, flags=re.S)):
+            weight = self._weight(rule[2])
+            for selector in rule[1].split(","):
+                named = self.CLASS_SELECTOR.fullmatch(selector.strip())
+                if named and weight is not None:
+                    self._class_weights[named[1]] = (self._rules_read, weight)
+                    self._rules_read += 1
+
+    def _weight(self, declarations: str) -> bool | None:
+        """Whether CSS declarations make text bold, not bold, or leave its weight alone (None); the last one wins."""
+        values = self.FONT_WEIGHT.findall(declarations)
+        if not values:
+            return None
+        value = values[-1].lower()
+        if value.isdigit() or value in ("bold", "bolder", "normal", "lighter"):
+            return value in ("bold", "bolder") or (value.isdigit() and 600 <= int(value) <= 900)
+        return None  # "inherit" and the like
+
+    def _boldness(self, tag: str, attrs: dict) -> bool | None:
+        """What an element does to its text's weight: its own style first, then its classes' <style> rules (the
+        later rule winning), then what <b> and <strong> mean; None where it sets none."""
+        inline = self._weight(attrs.get("style") or "")
+        if inline is not None:
+            return inline
+        declared = sorted(
+            self._class_weights[name] for name in (attrs.get("class") or "").split() if name in self._class_weights
+        )
+        if declared:
+            return declared[-1][1]
+        return True if tag in ("b", "strong") else None
+
+    def _bold(self) -> bool:
+        return next((bold for _, bold in reversed(self._open) if bold is not None), False)
+
+    def _close_element(self, tag: str) -> None:
+        """Close the innermost open element of this name, and any left unclosed inside it."""
+        for index in range(len(self._open) - 1, -1, -1):
+            if self._open[index][0] == tag:
+                del self._open[index:]
+                return
+
+    def _end_paragraph(self) -> None:
+        """A paragraph wholly in bold, short, and not ending as a sentence or a lead-in does, is a heading: word
+        processors write their headings so, and their sections had run together under the one before."""
+        if self._paragraph is None:
+            return
+        index, plain = self._paragraph
+        self._paragraph = None
+        text = "".join(self.parts[index + 1 :]).strip()
+        if plain or not text or "\n" in text or len(text.split()) > self.HEADING_WORDS:
+            return
+        if not text.endswith((".", ":", ";")):
+            self.parts[index] = "\n\n### "
+
+    def _open_table_part(self, tag: str, attrs: dict) -> None:
+        """Note where a table's rows and cells begin; their text is written as any other's meanwhile, so a
+        layout table (one column or one row) stays the paragraphs it holds."""
+        if tag == "table":
+            for table in self._tables:
+                table.nested = True
+            self._tables.append(_Table())
+        elif self._tables:
+            table = self._tables[-1]
+            if tag == "tr":
+                self._end_row(table)  # an unclosed row or cell ends where the next one begins
+            else:
+                self._end_cell(table)
+            if table.start is None:
+                table.start = len(self.parts)
+            if table.row is None:
+                table.row = []
+        self.parts.append("\n\n")
+        if tag in ("td", "th") and self._tables:
+            columns = int(span) if (span := attrs.get("colspan") or "").isdigit() else 1
+            self._tables[-1].cell = (len(self.parts), min(max(columns, 1), self.MAX_COLSPAN))
+
+    def _close_table_part(self, tag: str) -> None:
+        """Close a cell or row; a table of two or more rows and columns, holding no other table, is rewritten as
+        a Markdown table in place of the paragraphs its cells had been written as."""
+        if not self._tables:
+            return
+        table = self._tables[-1]
+        if tag in ("td", "th"):
+            self._end_cell(table)
+        elif tag == "tr":
+            self._end_row(table)
+        else:
+            self._end_row(table)
+            self._tables.pop()
+            if not table.nested and len(table.rows) >= 2 and max(map(len, table.rows)) >= 2:
+                self.parts[table.start :] = ["\n\n", _markdown_table(table.rows)]
+
+    def _end_cell(self, table: _Table) -> None:
+        """The open cell's text as one line: a Markdown table's row is one line, its cells parted by "|"."""
+        if table.cell is None:
+            return
+        start, span = table.cell
+        table.cell = None
+        text = " ".join("".join(self.parts[start:]).split()).replace("|", "/")
+        table.row = [*(table.row or []), text, *[""] * (span - 1)]  # a spanning cell keeps the columns after it in line
+
+    def _end_row(self, table: _Table) -> None:
+        self._end_cell(table)
+        if table.row and any(table.row):
+            table.rows.append(table.row)
+        table.row = None
 
     def _read_meta(self, attrs: dict) -> None:
         if (attrs.get("property") or attrs.get("name") or "").lower() in self.SITE_NAME_META:
             self.site_name = self.site_name or (attrs.get("content") or "").strip()
+
+
+def _markdown_table(rows: list[list[str]]) -> str:
+    """Rows of cells as a Markdown table, the first row its header (<th> cells or not), so cleaning names each
+    cell by its column ("Week: 1; Phase: Base"): written one cell a paragraph, a table's header row had been lost
+    and its short cells read as headings."""
+    width = max(map(len, rows))
+    lines = ["| " + " | ".join([*row, *[""] * (width - len(row))]) + " |" for row in rows]
+    return "\n".join([lines[0], "|" + "---|" * width, *lines[1:]])
 
 
 # Where a <title> joins the page's own title to the site's name: "Hill Repeats | Some Running Blog".

@@ -10,8 +10,13 @@ header was taken for the document's title.
 `text_of` returns plain text in the shape the cleaner reads from a Markdown or text file: blocks separated by
 blank lines, a heading as "## Heading", list items one per line, a paragraph on one line. Lines are put back
 together by what the page shows: a line much shorter than the page's full lines, or ending a sentence, ends
-its paragraph; a list marker or a "Label: ..." line after a finished sentence starts a new one; a numbered
-line followed by steps numbered from 1 again is the heading of those steps ("1. Nordics" then "1. Kneel ...").
+its paragraph; a list marker, a "Label: ..." line after a finished sentence or after another labelled line
+("Sets: 3 x 8" then "Rest: 60 s") starts a new one, and a labelled line is never a heading, however short. A
+numbered line followed by steps numbered from 1 again is the heading of those steps ("1. Nordics" then "1.
+Kneel ..."); so is a short numbered name over its description, in capitals ("1. FORWARD STEP-DOWN") or in
+ordinary case over a paragraph's full printed line ("1. Hill bounds" then "Drive the knee up and push ..."),
+unless it is the next step of the numbered list before it. A page number goes with the running header above
+it even when a header of several lines puts it beyond the lines at the page's edge.
 
 A presentation exported to PDF (several pages of a few dozen words, most opening on a title) is read slide by
 slide instead: no line joins across slides, each slide's first line is its title ("## ..."), a bullet whose
@@ -65,10 +70,10 @@ def text_of(pages: list[str]) -> str:
     current = ""
     for number, line in enumerate(lines):
         if current and _starts_anew(current, lines[number - 1], line, full):
-            _close(blocks, current, lines[number:])
+            _close(blocks, current, lines[number:], full)
             current = ""
         current = _joined(current, line, known) if current else line
-    _close(blocks, current, [])
+    _close(blocks, current, [], full)
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
 
 
@@ -92,7 +97,15 @@ def _content_pages(pages: list[list[str]]) -> list[list[str]]:
             if at_edge and (key(line) in recurring or PAGE_NUMBER.fullmatch(line.strip())):
                 continue
             kept[-1].append(line)
-    return kept
+    return [_unnumbered(page) for page in kept]
+
+
+def _unnumbered(page: list[str]) -> list[str]:
+    """A page's lines without a page number at its edge once the running header and footer are gone: under a
+    header of three lines or more, "Page 2 of 3" lies beyond EDGE_LINES and would be read as a heading."""
+    filled = [i for i, line in enumerate(page) if line.strip()]
+    numbers = {i for i in filled[:1] + filled[-1:] if PAGE_NUMBER.fullmatch(page[i].strip())}
+    return [line for i, line in enumerate(page) if i not in numbers]
 
 
 def _is_deck(pages: list[list[str]]) -> bool:
@@ -177,6 +190,8 @@ def _starts_anew(current: str, previous: str, line: str, full: int) -> bool:
     ended = bool(SENTENCE_END.search(current))
     if MARKER.match(line):
         return True
+    if LABELLED_LINE.match(line) and LABELLED_LINE.match(current):  # "Sets: 3 x 8" then "Rest: walk back"
+        return True
     if ended and (LABELLED_LINE.match(line) or len(previous) < SHORT_LINE * full):
         return True
     if ended and line.isupper() and line.endswith(":"):  # "STOP AND CONTACT US IF YOU NOTICE:" after a full line
@@ -186,9 +201,10 @@ def _starts_anew(current: str, previous: str, line: str, full: int) -> bool:
     if ended and len(line) < HEADING_LINE * full and line[:1].isupper() and not line.endswith((".", ";", ":")):
         return True
     # a short line with no sentence end, followed by a capital: a heading ("Pain and soreness"), or a numbered
-    # exercise's name in capitals over its description ("1. FORWARD STEP-DOWN", then "Stand on a step.")
+    # exercise's name over its description: in capitals ("1. FORWARD STEP-DOWN", then "Stand on a step."), or in
+    # ordinary case over a paragraph's full line ("1. Hill bounds", then "Drive the knee up and ...")
     numbered = NUMBERED.match(current)
-    named = bool(numbered) and _is_name(numbered[2])
+    named = bool(numbered) and (_is_name(numbered[2]) or _names_text(numbered[2], line, full))
     short = len(current) < HEADING_LINE * full
     return not ended and line[:1].isupper() and (named or (short and not MARKER.match(current)))
 
@@ -201,16 +217,44 @@ def _is_name(text: str) -> bool:
     return len(letters) >= 3 and named.isupper() and len(named.split()) <= NAME_WORDS and not SENTENCE_END.search(text)
 
 
-def _close(blocks: list[list[str]], logical: str, rest: list[str]) -> None:
+def _names_text(name: str, line: str, full: int) -> bool:
+    """Whether a numbered line's text in ordinary case ("Hill bounds (short hill)") names the paragraph whose
+    first printed line, `line`, follows: the name is short outside its brackets, opens on a capital and ends no
+    sentence, and `line` is unnumbered, opens on a capital and runs to a paragraph's length. A step that wraps
+    goes on in lower case; a short step is followed by the next step."""
+    words = re.sub(r"\([^)]*\)", "", name).split()
+    named = 0 < len(words) <= NAME_WORDS and name[:1].isupper() and not SENTENCE_END.search(name)
+    return named and line[:1].isupper() and not MARKER.match(line) and len(line) >= HEADING_LINE * full
+
+
+def _continues_list(blocks: list[list[str]], number: str) -> bool:
+    """Whether the numbered line is the next item of the numbered list just before it ("3." after "2."): the
+    list's last step, then a paragraph, rather than an exercise's name over its description."""
+    last = NUMBERED.match(blocks[-1][-1]) if blocks else None
+    return bool(last) and int(last[1]) + 1 == int(number)
+
+
+def _heads_text(blocks: list[list[str]], numbered: re.Match, rest: list[str], full: int) -> bool:
+    """Whether a numbered line is an exercise's name over the unnumbered text after it: in capitals, or in
+    ordinary case over a paragraph unless it is the next step of the numbered list before it."""
+    if not rest or MARKER.match(rest[0]):
+        return False
+    if _is_name(numbered[2]):
+        return True
+    return _names_text(numbered[2], rest[0], full) and not _continues_list(blocks, numbered[1])
+
+
+def _close(blocks: list[list[str]], logical: str, rest: list[str], full: int) -> None:
     """Add a finished logical line: a list item joins the list before it; a numbered line whose next item is
-    numbered 1 heads those steps; a short line without a sentence end is a heading."""
+    numbered 1 heads those steps, and one naming the text under it heads that; a labelled line ("Rest: 60 s")
+    is a paragraph of its own; a short line without a sentence end is a heading."""
     if not logical:
         return
     numbered = NUMBERED.match(logical)
     following = next((NUMBERED.match(line) for line in rest if MARKER.match(line)), None)
     steps_under = following and following[1] == "1" and not SENTENCE_END.search(logical) and len(logical) < 80
-    text_under = _is_name(numbered[2]) and rest and not MARKER.match(rest[0]) if numbered else False
-    if numbered and (steps_under or text_under):  # "1. Nordics" over "1. Kneel ...", "1. FORWARD STEP-DOWN" over text
+    # "1. Nordics" over "1. Kneel ...", "1. FORWARD STEP-DOWN" or "1. Hill bounds" over text
+    if numbered and (steps_under or _heads_text(blocks, numbered, rest, full)):
         blocks.append([f"## {numbered[2]}"])
         return
     if MARKER.match(logical):
@@ -219,6 +263,9 @@ def _close(blocks: list[list[str]], logical: str, rest: list[str]) -> None:
             blocks[-1].append(logical)
         else:
             blocks.append([logical])
+        return
+    if LABELLED_LINE.match(logical):  # "Sets x reps: 3 x 15" is short and ends no sentence, yet heads nothing
+        blocks.append([logical])
         return
     if not SENTENCE_END.search(logical) and len(logical.split()) <= 10 and logical[:1].isupper():
         blocks.append([f"## {logical}"])

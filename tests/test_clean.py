@@ -576,11 +576,12 @@ def test_a_paragraph_and_the_list_under_it_in_one_block_are_split():
 
 
 def test_labelled_lines_after_a_list_end_it():
-    """The "Dose:" and "Easier:" lines right under a list are a paragraph of their own, not its last item."""
+    """The "Dose:" and "Easier:" lines right under a list are not its last item, and each is a line of its own."""
     text = "- Step up onto the box.\n- Lower slowly.\nDose: 3 sets of 10.\nEasier: use a lower box.\n"
     assert [(b.kind, b.text) for b in clean(text).blocks] == [
         ("list", "- Step up onto the box.\n- Lower slowly."),
-        ("paragraph", "Dose: 3 sets of 10. Easier: use a lower box."),
+        ("paragraph", "Dose: 3 sets of 10."),
+        ("paragraph", "Easier: use a lower box."),
     ]
 
 
@@ -705,3 +706,97 @@ def test_a_monologues_one_speaker_label_goes_and_its_words_stay():
     # a handout's own label, however often it opens a block, stays
     tips = "\n\n".join(f"Tip: keep the knee over the toes and the hips level on rep {n} of the set." for n in range(3))
     assert all(text.startswith("Tip: ") for _, text in _texts(tips))
+
+
+def texts(text: str, **kwargs) -> list[tuple[str, str]]:
+    return [(b.kind, b.text) for b in clean(text, **kwargs).blocks]
+
+
+def test_a_forum_thread_saved_as_text_is_its_posts_each_under_its_poster():
+    """A poster's name over their details heads the post; the signature after "--" ends at the rule between posts
+    (it had swallowed every later post), and the buttons, counts and quoted attribution go."""
+    text = (
+        "Thread: Hill sprints or not?\nPage 1 of 1 | 2 replies | 310 views\n\n----------\nrunner_ann\n"
+        "Joined: May 2020 | Posts: 88\nPosted: 2 Feb 2024, 09:10\n\nAre hill sprints worth it for a 10k?\n\n"
+        "--\nPB 10k 41:02 | parkrun addict\n\n[Quote]  [Reply]   Like (3)\n\n----------\nCoachBen\n"
+        "Joined: Jan 2015 | Posts: 2,001\nPosted: 2 Feb 2024, 11:40\n\n> Originally posted by runner_ann\n"
+        "> Are hill sprints worth it for a 10k?\n\nYes, ten seconds uphill at full effort, twice a week.\n\n"
+        "--\nCoaching since 2010\n"
+    )
+    assert texts(text) == [
+        ("heading", "runner_ann"),
+        ("paragraph", "Are hill sprints worth it for a 10k?"),
+        ("heading", "CoachBen"),
+        ("paragraph", "Yes, ten seconds uphill at full effort, twice a week."),
+    ]
+
+
+def test_readers_comments_under_a_post_go_with_the_comment_form():
+    text = (
+        "## Why easy runs matter\n\nMost of your running should be easy.\n\n## 2 Comments\n\n"
+        "**Dan** · 4 March 2024 at 07:12\n\nJust run hard every day, no need for easy runs.\n\n"
+        "### Leave a Reply\n\nComment * | Name * | Email * | Website\n\n"
+        "[ ] Save my name, email, and website in this browser for the next time I comment.\n\n"
+        "© 2024 Some Running Site. All rights reserved. | Privacy Policy\n"
+    )
+    assert texts(text) == [("heading", "Why easy runs matter"), ("paragraph", "Most of your running should be easy.")]
+
+
+def test_a_block_written_without_blank_lines_splits_at_headings_and_labelled_fields():
+    """ "### Stage 1" over its list heads it instead of becoming part of the text, and a card's "**Muscles:**",
+    "**Equipment:**" and "**How to:**" lines stay apart (their label had been taken for a speaker's and cut)."""
+    text = (
+        "## Where to start\n### Stage 1\n- Wall sit: 2 x 20 seconds\n- Bridge: 2 x 10\n\n"
+        "### Side lunge\n\n**Muscles:** Adductors, glutes\n**Equipment:** None\n**How to:**\n1. Step wide.\n"
+        "2. Sit into one hip.\n\n**Muscles:** Calves\n\n**Muscles:** Hamstrings\n"
+    )
+    assert texts(text)[:7] == [
+        ("heading", "Where to start"),
+        ("heading", "Stage 1"),
+        ("list", "- Wall sit: 2 x 20 seconds\n- Bridge: 2 x 10"),
+        ("heading", "Side lunge"),
+        ("paragraph", "Muscles: Adductors, glutes"),
+        ("paragraph", "Equipment: None"),
+        ("paragraph", "How to:"),
+    ]
+
+
+def test_a_notes_app_export_loses_its_properties_callout_signs_and_task_list():
+    text = (
+        "Created: March 3, 2024 8:14 PM\nStatus: Draft\nOwner: Jo\n\n> 💡 Economy is the cost of a pace.\n\n"
+        "- ▸ Why does it matter?\n\n    A stiffer spring wastes less energy.\n\n<aside>\n⚠️ Tendons adapt slowly.\n"
+        "</aside>\n\n## To do\n\n- [ ] buy a box\n- [x] film landings\n\n## Taper\n\nDrop jumps in race week.\n"
+    )
+    assert texts(text) == [
+        ("paragraph", "Economy is the cost of a pace."),
+        ("heading", "Why does it matter?"),
+        ("paragraph", "A stiffer spring wastes less energy."),
+        ("paragraph", "Tendons adapt slowly."),
+        ("heading", "Taper"),
+        ("paragraph", "Drop jumps in race week."),
+    ]
+
+
+def test_a_transcripts_header_and_a_timestamp_over_a_turn_are_no_text():
+    """A timestamp alone over "HOST: ..." had made the turn a byline ("Host: ...") and dropped the question."""
+    text = (
+        "RUN SHOW - Episode 9\nTranscript excerpt (auto-generated, lightly edited). Full episode at run.show/9\n"
+        "Speakers: HOST = Sam; GUEST = Jo\n\n[01:10]\nHOST: How often should we lift?\n\n"
+        "GUEST: Twice a week is plenty for most runners.\n\n[02:30]\nHOST: And how heavy?\n\n"
+        "GUEST: Heavy enough that the last rep is hard.\n"
+    )
+    assert texts(text, title="RUN SHOW - Episode 9") == [
+        ("heading", "How often should we lift?"),
+        ("paragraph", "Twice a week is plenty for most runners."),
+        ("heading", "And how heavy?"),
+        ("paragraph", "Heavy enough that the last rep is hard."),
+    ]
+
+
+def test_a_sites_menu_sign_up_box_and_author_box_go():
+    text = (
+        "Home | Training | Races | Gear | Shop | About\n\n## Hills\n\nRun hills once a week.\n\n"
+        "> **Get stronger — free!**\n> Join 14,000+ runners and get our tips straight to your inbox.\n"
+        "> *No spam, ever.*\n\n> **About the author**\n> **Maya** is a coach who bakes bread.\n"
+    )
+    assert texts(text) == [("heading", "Hills"), ("paragraph", "Run hills once a week.")]

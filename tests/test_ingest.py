@@ -289,10 +289,121 @@ def test_an_faq_accordions_questions_are_headings_and_its_feedback_widget_leaves
     ]
 
 
+def test_a_word_processors_footnote_and_comment_markers_write_nothing(tmp_path):
+    """In-page links to a footnote, endnote or comment leave no "[1]" or "[a]" glued to the sentence they mark;
+    the footnote's own text stays, without its back-link marker."""
+    html = (
+        "<html><body><p>Hold each calf stretch for thirty seconds.<sup><a href='#cmnt4' id='cmnt_ref4'>[d]</a></sup>"
+        " Breathe out as you lean.<sup><a href='#ftnt2' id='ftnt_ref2'>[2]</a></sup></p>"
+        "<p class=MsoNormal>Ice the shin after a long run.<a style='mso-footnote-id:ftn1' href='#_ftn1'"
+        " name='_ftnref1'><span class=MsoFootnoteReference>[1]</span></a> Rest a day if it aches."
+        "<span class=MsoCommentReference><a class=msocomanchor href='#_msocom_1'>[JR1]</a></span>"
+        "<a href='#_edn1' name='_ednref1'><span class=MsoEndnoteReference>[i]</span></a></p>"
+        "<hr><div><p><a href='#ftnt_ref2' id='ftnt2'>[2]</a> Longer holds did not help in our group.</p></div>"
+        "</body></html>"
+    )
+    (tmp_path / "stretch.html").write_text(html)
+    assert read_file(tmp_path / "stretch.html").text == (
+        "Hold each calf stretch for thirty seconds. Breathe out as you lean.\n\n"
+        "Ice the shin after a long run. Rest a day if it aches.\n\n"
+        "Longer holds did not help in our group.\n"
+    )
+
+
+GOOGLE_DOCS_COMMENTS = (
+    "<p>Warm up with ten minutes of easy jogging.<sup><a href='#cmnt1' id='cmnt_ref1'>[a]</a></sup></p>"
+    "<div><p><a href='#cmnt_ref1' id='cmnt1'>[a]</a><span>Dana K.: shall we say fifteen minutes?</span></p>"
+    "<p><span>Assigned to Lee</span></p></div>"
+    "<div><p><a href='#cmnt_ref2' id='cmnt2'>[b]</a><span>Lee: fine as it is</span></p></div>"
+)
+WORD_COMMENT_LIST = (
+    "<div class=WordSection1><p class=MsoNormal>Warm up with ten minutes of easy jogging.</p></div>"
+    "<div style='mso-element:comment-list'><hr class=msocomoff><div style='mso-element:comment'>"
+    "<div class=msocomtxt id=_com_1><p class=MsoCommentText>Dana K.: shall we say fifteen minutes?</p></div></div>"
+    "</div>"
+)
+WORD_COMMENT_TEXT = (
+    "<p class=MsoNormal>Warm up with ten minutes of easy jogging.</p>"
+    "<div class=msocomtxt id=_com_1><p class=MsoCommentText>Dana K.: shall we say fifteen minutes?</p></div>"
+)
+
+
+@pytest.mark.parametrize("body", [GOOGLE_DOCS_COMMENTS, WORD_COMMENT_LIST, WORD_COMMENT_TEXT])
+def test_collaborators_comments_in_a_word_processors_export_are_not_the_documents_text(tmp_path, body):
+    (tmp_path / "warmup.html").write_text(f"<html><body>{body}</body></html>")
+    assert read_file(tmp_path / "warmup.html").text == "Warm up with ten minutes of easy jogging.\n"
+
+
+def test_a_paragraph_wholly_in_bold_is_a_heading_when_short_and_not_a_sentence(tmp_path):
+    """Bold by a <style> class, an inline style or <b>/<strong>, as Google Docs and Word write their headings; a
+    bold phrase in a paragraph, a bold sentence or lead-in, and Word's right-to-left "mso-bidi-font-weight" are
+    no heading."""
+    html = (
+        "<html><head><style>.k1{font-weight:400}.k5,p.Lead{color:#222;font-weight:700}</style></head><body>"
+        "<p class='k3 k9'><span class='k5'>Easy days first</span></p>"
+        "<p><span class='k1'>Most runs should feel relaxed. </span><span class='k1' style='font-weight:bold'>Most"
+        "</span><span class='k1'> of them.</span></p>"
+        "<p><span style='font-size:14pt;font-weight:700'>Hill session</span></p>"
+        "<p><span class='k1'>Six hard efforts up a gentle slope.</span></p>"
+        "<p class=MsoNormal><strong>How often should I race?</strong></p><p>Once a month at most.</p>"
+        "<p><b>Never run through a sharp pain.</b></p>"
+        "<p class='Lead'>Before you start:</p>"
+        "<p><b>Ease off</b> on the downhills</p>"
+        "<p class=MsoNormal><b style='mso-bidi-font-weight:normal'><span class='k1'>Cool down walk</span></b></p>"
+        "<p><span style='mso-bidi-font-weight:bold'>Strides after easy runs</span></p>"
+        "</body></html>"
+    )
+    (tmp_path / "plan.html").write_text(html)
+    assert read_file(tmp_path / "plan.html").text == (
+        "### Easy days first\n\nMost runs should feel relaxed. Most of them.\n\n### Hill session\n\n"
+        "Six hard efforts up a gentle slope.\n\n### How often should I race?\n\nOnce a month at most.\n\n"
+        "Never run through a sharp pain.\n\nBefore you start:\n\nEase off on the downhills\n\n"
+        "Cool down walk\n\nStrides after easy runs\n"
+    )
+
+
+def test_an_html_table_is_a_markdown_table_and_a_layout_table_stays_paragraphs(tmp_path):
+    """A table of two or more rows and columns is written as Markdown, the first row its header (<th> cells or
+    a word processor's bold first row), so each cell is named by its column; one column or one row is layout."""
+    html = (
+        "<html><body><p>How far each group runs:</p>"
+        "<table><tr><th>Group</th><th>Runs | week</th><th>Longest run</th></tr>"
+        "<tr><td><p>Starters</p></td><td>3</td><td>  8\n  km </td></tr><tr><td>Club</td><td>5</td><td>18 km</td></tr>"
+        "</table>"
+        "<table><tbody><tr><td><p class=MsoNormal><b>Day</b></p></td><td><p class=MsoNormal><b>Session</b></p></td>"
+        "<td><p class=MsoNormal><b>Note</b></p></td></tr><tr><td colspan=2><p>Rest day</p></td><td>Walk</td></tr>"
+        "<tr><td><p>Tue</p></td><td><p>Hills</p></td><td><p>Short</p></td></tr></tbody></table>"
+        "<table><tr><td><p>A single column holds this.</p><p>And this.</p></td></tr><tr><td>Its second row.</td></tr>"
+        "</table><table><tr><td>Left side.</td><td>Right side.</td></tr></table></body></html>"
+    )
+    (tmp_path / "groups.html").write_text(html)
+    assert read_file(tmp_path / "groups.html").text == (
+        "How far each group runs:\n\n"
+        "| Group | Runs / week | Longest run |\n|---|---|---|\n| Starters | 3 | 8 km |\n| Club | 5 | 18 km |\n\n"
+        "| Day | Session | Note |\n|---|---|---|\n| Rest day |  | Walk |\n| Tue | Hills | Short |\n\n"
+        "A single column holds this.\n\nAnd this.\n\nIts second row.\n\nLeft side.\n\nRight side.\n"
+    )
+    texts = [chunk.text for chunk in load(tmp_path / "groups.html").chunks]
+    rows = "\n".join(texts)
+    assert "Group: Starters; Runs / week: 3; Longest run: 8 km." in rows
+    assert "Day: Tue; Session: Hills; Note: Short." in rows
+
+
 def test_a_title_taken_from_a_spaced_out_running_header_has_single_spaces(tmp_path):
     (tmp_path / "sheet.txt").write_text("Clinic Name              Knee Programme (rev. 2)\n\nDo these daily.\n")
     [candidate], _ = discover([tmp_path], tmp_path)
     assert load_document(candidate).title == "Clinic Name Knee Programme (rev. 2)"
+
+
+def test_a_forum_thread_saved_as_text_is_titled_by_its_thread_not_the_forums_trail(tmp_path):
+    (tmp_path / "thread.txt").write_text(
+        "Run Forums > Training > Strength\nThread: Are hill sprints worth it?\n\nrunner_ann\nJoined: May 2020\n\n"
+        "I do them twice a week and they help.\n"
+    )
+    [candidate], _ = discover([tmp_path], tmp_path)
+    document = load_document(candidate)
+    assert document.title == "Are hill sprints worth it?"
+    assert [(c.section, c.text) for c in document.chunks] == [("runner_ann", "I do them twice a week and they help.")]
 
 
 def test_an_email_saved_as_text_is_titled_by_its_subject_and_its_header_is_no_text(tmp_path):

@@ -180,3 +180,61 @@ STOP AND CONTACT US IF YOU NOTICE:
     # a numbered step in sentence case still continues onto its next printed line
     steps = text_of([page(1, 1, "1. Lie on your back with your knees bent and\nyour feet flat on the floor.\n")])
     assert "1. Lie on your back with your knees bent and your feet flat on the floor." in steps
+
+
+# Two paragraphs of a page's full printed lines, so that a short line reads as short beside them.
+PROSE = """Hill sprints teach the legs to push hard against the slope without the pounding of
+a fast descent, and most runners can fit a short set into an easy week with no fuss.
+Keep the effort high but the number of repeats low until the calves stop aching."""
+
+
+def test_a_page_number_under_a_running_header_of_several_lines_goes():
+    """Three header lines recur at each page's top and go; the page number under them, the page's new top
+    line, goes too."""
+    header = "Riverbank Track Club\nCoach Sam Ortega  |  Hill Sprint Notes\nriverbank.example  |  Notes v2  |  Members"
+    later = "Walk down between repeats: the descent is the recovery, and a\njog down adds pounding for no gain."
+    pages = [f"{header}\nPage 1 of 2\nHill Sprint Notes\n{PROSE}", f"{header}\nPage 2 of 2\n{later}"]
+    text = text_of(pages)
+    assert "Page 1 of 2" not in text and "Page 2 of 2" not in text and "Riverbank" not in text
+    assert text.startswith("## Hill Sprint Notes\n")
+
+
+def test_a_numbered_name_in_ordinary_case_heads_the_paragraph_printed_under_it():
+    body = f"""{PROSE}
+1. Ankle hops
+Keep the knees nearly straight and let the ankles do the work, landing softly on
+the forefoot each time. Stop when the rhythm falls apart or the landings get loud.
+2. Lateral shuffles (low and wide)
+Stay low with the hips back and push off the outside foot on every single step,
+keeping the chest up and the feet apart. Cover ten metres each way, then rest.
+"""
+    text = text_of([body])
+    assert "## Ankle hops\n\nKeep the knees nearly straight" in text
+    assert "## Lateral shuffles (low and wide)\n\nStay low with the hips back" in text
+    # short numbered steps followed by the next step stay a list; a step that wraps in lower case is one item
+    steps = text_of([f"{PROSE}\n1. Jog easily\n2. Stride out hard up the\nslope\n3. Walk back down\n"])
+    assert "\n\n1. Jog easily\n2. Stride out hard up the slope\n3. Walk back down\n" in steps
+    assert "##" not in steps
+    # the last short step, then a paragraph: the step ends there but heads nothing (it continues the list)
+    after = text_of([f"{PROSE}\n1. Jog easily\n2. Walk back down\n{PROSE}"])
+    assert "1. Jog easily\n2. Walk back down\n\nHill sprints teach" in after and "## Walk" not in after
+
+
+def test_labelled_lines_are_no_headings_and_each_stands_on_its_own():
+    body = f"""{PROSE}
+Ankle hops
+Keep the knees nearly straight and let the ankles do the work, landing softly on
+the forefoot each time. Stop when the rhythm falls apart or the landings get loud.
+Sets: 3 x 12
+Rest: 45 seconds
+Lateral shuffles
+Stay low with the hips back and push off the outside foot on every single step.
+Reps and sets: 2 x 10 metres each way along the painted line
+Rest: jog slowly back to the start
+"""
+    text = text_of([body])
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings == ["## Ankle hops", "## Lateral shuffles"]
+    assert "\n\nSets: 3 x 12\n\nRest: 45 seconds\n\n## Lateral shuffles" in text
+    # a labelled line too long to end its paragraph by its length still ends at the next labelled line
+    assert "\n\nReps and sets: 2 x 10 metres each way along the painted line\n\nRest: jog slowly back" in text
