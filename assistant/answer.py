@@ -168,10 +168,11 @@ FOLLOW_UP = re.compile(r"^\s*(and|or|but|also|so|then|what about|how about|what 
 # first clause ("it's really hard for me, any way to make it easier?"); after a clause that tells the runner's
 # own story it points into that story ("My glutes are sore the day after my first session, is that normal?").
 # "it", "them", and "an easier one" / "another version": the exercise of the question before
-POINTS_BACK = re.compile(
-    r"\b(it|that|this|those|these|them)\b|\b(?:an?|the|another|other)\s+(?:\w+\s+)?(?:one|ones|version|variation)\b",
-    re.IGNORECASE,
-)
+POINTS_BACK = re.compile(r"\b(it|that|this|those|these|them)\b", re.IGNORECASE)
+# "an easier one", "the other version": pointing back, unless the word before names the thing ("the copenhagen one")
+ONE_BACK = re.compile(r"\b(?:an?|the|another|other)\s+(?:(\w+)\s+)?(?:one|ones|version|variation)\b", re.IGNORECASE)
+# How hard something is, not what it is: "way too hard for me, easier version?" names no subject of its own.
+DIFFICULTY = frozenset(tokens("hard harder hardest easy easier easiest difficult tough simpler"))
 POINTS_BACK_WORDS = 10
 
 
@@ -268,6 +269,16 @@ class Answer:
         return data
 
 
+def _warns_of(question: str, warnings: str) -> bool:
+    """Whether a list of warning signs speaks to the question: it names the body part the question names, or,
+    when the question names none ("had a fall on a trail run"), shares a word with it besides those of pain."""
+    parts = policy.parts_named(question)
+    if parts:
+        return policy.same_part(parts, policy.parts_named(warnings))
+    asked = set(tokens(policy.GENERIC_PAIN.sub(" ", question))) - FILLER_STEMS
+    return bool(asked & set(tokens(policy.GENERIC_PAIN.sub(" ", warnings))))
+
+
 def _answers_as(sentence: str, question: str) -> str:
     """How a written sentence answers a yes/no question: "yes" or "no" by its opening word, or, when it restates
     most of the question's words, by whether it negates what the question asks; "" when it does neither."""
@@ -302,9 +313,12 @@ def standalone_question(history: list[str], question: str, scope: Scope) -> str:
     # corpus may never use: joined to the question before, it had been answered as that question.
     head = _focus_head(question)  # "how many reps?" names a number, not a thing: it asks about the one before
     named = _object_of(question) or (head and head[1] not in QUANTITY_UNITS)
-    short = len(question.split()) <= FOLLOW_UP_WORDS and not scope.subjects_in(question) and not named
+    said = [word for word in question.split() if word.lower().strip(",.;:!?") not in FILLER]  # "too" says nothing
+    short = len(said) <= FOLLOW_UP_WORDS and not (scope.subjects_in(question) - DIFFICULTY) and not named
     first_clause = re.split(r"[,;:.!?]", question, maxsplit=1)[0]
-    points_back = POINTS_BACK.search(question if len(question.split()) <= POINTS_BACK_WORDS else first_clause)
+    looked_at = question if len(question.split()) <= POINTS_BACK_WORDS else first_clause
+    one = ONE_BACK.search(looked_at)
+    points_back = POINTS_BACK.search(looked_at) or (one and not (one[1] and scope.subjects_in(one[1]) - DIFFICULTY))
     if short or FOLLOW_UP.search(question) or points_back:
         return f"{history[-1]} {question}"
     return question
@@ -364,7 +378,7 @@ class Answerer:
             hits = self._with_named_list(run.standalone, hits)
         hurts = policy.needs_clinician(cleaned)
         if hurts:
-            hits = self._with_warnings(hits)
+            hits = self._with_warnings(run.standalone, hits)
         run.timings["retrieve"] = run.elapsed()
         reason = _decline_reason(cleaned, run.standalone, hits, scope, self.thresholds, self._names_exercise)
         if reason:
@@ -460,13 +474,19 @@ class Answerer:
         rest = [hit for hit in hits if hit.chunk.id != listed[0].id]
         return [Hit(listed[0], best.score, None, None, best.dense_similarity), *rest]
 
-    def _with_warnings(self, hits):
+    def _with_warnings(self, question: str, hits):
         """For a runner telling of pain or a symptom: the hits with the corpus's lists of warning signs ("Stop and
         contact us if you notice: ...", "When to see a doctor") among the evidence, at its end, when retrieval
         ranked them out ("had a fall on a trail run" found a video's talk of falls, not the handout's "A fall,
-        or numbness"). The plan then shows what of them matches the question. At most WARNING_LISTS of them."""
+        or numbness"). The plan then shows what of them matches the question. At most WARNING_LISTS of them,
+        each sharing a word with the question besides the words of pain: an ankle's red flags are no answer to
+        a sharp pain at the kneecap."""
         shown = {hit.chunk.id for hit in hits[: self.evidence]}
-        warnings = [c for c in self.retriever.headed(WARNING_HEADING.search) if c.id not in shown][:WARNING_LISTS]
+        warnings = [
+            c
+            for c in self.retriever.headed(WARNING_HEADING.search)
+            if c.id not in shown and _warns_of(question, c.text)
+        ][:WARNING_LISTS]
         if not hits or not warnings:
             return hits
         last = hits[min(self.evidence, len(hits)) - 1]

@@ -78,6 +78,7 @@ COMPARISON = re.compile(r"\bnot (as|so) \w+ as\b|\bnot only\b", re.IGNORECASE)
 # Numbers a sentence gives must be in its source ("3 sets" where it gives none is an addition); words are read
 # as digits so "three" meets "3".
 NUMBER_WORDS = {tokens(w)[0]: str(n) for n, w in enumerate("zero one two three four five six seven eight nine".split())}
+BARE_LABEL_WORDS = 3  # a lead-in this short ("How to:", "Make it harder:") only labels the list under it
 ROOT = 6  # letters two stems of one word share ("stabil": stability, stabilizing)
 # A list of short names: "A, B and C" or "A and B", each item one to three words.
 LIST = re.compile(
@@ -172,7 +173,9 @@ def evidence_units(text: str) -> list[str]:
             units[-1] = units[-1][:-1] + "."
         sentences = _with_short_openers(split_sentences(line.removeprefix("- ")))
         units.extend(sentences)
-        lead_in = bool(sentences) and sentences[-1].endswith(":") and not _items_stand_alone(lines[at + 1 :])
+        lead_in = (
+            bool(sentences) and sentences[-1].endswith(":") and not _items_stand_alone(sentences[-1], lines[at + 1 :])
+        )
     if lead_in and units[-1].endswith(";"):
         units[-1] = units[-1][:-1] + "."
     return units
@@ -194,14 +197,15 @@ def _with_short_openers(sentences: list[str]) -> list[str]:
     return joined
 
 
-def _items_stand_alone(lines: list[str]) -> bool:
-    """Whether the list opening these lines has an item of more than one sentence."""
-    for line in lines:
-        if not line.startswith("- "):
-            return False
-        if len(split_sentences(line[2:])) > 1:
-            return True
-    return False
+def _items_stand_alone(lead: str, lines: list[str]) -> bool:
+    """Whether the list opening these lines has an item of more than one sentence, or is a list of sentences
+    under a bare label ("How to:" over "- Lie on your side ...", "- Lift your hips ..."): the label adds
+    nothing to them, and steps joined into one unit are no steps to a question asking how."""
+    items = [line[2:] for line in itertools.takewhile(lambda line: line.startswith("- "), lines)]
+    if any(len(split_sentences(item)) > 1 for item in items):
+        return True
+    bare_label = len(lead.split()) <= BARE_LABEL_WORDS
+    return bare_label and len(items) >= 2 and all(item[:1].isupper() and item.endswith(".") for item in items)
 
 
 class SupportChecker:

@@ -41,7 +41,7 @@ from assistant.calibration import Thresholds
 from assistant.cards import FIELDS, LABEL, Library
 from assistant.cite import Passage, stance
 from assistant.errors import StrideError
-from assistant.policy import SORENESS, after_training, is_trained
+from assistant.policy import SORENESS, after_training, is_trained, parts_named, same_part
 from assistant.scope import WHEN_WORDS
 from assistant.text import is_negated, jaccard, normalise, tokens
 
@@ -405,11 +405,24 @@ def make_plan(
             stems = set(tokens(f"{item[1].section} {text}"))
             return bool(exercise & (stems | {stem[:-1] for stem in stems if stem[-2:-1] == stem[-1:]}))
 
+        # Where it hurts narrows them: a caution about another part of the body is nobody's own ("cannot walk
+        # four steps" in an ankle's red flags is no caution of step-downs), and one telling of pain in the part
+        # asked about is ("sharp pain at the kneecap, stop" for "sharp pain at my kneecap doing step-downs").
+        part = parts_named(question)
+
+        def elsewhere(text: str) -> bool:
+            named = parts_named(text)
+            return bool(part and named and not same_part(part, named))
+
         own = [
             item
             for item in scored
-            if (item in cautions and names_it(item, item[2]))
-            or (IF_PAIN.search(item[2]) and names_it(item, item[1].text))
+            if not elsewhere(item[2])
+            and (
+                (item in cautions and names_it(item, item[2]))
+                or (IF_PAIN.search(item[2]) and names_it(item, item[1].text))
+                or (item in cautions and part and PAIN_WORD.search(item[2]) and same_part(part, parts_named(item[2])))
+            )
         ]
         # A source answering this very question under a question heading ("I leak a little when I run. Is that
         # normal?") answers it first, whatever its words of caution.
@@ -858,7 +871,8 @@ def asks_for_list(question: str, kind: str) -> bool:
 HOW_TO_DO = re.compile(r"\bhow (?:do|can|should|would) (?:i|you|we) (?:do|perform) (.+)$", re.I)
 HEADING_LABEL = re.compile(r"\s[-–—]\s|:\s")  # "Phase 1 - Foundation", "Week 3: Build"
 # Words any exercise's name may carry that tell nothing of which exercise it is.
-GENERIC_STEMS = frozenset(tokens("exercise exercises properly correctly right form technique way"))
+# Words that ask how without naming what: "the copenhagen one" names the Copenhagen plank, not a "one".
+GENERIC_STEMS = frozenset(tokens("exercise exercises properly correctly right form technique way one ones thing"))
 # Words for training itself, which a heading may use ("... after my first session?") without naming an exercise.
 TRAINING_STEMS = frozenset(tokens("session workout training strength gym lifting running exercise"))
 

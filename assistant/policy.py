@@ -35,7 +35,7 @@ PAIN = re.compile(
     r"|\block(ed|ing|s) up\b|\btender(ness)?\b|\bsnap(ped|ping)?\b|\bbruis|\bthrobb|\bstabbing\b"
     r"|\bnumb(ness)?\b|\btingl|\bsharp\b|\bclick(ing|s)?\b|\bpop(ped|ping)?\b|\bstrain(ed)?\b"
     r"|\bsprain|\btear\b|\btorn\b|\btore\b|\btendin|\bbursitis\b|\bsciatica\b|\bit band\b|\bdiagnos|\bsymptom"
-    r"|\bsore(ness)?\b|\bshin splints?\b|\bfracture|\bfasciitis\b|\btendon|\bniggl|\btwinge|\bpulled (a|my)\b"
+    r"|\bsore(ness)?\b|\bshin splints?\b|\bfracture|\bfasciitis\b|\bniggl|\btwinge|\bpulled (a|my)\b"
     # conditions runners name instead of the pain: "runner's knee", "jumper's knee", "... syndrome"
     r"|\b(runner|jumper)[’']?s knee\b|\bsyndrome\b|\bchondromalacia\b"
     # pelvic and abdominal symptoms, in the words runners use: "I leak when I run", "heavy and draggy down
@@ -91,7 +91,7 @@ MUSCLES = re.compile(
     re.IGNORECASE,
 )
 BODY_PARTS = re.compile(
-    r"\b(joints?|knees?|ankles?|hips?|back|spine|neck|shoulders?|elbows?|wrists?|achilles|tendons?|heels?|feet|foot"
+    r"\b(joints?|knees?|kneecaps?|ankles?|hips?|back|spine|neck|shoulders?|elbows?|wrists?|achilles|tendons?|heels?|feet|foot"
     r"|shins?|bones?|arch(es)?|toes?|it band)\b",
     re.IGNORECASE,
 )
@@ -118,6 +118,20 @@ CLINICIAN_NOTE = (
     "Pain, injury or symptoms need a professional: please see a physical therapist or another clinician, "
     "who can examine you. Stride can share what its sources say but cannot diagnose."
 )
+
+
+def parts_named(text: str) -> set[str]:
+    """The joints, tendons and muscles a text names, singular and lower case ("knees" -> "knee")."""
+    found = [m[0].lower() for pattern in (BODY_PARTS, MUSCLES) for m in pattern.finditer(text)]
+    return {
+        "foot" if part == "feet" else part.removesuffix("es") if part.endswith("ches") else part.rstrip("s")
+        for part in found
+    }
+
+
+def same_part(asked: set[str], named: set[str]) -> bool:
+    """Whether two sets of body parts share one, a part and what it contains counting as one ("knee", "kneecap")."""
+    return any(a.startswith(b) or b.startswith(a) for a in asked for b in named)
 
 
 def never_answers(question: str) -> str | None:

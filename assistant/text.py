@@ -69,6 +69,17 @@ SHORTHAND = {
     "b4": "before",
     "yr": "year",
     "yrs": "years",
+    # an apostrophe left out: "whats a depth drop", "im 56", "dont"
+    "whats": "what is",
+    "hows": "how is",
+    "im": "I am",
+    "ive": "I have",
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "cant": "can't",
+    "isnt": "isn't",
+    "vs": "or",
+    "nah": "no",
 }
 # A weight asked in its units is a question of how heavy, which a corpus may answer without them ("a weight
 # you could lift about 5 or 6 times").

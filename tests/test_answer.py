@@ -22,6 +22,7 @@ from assistant.answer import (
     _object_of,
     _subject_name,
     _to_runner,
+    _warns_of,
     standalone_question,
 )
 from assistant.cite import Disagreement, Passage, SupportChecker, evidence_units, parse_markers
@@ -83,6 +84,26 @@ def test_a_list_whose_items_are_sentences_of_their_own_is_not_joined():
         "Not the knees.",
         "Squat – Once you can hinge, squat.",
     ]
+
+
+def test_steps_under_a_bare_label_stay_steps_while_fragments_join_their_label():
+    """ "How to:" over sentences is a procedure's steps, each its own unit; "Make it harder:" over fragments
+    means nothing without them."""
+    text = "How to:\n- Lie on your side.\n- Lift your hips.\nMake it harder:\n- a longer lever\n- a pause"
+    assert evidence_units(text) == [
+        "How to:",
+        "Lie on your side.",
+        "Lift your hips.",
+        "Make it harder: a longer lever; a pause.",
+    ]
+
+
+def test_a_list_of_warning_signs_is_evidence_only_for_the_body_part_asked_about():
+    ankle = "When to see us: swelling that does not go down; you cannot walk four steps; your ankle gives way."
+    assert not _warns_of("sharp pain at my kneecap when I do step downs", ankle)
+    assert _warns_of("my ankle is swollen after a fall", ankle)
+    assert _warns_of("had a fall on a trail run last week", "Stop if you notice: a fall, or numbness.")
+    assert not _warns_of("had a fall on a trail run last week", ankle)
 
 
 @pytest.mark.integration
@@ -349,6 +370,12 @@ def test_follow_ups_are_made_standalone():
     assert standalone_question([first], sore, scope) == sore
     hard = "it's really hard for me, any way to make the stand easier?"  # its first clause points back
     assert standalone_question([first], hard, scope) == f"{first} {hard}"
+    # how hard something is names nothing, even where the corpus's headings say "harder"; "the clamshell one"
+    # names its subject, while "an easier one" points back
+    scope = Scope(subjects=set(tokens("clamshells gluteus medius hard")))
+    assert standalone_question([first], "way too hard for me, easier version?", scope).startswith(first)
+    assert standalone_question([first], "how do i do the clamshell one", scope) == "how do i do the clamshell one"
+    assert standalone_question([first], "is there an easier one", scope).startswith(first)
 
 
 @pytest.mark.integration
@@ -587,13 +614,15 @@ def test_a_pain_question_takes_the_corpus_list_of_warning_signs_into_its_evidenc
     ]
     retriever = types.SimpleNamespace(headed=lambda names: [c for c in [others[0].chunk, flags] if names(c.section)])
     this = types.SimpleNamespace(evidence=5, retriever=retriever, thresholds=MINILM)
-    pinned = Answerer._with_warnings(this, others)
+    pinned = Answerer._with_warnings(this, "had a fall last week", others)
     assert [hit.chunk.id for hit in pinned[:5]] == ["c0", "c1", "c2", "c3", "c9"]
     assert pinned[4].dense_similarity >= MINILM.min_relevance and len(pinned) == len(others) + 1
     # a corpus without such a list, or one already in the evidence, changes nothing
     assert (
         Answerer._with_warnings(
-            types.SimpleNamespace(**{**vars(this), "retriever": types.SimpleNamespace(headed=lambda names: [])}), others
+            types.SimpleNamespace(**{**vars(this), "retriever": types.SimpleNamespace(headed=lambda names: [])}),
+            "had a fall last week",
+            others,
         )
         == others
     )

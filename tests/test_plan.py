@@ -134,6 +134,25 @@ def test_a_source_warning_in_other_words_is_a_caution(warning):
     assert [p.text for p in plan.points] == [warning]  # the warning alone, not how to hop
 
 
+def test_a_pain_question_gets_the_caution_about_where_it_hurts_not_another_body_parts():
+    """ "cannot walk four steps" in an ankle's red flags shares a word with "step-downs"; the kneecap warning
+    under another heading is the one that speaks to a sharp pain at the kneecap."""
+    passages = [
+        passage(1, "Stand on a step and lower the free heel slowly.", "1. Lateral step-down"),
+        passage(2, "Some soreness is normal. If you feel sharp pain at the kneecap, stop and see a physio.", "Sore"),
+        passage(
+            3,
+            "- Sharp pain when you put weight through the foot or walk down steps.\n- Your ankle gives way.",
+            "When to see us",
+        ),
+    ]
+    question = "sharp pain at my kneecap when I do the step-downs, push through it?"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM, hurts=True)
+    texts = [p.text for p in plan.points]
+    assert "If you feel sharp pain at the kneecap, stop and see a physio." in texts
+    assert not any("foot" in t or "ankle" in t for t in texts)
+
+
 def test_soreness_with_pain_gets_what_the_sources_say_of_soreness_beside_their_cautions():
     passages = [
         passage(1, "Hop on one foot for 20 seconds. Land softly on the ball of the foot.", "Hops"),
@@ -805,6 +824,8 @@ def test_how_to_do_an_exercise_the_passage_never_names_says_so_before_the_closes
     assert plan.missing == "The sources do not say how to do a single leg RDL; this is the closest they come."
     assert plan.layout == "prose" and len(plan.points) <= 2
     assert planned("how do I do a single-leg calf raise?", [calf]).layout == "steps"
+    wall = passage(1, "Slide down the wall until your knees bend. Hold for 30 seconds. Stand up.", "Wall sit")
+    assert planned("how do i do the wall sit one", [wall]).layout == "steps"  # "one" names nothing
 
 
 def test_an_easier_version_the_named_cards_lacks_is_said_plainly_whatever_the_wording():

@@ -25,7 +25,12 @@ def test_pain_and_injury_questions_get_the_clinician_note(question):
 
 @pytest.mark.parametrize(
     "question",
-    ["How do I make single-leg stands harder?", "Should I strengthen my hip flexors?", "What does the glute med do?"],
+    [
+        "How do I make single-leg stands harder?",
+        "Should I strengthen my hip flexors?",
+        "What does the glute med do?",
+        "why does tendon stiffness make u more economical",  # a tendon named is no symptom
+    ],
 )
 def test_training_questions_do_not(question):
     assert not policy.needs_clinician(question)

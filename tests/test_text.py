@@ -88,6 +88,8 @@ def test_texting_shorthand_is_read_as_the_words_it_stands_for():
     assert spelled_out("wat about race season tho? ok n for a 10k") == (
         "what about race season though? ok and for a 10k"
     )
+    # an apostrophe left out, and "vs" between two things asked about
+    assert spelled_out("whats a b skip vs a skip, im 56") == "what is a b skip or a skip, I am 56"
 
 
 def test_slips_are_one_letter_dropped_added_or_swapped_never_replaced():
