@@ -30,6 +30,7 @@ TOPICS = 6  # topics named in a decline
 TITLES = 3  # documents named in a decline; the rest are counted
 # A word in more than this share of passages says what the whole corpus is about, not what a question
 # singles out: in the seed corpus "glute" (every passage) and "hip" (81%); "clamshell" is in 6%.
+MIN_HALF = 2  # each part of a closed compound ("warm" + "up") is at least this long
 SUBJECT_SHARE = 0.5
 # Words that count or compare rather than name something: never a subject, whatever the corpus.
 QUANTIFIERS = frozenset(
@@ -184,7 +185,15 @@ class Scope:
                 return word
             # "whats" is "what's" without its apostrophe, not a slip for "what"
             near = {spelling for spelling in slips(word) if known(spelling) and spelling + "s" != lowered}
-            return near.pop() if len(near) == 1 else word
+            if len(near) == 1:
+                return near.pop()
+            # a compound written closed that the corpus hyphenates: "warmup" is its "warm-up"
+            halves = [
+                f"{lowered[:i]}-{lowered[i:]}"
+                for i in range(MIN_HALF, len(lowered) - MIN_HALF + 1)
+                if known(lowered[:i]) and known(lowered[i:])
+            ]
+            return halves[0] if len(halves) == 1 else word
 
         return WORD.sub(mend, question) if self.spellings and dictionary else question
 

@@ -188,3 +188,11 @@ def test_a_typing_slip_is_mended_to_the_one_word_it_is_near():
     typed = "is lifted weight ok, whats a pace, what about glucosamine, should i bother"
     assert scope.corrected(typed, english) == typed
     assert scope.corrected("sholud i?") == "sholud i?"  # no dictionary: nothing is mended
+
+
+def test_a_compound_written_closed_is_the_corpus_hyphenated_one():
+    scope = scope_of([chunk("p.md", "Plyos", "Warm-up", "Jog, then skip. The warm-up comes before the cool-down.", 0)])
+    english = frozenset("what before plyos".split())
+    assert scope.corrected("what warmup before plyos", english) == "what warm-up before plyos"
+    assert scope.corrected("what about cooldown", english) == "what about cool-down"
+    assert scope.corrected("what warmup", frozenset("what warmup".split())) == "what warmup"  # an English word
