@@ -44,6 +44,7 @@ from assistant.cite import (
     find_disagreement,
     stance,
 )
+from assistant.clean import POST
 from assistant.plan import (
     PRESCRIBING,
     QUANTITY_UNITS,
@@ -76,6 +77,7 @@ from assistant.text import (
 )
 
 EVIDENCE = 5  # passages the plan and the disagreement check draw on
+OWN_ENOUGH = 2  # the documents' own relevant passages that leave forum posts out of the evidence
 WARNING_LISTS = 2  # lists of warning signs a pain question's evidence takes in
 RESTATES = 0.6  # share of a yes/no question's words a sentence repeats to answer it by its own polarity
 COVERS = 0.5  # share of a plan point's words a written sentence repeats to say that point
@@ -269,6 +271,15 @@ class Answer:
         return data
 
 
+def _posts_when_needed(hits, floor: float):
+    """The hits without forum posts when the documents' own passages answer (OWN_ENOUGH of them at the relevance
+    floor or above): a poster's "do box jumps every day until your calves burn" had answered "someone said to do
+    box jumps every day, should I?" ahead of the handout's "two sessions a week, at least 48 hours apart". A
+    question only posts speak to, or a corpus of posts alone, is answered from the posts."""
+    own = [hit for hit in hits if hit.chunk.voice != POST and (hit.dense_similarity or 0) >= floor]
+    return [hit for hit in hits if hit.chunk.voice != POST] if len(own) >= OWN_ENOUGH else hits
+
+
 def _warns_of(question: str, warnings: str) -> bool:
     """Whether a list of warning signs speaks to the question: it names the body part the question names, or,
     when the question names none ("had a fall on a trail run"), shares a word with it besides those of pain."""
@@ -372,6 +383,7 @@ class Answerer:
         run.standalone = standalone_question(history or [], cleaned, scope)
         # A few extra hits are fetched only for passages naming the subject asked about (see _evidence).
         hits = self.retriever.search(run.standalone, k=self.evidence + SUBJECT_EXTRA)
+        hits = _posts_when_needed(hits, self.thresholds.min_relevance)
         own_kind = kind_of(cleaned)
         listed = asks_for_list(cleaned, own_kind)  # "what are the signs ...?": a list named by its heading's words
         if listed:

@@ -28,7 +28,7 @@ marks go while their words stay ("**Slower:** count to five" -> "Slower: count t
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.text import LABELLED_LINE, bare, split_sentences
 
@@ -143,6 +143,7 @@ VALEDICTION = re.compile(r"(?-i:[A-Z])[\w'’]*(?: [\w'’]+){0,3},")
 SENDER = re.compile(r"(?-i:[A-Z])[\w.'’-]*(?: (?-i:[A-Z])[\w.'’-]*){0,2}")
 # The signature delimiter ("-- " alone on a line): what follows is the sender's signature and the list's footer.
 SIGNATURE_DELIMITER = re.compile(r"--\s*")
+POST = "post"  # the voice of a forum post: a poster's words, not the document's advice
 # A rule between a forum's posts ("-----"): a signature ("--" and the lines after it) ends there.
 SEPARATOR = re.compile(r"[-_=*~]{5,}")
 POSTER_WORDS = 3  # a poster's name left over its details is at most this long
@@ -341,6 +342,9 @@ class Block:
     start: int
     end: int
     after_gap: bool = False  # two or more blank lines before it: a lost heading or a change of topic
+    # Whose words the text under a heading is: "" for the document's own, "post" for a forum post's (a heading
+    # naming its poster), which answers weigh below the document's own advice.
+    voice: str = ""
 
 
 @dataclass(frozen=True)
@@ -373,8 +377,16 @@ class SiteResidue:
 NO_SITE_RESIDUE = SiteResidue()
 
 
-def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_SITE_RESIDUE) -> CleanText:
-    """Clean `text[start:]` into blocks; `title` lets a repeat of the document title be dropped."""
+def clean(
+    text: str,
+    *,
+    start: int = 0,
+    title: str = "",
+    site: SiteResidue = NO_SITE_RESIDUE,
+    posters: frozenset[str] = frozenset(),
+) -> CleanText:
+    """Clean `text[start:]` into blocks; `title` lets a repeat of the document title be dropped; `posters`
+    are headings the loader knows to be forum posters' names (a saved page's poster markup)."""
     result = CleanText()
     section: tuple[str, Callable[[Block], bool]] | None = None  # the residue section we are in, if any
     line_rules = LINE_RULES + [("site residue", pattern) for pattern in site.lines]
@@ -423,6 +435,8 @@ def clean(text: str, *, start: int = 0, title: str = "", site: SiteResidue = NO_
             section = _keep(poster, section, title, site, result)
             continue
         for block in _question_and_answer(lines, raw.after_gap) or _classified(lines, raw.after_gap, result.dropped):
+            if block is not None and block.kind == "heading" and block.text in posters:
+                block = replace(block, voice=POST)
             if raw.quoted and block is not None and _repeats_earlier(block, result.blocks):
                 result.dropped.append(Dropped("repeated quote", block.text))
                 continue
@@ -436,7 +450,7 @@ def _poster(lines, dropped: list[Dropped]) -> Block | None:
     name, start, end = lines[0]
     if len(lines) != 1 or not any(d.rule == "post details" for d in dropped) or len(name.split()) > POSTER_WORDS:
         return None
-    return Block("heading", _tidy(name), start, end)
+    return Block("heading", _tidy(name), start, end, voice=POST)
 
 
 def _closing(raw: "_RawBlock") -> str:

@@ -51,6 +51,7 @@ class StoredChunk:
     start: int
     end: int
     ordinal: int
+    voice: str = ""  # "post": a forum post's words (see ingest.Chunk)
 
 
 @dataclass
@@ -525,6 +526,7 @@ def _chunk_metadata(chunk: Chunk, document: Document) -> dict:
         "start": chunk.start,
         "end": chunk.end,
         "ordinal": chunk.ordinal,
+        "voice": chunk.voice,
         "fingerprint": document.fingerprint,
     }
     # Document metadata (kind, author, ...) rides on every chunk, prefixed so it can't clash.
@@ -542,4 +544,5 @@ def _stored(id_: str, text: str, meta: dict) -> StoredChunk:
         int(meta.get("start", 0)),
         int(meta.get("end", 0)),
         int(meta.get("ordinal", 0)),
+        meta.get("voice", ""),
     )

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.clean import NO_SITE_RESIDUE, Dropped, SiteResidue, clean
+from assistant.clean import NO_SITE_RESIDUE, POST, Dropped, SiteResidue, clean
 from assistant.errors import InputError
 from assistant.knowledge import FILENAME as KNOWLEDGE_FILE
 from assistant.loaders import SIDECAR_SUFFIX, SUPPORTED_SUFFIXES, Unreadable, load
@@ -44,6 +44,7 @@ class Chunk:
     start: int  # character span of the passage in the source text
     end: int
     ordinal: int  # position in the document
+    voice: str = ""  # "post" for a forum post's text (its section names the poster); "" for the document's own
 
     def embedding_text(self) -> str:
         """What gets embedded: the text under its section heading, so 'Hip flexors' informs the vector.
@@ -148,7 +149,7 @@ def load_document(candidate: Candidate, site: SiteResidue = NO_SITE_RESIDUE) -> 
     """Read, clean and chunk one file. Raises Unreadable with the reason it cannot be used."""
     loaded = load(candidate.path)
     title = loaded.metadata.get("title") or _first_line_title(loaded.text, loaded.content_start, candidate.path)
-    cleaned = clean(loaded.text, start=loaded.content_start, title=title, site=site)
+    cleaned = clean(loaded.text, start=loaded.content_start, title=title, site=site, posters=loaded.posters)
     chunks = split_into_chunks(cleaned.blocks, candidate.source, title, loaded.text)
     if not chunks:
         raise Unreadable("nothing left after removing scrape residue (no passages to index)")
@@ -161,6 +162,7 @@ def split_into_chunks(blocks, source: str, title: str, source_text: str) -> list
     """Group blocks into chunks within sections; see the module docstring for the rules."""
     pieces: list[tuple[str, list]] = []  # (section, [(text, start, end), ...])
     section = ""
+    posted: set[str] = set()  # sections naming a forum post's author
     current: list = []
 
     def flush():
@@ -173,6 +175,8 @@ def split_into_chunks(blocks, source: str, title: str, source_text: str) -> list
         if block.kind == "heading":
             flush()
             section = block.text
+            if block.voice:
+                posted.add(section)
             continue
         if block.after_gap:
             flush()
@@ -184,7 +188,7 @@ def split_into_chunks(blocks, source: str, title: str, source_text: str) -> list
                 flush()
             current.append((text, start, end))
     flush()
-    return _make_chunks(_merge_small_tails(pieces), source, title)
+    return _make_chunks(_merge_small_tails(pieces), source, title, posted)
 
 
 def _fit(block, source_text: str):
@@ -228,7 +232,7 @@ def _merge_small_tails(pieces):
     return merged
 
 
-def _make_chunks(pieces, source: str, title: str) -> list[Chunk]:
+def _make_chunks(pieces, source: str, title: str, posted: set[str]) -> list[Chunk]:
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
     for ordinal, (section, parts) in enumerate(pieces):
@@ -238,7 +242,8 @@ def _make_chunks(pieces, source: str, title: str) -> list[Chunk]:
         seen[text] = repeat + 1
         digest = hashlib.sha256("\0".join([CHUNKER_VERSION, source, title, section, text, str(repeat)]).encode())
         start, end = parts[0][1], parts[-1][2]
-        chunks.append(Chunk(digest.hexdigest()[:24], source, title, section, text, start, end, ordinal))
+        voice = POST if section in posted else ""
+        chunks.append(Chunk(digest.hexdigest()[:24], source, title, section, text, start, end, ordinal, voice))
     return chunks
 
 

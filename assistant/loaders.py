@@ -42,6 +42,7 @@ class LoadedText:
     content_start: int  # where the content begins (after any front matter)
     metadata: dict[str, str]
     fingerprint: str  # hash of the file's bytes and its sidecar's: equal fingerprints mean nothing changed
+    posters: frozenset[str] = frozenset()  # headings that name a forum post's author (a saved thread's markup)
 
 
 def sidecar_path(path: Path) -> Path:
@@ -57,12 +58,13 @@ def load(path: Path) -> LoadedText:
         )
     data = _read_bytes(path)
     sidecar_bytes, sidecar = _read_sidecar(path)
+    posters: frozenset[str] = frozenset()
     if suffix == ".pdf":
         text, start, metadata = _pdf_text(data)
     else:
         decoded = _decode(data)
         if suffix in (".html", ".htm"):
-            text, start, metadata = _html_text(decoded)
+            text, start, metadata, posters = _html_text(decoded)
         else:
             metadata, start = parse_front_matter(decoded)
             if not start:
@@ -71,7 +73,7 @@ def load(path: Path) -> LoadedText:
     if not text[start:].strip():
         raise Unreadable("no text in it (empty file, or a PDF with no text layer)")
     fingerprint = hashlib.sha256(data + b"\0" + sidecar_bytes).hexdigest()
-    return LoadedText(text, start, {**metadata, **sidecar}, fingerprint)
+    return LoadedText(text, start, {**metadata, **sidecar}, fingerprint, posters)
 
 
 def parse_front_matter(text: str) -> tuple[dict[str, str], int]:
@@ -261,6 +263,7 @@ class _HtmlToText(HTMLParser):
         self._heading: list[str] | None = None
         self._cut: list = []  # [tag, depth] of an open comments or chrome section: its tags of that name are counted
         self._poster: list = []  # [tag, depth] of an open poster's name, written as a heading
+        self.posters: list[str] = []  # the posters' names, so the cleaner knows those headings for posts
         self._comments_begun = False  # a word processor's comments, written after the document: nothing more is text
         self._in_style = False
         self._class_weights: dict[str, tuple[int, bool]] = {}  # class -> (its rule's order in the page, bold)
@@ -292,6 +295,7 @@ class _HtmlToText(HTMLParser):
         if self.POSTER.search(names) and not self._skip_depth:
             self.parts.append("\n\n### ")
             self._poster = [tag, 1]
+            self.posters.append("")
             return
         if self._poster:
             self._poster[1] += tag == self._poster[0]
@@ -370,6 +374,8 @@ class _HtmlToText(HTMLParser):
             self._read_style(data)
         elif not self._skip_depth:
             self.parts.append(re.sub(r"\s+", " ", data))
+            if self._poster:
+                self.posters[-1] += data
             if self._heading is not None:
                 self._heading.append(data)
             if self._paragraph and data.strip() and not self._bold():
@@ -502,14 +508,15 @@ def _markdown_table(rows: list[list[str]]) -> str:
 TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|·|::|»)\s+")
 
 
-def _html_text(html: str) -> tuple[str, int, dict[str, str]]:
+def _html_text(html: str) -> tuple[str, int, dict[str, str], frozenset[str]]:
     parser = _HtmlToText()
     parser.feed(html)
     parser.close()
     lines = [line.strip() for line in "".join(parser.parts).splitlines()]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
     title = _without_site_name(" ".join(parser.title.split()), parser.main_headings, parser.site_name)
-    return text, 0, ({"title": title} if title else {})
+    posters = frozenset(" ".join(name.split()) for name in parser.posters) - {""}
+    return text, 0, ({"title": title} if title else {}), posters
 
 
 def _without_site_name(title: str, main_headings: list[str], site_name: str) -> str:

@@ -20,6 +20,7 @@ from assistant.answer import (
     _decline_reason,
     _focus_head,
     _object_of,
+    _posts_when_needed,
     _subject_name,
     _to_runner,
     _warns_of,
@@ -96,6 +97,19 @@ def test_steps_under_a_bare_label_stay_steps_while_fragments_join_their_label():
         "Lift your hips.",
         "Make it harder: a longer lever; a pause.",
     ]
+
+
+def test_forum_posts_are_evidence_only_when_the_documents_own_passages_do_not_answer():
+    from assistant.index import StoredChunk
+    from assistant.retrieve import Hit
+
+    def hit(number, voice, similarity):
+        chunk = StoredChunk(f"c{number}", "doc.md", "Doc", "", f"Text {number}.", 0, 8, number, voice)
+        return Hit(chunk, 1 - number / 10, number, number, similarity)
+
+    hits = [hit(0, "post", 0.7), hit(1, "", 0.5), hit(2, "post", 0.5), hit(3, "", 0.45), hit(4, "", 0.2)]
+    assert [h.chunk.id for h in _posts_when_needed(hits, 0.4)] == ["c1", "c3", "c4"]
+    assert _posts_when_needed(hits[:3], 0.4) == hits[:3]  # one passage of its own is not enough to leave them out
 
 
 def test_a_list_of_warning_signs_is_evidence_only_for_the_body_part_asked_about():

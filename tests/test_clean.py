@@ -723,6 +723,8 @@ def test_a_forum_thread_saved_as_text_is_its_posts_each_under_its_poster():
         "> Are hill sprints worth it for a 10k?\n\nYes, ten seconds uphill at full effort, twice a week.\n\n"
         "--\nCoaching since 2010\n"
     )
+    blocks = clean(text).blocks
+    assert [b.voice for b in blocks if b.kind == "heading"] == ["post", "post"]
     assert texts(text) == [
         ("heading", "runner_ann"),
         ("paragraph", "Are hill sprints worth it for a 10k?"),

@@ -48,6 +48,22 @@ def test_every_stored_entry_names_its_chunk_and_kind_in_its_id(corpus_copy, make
     assert {chunk for chunk, _, _ in hits} <= chunk_ids(stride) and {kind for _, kind, _ in hits} == {"chunk", "window"}
 
 
+def test_a_forum_posts_voice_is_kept_with_its_passages(tmp_path, make_stride):
+    """What a poster wrote is stored as a post's ("post"), what a document says in its own voice as ""."""
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "thread.txt").write_text(
+        "Thread: Hill sprints?\n\nrunner_ann\nJoined: May 2020 | Posts: 88\n\nI sprint uphill twice a week.\n"
+    )
+    (corpus / "guide.md").write_text("# Hills\n\nRun hills once a week at most.\n")
+    stride = make_stride(corpus)
+    index_corpus(stride, [])
+    assert {(chunk.source, chunk.voice) for chunk in stride.index.chunks()} == {
+        ("thread.txt", "post"),
+        ("guide.md", ""),
+    }
+
+
 def test_changing_one_document_changes_only_its_chunks(corpus_copy, make_stride):
     stride = make_stride(corpus_copy)
     index_corpus(stride, [])

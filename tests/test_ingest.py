@@ -267,6 +267,7 @@ def test_a_forum_thread_is_its_posts_each_under_its_posters_name(tmp_path):
         ("tom", "Just tape your ankles before every run and skip the strength stuff entirely."),
         ("physio_dan", "I disagree: tape does not replace balance and strength work for rolling ankles."),
     ]
+    assert {chunk.voice for chunk in page.chunks} == {"post"}  # a poster's words, not the page's own advice
 
 
 def test_an_faq_accordions_questions_are_headings_and_its_feedback_widget_leaves_nothing(tmp_path):
