@@ -42,7 +42,7 @@ from assistant.cards import FIELDS, LABEL, Library
 from assistant.cite import Passage, stance
 from assistant.errors import StrideError
 from assistant.policy import SORENESS, after_training, is_trained, parts_named, same_part
-from assistant.scope import WHEN_WORDS
+from assistant.scope import FILLER_STEMS, QUANTIFIERS, WHEN_WORDS
 from assistant.text import is_negated, jaccard, normalise, tokens
 
 # A runner saying an exercise has become easy asks for the harder version.
@@ -113,6 +113,11 @@ TOLD_KINDS = ("progression", "quantity", "troubleshooting")  # read in the whole
 POINTS = {"list": 5, "procedure": 4, "progression": 4}
 DEFAULT_POINTS = 4
 DEFAULT_PER_PASSAGE = 3
+# A question weighing two options: "X or Y?" (not "or not", "or nah", "or so"), or asking which of several.
+WEIGHS_OPTIONS = re.compile(
+    r"\b\w+\s+or\s+(?!not\b|nah\b|so\b|something\b|anything\b|no\b)\w+|\bwhich is better\b", re.I
+)
+MODALS = frozenset(tokens("need needs needed should must ought want"))  # words that ask, naming nothing
 MAX_PASSAGES = 3  # passages one prose answer draws on (a list draws on as many as it has items)
 LIST_REACH = 1.5  # a list's items may trail the best by this many plan margins: a list names more things
 LIST_ITEMS = 3  # fewer close items than this make a short answer, not a list
@@ -470,12 +475,42 @@ def make_plan(
         return (
             Plan(kind, items, layout="list") if len(items) >= LIST_ITEMS else Plan(kind, _prose(answering, thresholds))
         )
+    weighs = bool(WEIGHS_OPTIONS.search(_asking_sentence(question)))
     if kind == "quantity":
-        return _quantity(question, scored, thresholds, asked)
+        plan = _quantity(question, scored, thresholds, asked)
+        if weighs and plan.points and not plan.missing:
+            plan.points = _other_document(question, scored, plan.points, thresholds)
+        return plan
     points = _prose(answering, thresholds, POINTS.get(kind, DEFAULT_POINTS))
     if kind == "verdict":
         points = _verdict_first(question, answering, points, thresholds, asked)
+    if weighs:
+        points = _other_document(question, scored, points, thresholds)
     return Plan(kind, points)
+
+
+def _other_document(question: str, scored, points: list[Point], thresholds: Thresholds) -> list[Point]:
+    """For a question weighing two options ("heavy and low reps or lighter and more reps?", "on the same day
+    as intervals or on an easy day?"): the points with the best unit of a second document, when retrieval
+    ranked its passage within the plan margin of the best passage: a runner weighing options wants each
+    source's take, and a coach's guide and a podcast guest had answered it one each, of which the answer
+    showed one. The take names something the question does ("I put strength on easy days"), and leans on no
+    sentence before it: "You don't need to go heavy.", alone, had read as no need to lift at all."""
+    cited = {item[1].source for item in scored if item[1].number in {p.passage for p in points}}
+    top = max(item[1].score for item in scored)
+    asked = set(tokens(question)) - FILLER_STEMS - QUANTIFIERS - MODALS
+    others = [
+        item
+        for item in scored
+        if item[1].source not in cited
+        and item[1].score >= top - thresholds.plan_margin
+        and asked & set(tokens(item[2]))
+        and not _leans_back(item[2])
+    ]
+    if not others or not points:
+        return points
+    value, passage, unit = max(others, key=lambda item: item[0])
+    return [*points[: DEFAULT_POINTS - 1], Point(passage.number, unit, value)]
 
 
 def from_cards(

@@ -912,3 +912,17 @@ def test_how_much_of_a_thing_no_number_measures_is_said_to_be_missing():
     assert plan.missing and "3-6 reps" not in " ".join(p.text for p in plan.points)
     rest = [passage(2, "Rest 90 seconds after each one.", "Split squat")]
     assert not planned("how much rest do i take?", rest, frozenset(tokens("rest"))).missing
+
+
+def test_a_question_weighing_two_options_hears_from_a_second_document():
+    """A guide says strength goes after intervals, a podcast guest says on easy days: "same day as intervals or
+    an easy day?" shows both, where a prose answer stays with the passage that answers best."""
+    guide = passage(1, "Do strength after your interval session, on the same day.", "Rules", "guide.md")
+    guide.score = 0.72
+    guest = passage(2, "I put strength on easy days, the morning run easy and lifting after.", "Week", "show.txt")
+    guest.score = 0.63
+    question = "should strength go on the same day as intervals or on an easy day?"
+    cited = {p.passage for p in planned(question, [guide, guest]).points}
+    assert cited == {1, 2}
+    alone = planned("should strength go on the same day as intervals?", [guide, guest])
+    assert {p.passage for p in alone.points} == {1}
