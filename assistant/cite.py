@@ -100,7 +100,8 @@ POSITIVE_STANCE = re.compile(
 NEGATIVE_STANCE = re.compile(
     r"\b(not (very |necessarily |really |that |always )?(beneficial|recommend(ed)?|helpful|useful|effective|needed"
     r"|necessary|worth|train\w*)|(do|does|would) not recommend|(don'?t|doesn'?t|wouldn'?t) recommend"
-    r"|(don'?t|do not|never) (strengthen|train|do|use|bother)\w*|waste of time|won'?t necessarily|avoid"
+    # "never do them on tired legs" advises; "if you have never done plyometrics" tells of experience
+    r"|(don'?t|do not|never) (strengthen\w*|train\w*|do|use|using|bother\w*)|waste of time|won'?t necessarily|avoid"
     r"|should(n'?t| not) (be )?(strengthen|train|do|use|bother|start|include|add)\w*)\b|^no\b[,.:!]"
 )
 

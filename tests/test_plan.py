@@ -7,7 +7,7 @@ The scorer is word overlap with the question, so what is chosen can be read off 
 import pytest
 
 from assistant.calibration import MINILM
-from assistant.cite import Passage
+from assistant.cite import Passage, stance
 from assistant.plan import from_cards, gives_number, kind_of, make_plan
 from assistant.text import recall, tokens
 
@@ -273,6 +273,15 @@ def test_a_verdict_leads_with_the_stance_on_what_was_asked():
     plan = make_plan(question, passages, overlap_scorer(question), MINILM, frozenset(tokens("plantar fascia")))
     assert plan.points[0].lead == "No: "
     assert "not recommended" in plan.points[0].text
+
+
+def test_a_sentence_telling_of_experience_is_no_stance_against():
+    """"If you have never done plyometrics, start with ..." had given "are pogos worth it?" a "No:"."""
+    passages = [passage(1, "If you have never done pogos, spend two weeks on them before bounding.", "Beginners")]
+    question = "are pogos worth it for marathon training?"
+    plan = make_plan(question, passages, overlap_scorer(question), MINILM, frozenset(tokens("pogos")))
+    assert plan.points and all(point.lead == "" for point in plan.points)
+    assert stance("Never do pogos on tired legs.") == "against"
 
 
 def test_a_stance_that_opens_with_its_own_no_gets_no_second_one():
