@@ -378,7 +378,11 @@ def make_plan(
     scored = _scored(passages, score, thresholds, set(tokens(question)), replies=kind == "verdict")
     if stressed:
         bonus = thresholds.heading_bonus
-        scored = [(value + bonus * bool(stressed & set(tokens(unit))), p, unit) for value, p, unit in scored]
+        # under a heading whose label the follow-up names ("and in peak?" of "Peak phase (weeks 9-10)") too
+        scored = [
+            (value + bonus * bool(stressed & (set(tokens(unit)) | heading_label(p.section))), p, unit)
+            for value, p, unit in scored
+        ]
     if hurts:  # no harder version for a sore knee (an easier one may be what the sources advise)
         scored = [item for item in scored if not VARIES.search(item[2]) or VARIED["easier"].search(item[2])]
         # "Sore for two days after X, did I hurt myself?": what the sources say of soreness belongs with their
@@ -790,8 +794,8 @@ def _scored(
     is about what was asked, and its units get a bonus over a passage that only mentions it."""
 
     def prior(passage: Passage) -> float:
-        heading = set(tokens(passage.section))
-        named = thresholds.heading_bonus if heading and heading <= asked_words else 0.0
+        heading, label = set(tokens(passage.section)), heading_label(passage.section)
+        named = thresholds.heading_bonus if heading and (heading <= asked_words or label <= asked_words) else 0.0
         return thresholds.passage_weight * passage.score + named
 
     priors = {p.number: prior(p) for p in passages}
@@ -905,11 +909,17 @@ def asks_for_list(question: str, kind: str) -> bool:
 # What "how do I do X?" asks to do: X ("how can I tell ...?" names no exercise).
 HOW_TO_DO = re.compile(r"\bhow (?:do|can|should|would) (?:i|you|we) (?:do|perform) (.+)$", re.I)
 HEADING_LABEL = re.compile(r"\s[-–—]\s|:\s")  # "Phase 1 - Foundation", "Week 3: Build"
-# Words any exercise's name may carry that tell nothing of which exercise it is.
-# Words that ask how without naming what: "the copenhagen one" names the Copenhagen plank, not a "one".
+# Words any exercise's name may carry that tell nothing of which exercise it is, and words that ask how without
+# naming what ("the copenhagen one" names the Copenhagen plank, not a "one").
 GENERIC_STEMS = frozenset(tokens("exercise exercises properly correctly right form technique way one ones thing"))
 # Words for training itself, which a heading may use ("... after my first session?") without naming an exercise.
 TRAINING_STEMS = frozenset(tokens("session workout training strength gym lifting running exercise"))
+
+
+def heading_label(section: str) -> set[str]:
+    """The stems of a heading's label: its words before a dash or colon and outside brackets ("base phase" of
+    "Base phase (weeks 1-4, off-season)", "phase 1" of "Phase 1 - Foundation"); empty for no heading."""
+    return set(tokens(re.sub(r"\([^)]*\)", " ", HEADING_LABEL.split(section, maxsplit=1)[0])))
 
 
 def names_section(question: str, section: str) -> bool:

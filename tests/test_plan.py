@@ -8,7 +8,7 @@ import pytest
 
 from assistant.calibration import MINILM
 from assistant.cite import Passage, stance
-from assistant.plan import from_cards, gives_number, kind_of, make_plan
+from assistant.plan import from_cards, gives_number, heading_label, kind_of, make_plan
 from assistant.text import recall, tokens
 
 
@@ -276,7 +276,7 @@ def test_a_verdict_leads_with_the_stance_on_what_was_asked():
 
 
 def test_a_sentence_telling_of_experience_is_no_stance_against():
-    """"If you have never done plyometrics, start with ..." had given "are pogos worth it?" a "No:"."""
+    """ "If you have never done plyometrics, start with ..." had given "are pogos worth it?" a "No:"."""
     passages = [passage(1, "If you have never done pogos, spend two weeks on them before bounding.", "Beginners")]
     question = "are pogos worth it for marathon training?"
     plan = make_plan(question, passages, overlap_scorer(question), MINILM, frozenset(tokens("pogos")))
@@ -935,3 +935,14 @@ def test_a_question_weighing_two_options_hears_from_a_second_document():
     assert cited == {1, 2}
     alone = planned("should strength go on the same day as intervals?", [guide, guest])
     assert {p.passage for p in alone.points} == {1}
+
+
+def test_a_phase_the_question_names_by_its_heading_label_answers_first():
+    """ "sets and reps for squats in base phase?" is answered from "Base phase (weeks 1-4, off-season)", not from
+    the build phase's "Squat ... 3-4 sets of 4-6 reps", whose words match the question more."""
+    base = passage(1, "Lift twice a week: back squat 3 x 8-10; step-ups 2 x 10.", "Base phase (weeks 1-4, off-season)")
+    build = passage(2, "Squat and deadlift move to 3-4 sets of 4-6 reps with long rests.", "Build phase (weeks 5-8)")
+    plan = planned("sets and reps for squats in base phase?", [build, base])
+    assert plan.points[0].passage == 1
+    assert heading_label("Phase 1 - Foundation (weeks 1-4)") == set(tokens("phase 1"))
+    assert heading_label("") == set()
