@@ -77,7 +77,15 @@ from assistant.text import (
 )
 
 EVIDENCE = 5  # passages the plan and the disagreement check draw on
+# A written reply in other words than yes or no: what it says to a yes/no question.
+REPLY_WORD = re.compile(
+    r"^(true|false|correct|incorrect|right|wrong|exactly|absolutely|definitely|nope)[,.:!]\s*", re.I
+)
+REPLY_MEANS = {word: "yes" for word in ("true", "correct", "right", "exactly", "absolutely", "definitely")} | {
+    word: "no" for word in ("false", "incorrect", "wrong", "nope")
+}
 OWN_ENOUGH = 2  # the documents' own relevant passages that leave forum posts out of the evidence
+ECHOED_RUN = 5  # words in a row from the question, in no passage: the runner's words, even in a negated sentence
 WARNING_LISTS = 2  # lists of warning signs a pain question's evidence takes in
 RESTATES = 0.6  # share of a yes/no question's words a sentence repeats to answer it by its own polarity
 COVERS = 0.5  # share of a plan point's words a written sentence repeats to say that point
@@ -674,6 +682,12 @@ class _Run:
         if said and said[1].lower() != self.verdict:
             sentence = sentence[said.end() :]
             sentence = sentence[:1].upper() + sentence[1:]
+        # So does its "True," or "Correct,": "guy on a forum says plyos are pointless, true?" was answered "True,
+        # plyometrics do not replace heavy strength work", the source's words under the model's wrong reply.
+        replied = REPLY_WORD.match(sentence)
+        if replied and REPLY_MEANS[replied[1].lower()] != self.verdict:
+            sentence = sentence[replied.end() :]
+            sentence = sentence[:1].upper() + sentence[1:]
         if not sentence:
             return
         result: CheckedSentence = checker.check([*history, sentence], passages, question=self.standalone)[-1]
@@ -682,8 +696,11 @@ class _Run:
             result.supported, result.reason = False, "reads as a diagnosis"
         elif result.supported and self.relevance(result.text) < self.relevance_floor:
             result.supported, result.reason = False, "supported, but does not answer the question"
-        elif (
-            result.supported and not is_negated(result.text) and _echoes_premise(result.text, self.standalone, passages)
+        elif result.supported and (
+            (not is_negated(result.text) and _echoes_premise(result.text, self.standalone, passages))
+            # a long run of the runner's own words, negated or not, is no claim of the sources': "Achilles sore
+            # after box jumps yesterday and its worse this morning, not to 'warm it up and push through'"
+            or _echoes_premise(result.text, self.standalone, passages, ECHOED_RUN)
         ):
             result.supported, result.reason = False, "repeats the question's premise, which no passage states"
         elif result.supported and self.verdict and _answers_as(result.text, self.standalone) not in ("", self.verdict):
@@ -1010,18 +1027,18 @@ def _grown(words: list[str], named: list[int], scope: Scope) -> str:
     return words[named[0]]
 
 
-def _echoes_premise(sentence: str, question: str, passages: list[Passage]) -> bool:
-    """Whether the sentence repeats three words in a row from the question that no passage has in that order.
+def _echoes_premise(sentence: str, question: str, passages: list[Passage], run: int = 3) -> bool:
+    """Whether the sentence repeats `run` words in a row from the question that no passage has in that order.
 
     "Which hip flexor strengthening drills are best?" -> "The best hip flexor strengthening drills are ...":
     the model took the question's premise as a fact.
     """
-    source = [tokens(f"{p.section}. {' '.join(p.sentences)}") for p in passages]
-    source_trigrams = {tuple(words[i : i + 3]) for words in source for i in range(len(words) - 2)}
-    question_words, sentence_words = tokens(question), tokens(sentence)
-    asked = {tuple(question_words[i : i + 3]) for i in range(len(question_words) - 2)}
-    said = {tuple(sentence_words[i : i + 3]) for i in range(len(sentence_words) - 2)}
-    return bool((asked & said) - source_trigrams)
+
+    def runs(words: list[str]) -> set[tuple[str, ...]]:
+        return {tuple(words[i : i + run]) for i in range(len(words) - run + 1)}
+
+    source = set().union(*(runs(tokens(f"{p.section}. {' '.join(p.sentences)}")) for p in passages))
+    return bool((runs(tokens(question)) & runs(tokens(sentence))) - source)
 
 
 class _Relevance:

@@ -18,6 +18,7 @@ from assistant.answer import (
     Answerer,
     _answers_as,
     _decline_reason,
+    _echoes_premise,
     _focus_head,
     _object_of,
     _posts_when_needed,
@@ -97,6 +98,17 @@ def test_steps_under_a_bare_label_stay_steps_while_fragments_join_their_label():
         "Lift your hips.",
         "Make it harder: a longer lever; a pause.",
     ]
+
+
+def test_a_long_run_of_the_runners_own_words_is_no_claim_even_negated():
+    passage = Passage(
+        1, "n.md", "Notes", "Cautions", "", 0.5, ["Pain worse next morning is a reason to stop, not to push through."]
+    )
+    question = "achilles sore after box jumps yesterday and its worse this morning, ok to keep going?"
+    garbled = "Achilles sore after box jumps yesterday and its worse this morning, not to push through."
+    assert _echoes_premise(garbled, question, [passage], run=5)
+    # a verdict restating a few of its words is not that
+    assert not _echoes_premise("No, do not keep going: stop and see a physio.", question, [passage], run=5)
 
 
 def test_forum_posts_are_evidence_only_when_the_documents_own_passages_do_not_answer():
@@ -466,6 +478,10 @@ def test_a_written_yes_or_no_stays_only_when_the_sources_stance_is_the_same(seed
     reply = f"Yes, {DUMBBELL[0].lower()}{DUMBBELL[1:]}"
     result = answerer(seed_stride, reply=reply).ask(PROSE)
     assert not any(s.text.lower().startswith("yes") for s in result.sentences)
+    assert any(s.text.startswith("To challenge the muscles") for s in result.sentences)
+    # nor does a "True," or "Correct," the plan gave no ground for
+    result = answerer(seed_stride, reply=f"True, {DUMBBELL[0].lower()}{DUMBBELL[1:]}").ask(PROSE)
+    assert not any(s.text.lower().startswith("true") for s in result.sentences)
     assert any(s.text.startswith("To challenge the muscles") for s in result.sentences)
 
 
