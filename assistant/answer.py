@@ -442,7 +442,9 @@ class Answerer:
             stressed = frozenset()
             if cleaned != run.standalone:
                 stressed = frozenset(tokens(cleaned)) - set(tokens(history[-1])) - FILLER_STEMS
-            plan = make_plan(cleaned, passages, run.relevance, self.thresholds, asked, kind, hurts, stressed)
+            # the subjects the runner's own words name (a follow-up's with the question before it), no synonyms
+            named = frozenset(scope.subjects_in(run.standalone))
+            plan = make_plan(cleaned, passages, run.relevance, self.thresholds, asked, kind, hurts, stressed, named)
             carded = from_cards(plan.kind, run.standalone, self.cards, asked, len(passages) + 1, run.relevance)
             if carded:  # the exercises the cards know, or the corpus's order to start in, each with its passage
                 plan, extra = carded

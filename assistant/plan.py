@@ -367,14 +367,19 @@ def make_plan(
     kind: str | None = None,
     hurts: bool = False,
     stressed: frozenset[str] = frozenset(),
+    named: frozenset[str] | None = None,
 ) -> Plan:
     """The plan for `question` from the evidence passages, scored by `score`; `asked` are the stems of the
     corpus's subjects the question names (`Scope.subjects_in`): a verdict's stance must be about one of them;
     `kind` overrides the question's own (a follow-up's is its first question's); `hurts`: the runner tells of
     pain or an injury (`policy.needs_clinician`), and gets what the sources say of pain, not how to train;
     `stressed`: the words a follow-up adds to the question before it ("and for a 10k?"), which a unit naming
-    them answers before one that only answers the first question."""
+    them answers before one that only answers the first question; `named`: the corpus's subjects the runner's
+    own words name, follow-up and question before it together, without the vocabulary's synonyms (by default
+    those of `asked` in `question`)."""
     kind = kind or kind_of(question)
+    if named is not None and named & stressed:  # "and in peak?": the follow-up's own subject, not the first's
+        named = named & stressed
     scored = _scored(passages, score, thresholds, set(tokens(question)), replies=kind == "verdict")
     if stressed:
         bonus = thresholds.heading_bonus
@@ -469,7 +474,7 @@ def make_plan(
     timed = _in_period(question, scored)
     if timed is not scored and kind != "list":
         if kind == "quantity":
-            return _quantity(question, timed, thresholds, asked)
+            return _quantity(question, timed, thresholds, asked, named)
         return Plan(kind, _best(timed, DEFAULT_POINTS, DEFAULT_PER_PASSAGE, thresholds, reach=float("inf")))
     answering = _answering(scored, thresholds)
     if asks_for_list(question, kind) and (whole := _section_list(question, scored)):
@@ -481,7 +486,7 @@ def make_plan(
         )
     weighs = bool(WEIGHS_OPTIONS.search(_asking_sentence(question)))
     if kind == "quantity":
-        plan = _quantity(question, scored, thresholds, asked)
+        plan = _quantity(question, scored, thresholds, asked, named)
         if weighs and plan.points and not plan.missing:
             plan.points = _other_document(question, scored, plan.points, thresholds)
         return plan
@@ -1024,7 +1029,13 @@ def _progression(scored, thresholds: Thresholds) -> list[Point]:
     return best
 
 
-def _quantity(question: str, scored, thresholds: Thresholds, asked: frozenset[str] = frozenset()) -> Plan:
+def _quantity(
+    question: str,
+    scored,
+    thresholds: Thresholds,
+    asked: frozenset[str] = frozenset(),
+    named: frozenset[str] | None = None,
+) -> Plan:
     """The sentences giving the kind of number asked ("how many sets": sets or repetitions), from any evidence
     passage about what was asked (a plan's numbers are often in a passage apart from the one describing the
     exercise), the most relevant first; when none gives one, that is said first, then what the sources do say."""
@@ -1045,6 +1056,12 @@ def _quantity(question: str, scored, thresholds: Thresholds, asked: frozenset[st
             [] if counted_thing else counted or about
         )
     giving = [item for item in about if re.search(number, item[2], re.I)]
+    if named is None:  # in the question's own words, not the vocabulary's synonyms ("calf" asked, not "calves")
+        named = asked & set(tokens(question))
+    if named and any(named & heading_label(item[1].section) for item in scored):
+        # an exercise asked about has its own passage in the evidence: another's number is no answer for it
+        # ("how many sets and reps for reverse Nordics?" had the split squats' "until 8-12 reps feel hard")
+        giving = [item for item in giving if named & set(tokens(f"{item[1].section} {item[2]}"))]
     measured = HOW_MUCH.search(question)
     if number == ANY_NUMBER and measured:
         # "how much bone density will I gain?": a number of something else ("sets of 3-6 reps") is no answer

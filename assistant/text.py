@@ -39,7 +39,7 @@ _MARKER_AFTER_STOP = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)"
 
 STOPWORDS = frozenset(
     "a an and are as at be but by can could do does doing for from had has have how i if in into is it "
-    "its me my of on or should so than that the their them then there these they this to was we were what "
+    "its me my of on or should so than that the their them then there these those they this to was we were what "
     "when where which while who why will with would you your yours im i'm ive i've get got any some during "
     "about".split()
 )

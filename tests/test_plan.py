@@ -946,3 +946,32 @@ def test_a_phase_the_question_names_by_its_heading_label_answers_first():
     assert plan.points[0].passage == 1
     assert heading_label("Phase 1 - Foundation (weeks 1-4)") == set(tokens("phase 1"))
     assert heading_label("") == set()
+
+
+def test_how_many_of_an_exercise_whose_passage_gives_no_number_says_so_not_another_exercises_number():
+    nordic = passage(1, "Kneel upright. Lean back slowly and return using your quads.", "3. Reverse Nordic")
+    plan_text = passage(2, "Increase the load on split squats until 8-12 reps feel hard.", "A 6-week progression")
+    plan = planned(
+        "how many sets and reps for reverse nordics?", [nordic, plan_text], frozenset(tokens("reverse nordic"))
+    )
+    assert plan.missing.startswith("The sources do not give a number")
+    assert all("8-12" not in p.text for p in plan.points)
+
+
+def test_a_follow_ups_own_subject_picks_its_numbers():
+    """ "sets and reps for squats in base phase? and in peak?": the peak rows, not the base phase's numbers."""
+    base = passage(1, "Sets and reps for squats in the base phase: 3 x 8-10, twice a week.", "Base phase")
+    peak = passage(2, "Week 9 is peak: 1 session.", "Overview")
+    described = passage(3, "Race-specific workouts come first now.", "Peak phase (weeks 9-10)")
+    question = "and in peak?"
+    plan = make_plan(
+        question,
+        [base, peak, described],
+        overlap_scorer("sets and reps for squats in base phase? and in peak?"),
+        MINILM,
+        frozenset(tokens("squat base phase peak")),
+        kind="quantity",
+        stressed=frozenset(tokens("peak")),
+        named=frozenset(tokens("squat base phase peak")),
+    )
+    assert [p.passage for p in plan.points] == [2]
