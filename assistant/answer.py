@@ -288,6 +288,16 @@ def _posts_when_needed(hits, floor: float):
     return [hit for hit in hits if hit.chunk.voice != POST] if len(own) >= OWN_ENOUGH else hits
 
 
+def _said(point: str, covered: set[str]) -> bool:
+    """Whether the written sentences said a plan point: it is within one of what they covered, or each of its
+    sentences is, but for a one- or two-word opener ("Two." of "Two. Two sessions a week ...", which the model
+    had left out, so the point followed, quoted, after the model's sentence saying the rest of it)."""
+    if any(point in unit for unit in covered):
+        return True
+    parts = [part for part in split_sentences(point) if len(part.split()) > 2]
+    return bool(parts) and all(any(part in unit for unit in covered) for part in parts)
+
+
 def _warns_of(question: str, warnings: str) -> bool:
     """Whether a list of warning signs speaks to the question: it names the body part the question names, or,
     when the question names none ("had a fall on a trail run"), shares a word with it besides those of pain."""
@@ -668,7 +678,7 @@ class _Run:
                 yield from self._verify(checker, sentence, evidence, checked_so_far, covered)
         written = bool(self.claims)
         for point in plan.points:
-            if not any(point.text in unit for unit in covered):
+            if not _said(point.text, covered):
                 yield self.accept(_with_lead(point), {point.passage: point.text}, self._point_kind(point))
         self.grounding = "generated" if written else "extractive"
 

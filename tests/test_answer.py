@@ -22,6 +22,7 @@ from assistant.answer import (
     _focus_head,
     _object_of,
     _posts_when_needed,
+    _said,
     _subject_name,
     _to_runner,
     _warns_of,
@@ -109,6 +110,14 @@ def test_a_long_run_of_the_runners_own_words_is_no_claim_even_negated():
     assert _echoes_premise(garbled, question, [passage], run=5)
     # a verdict restating a few of its words is not that
     assert not _echoes_premise("No, do not keep going: stop and see a physio.", question, [passage], run=5)
+
+
+def test_a_point_is_said_when_the_model_said_it_all_but_its_one_word_opener():
+    point = "Two. Two sessions a week for most people, maybe forty-five minutes each."
+    covered = {"Two sessions a week for most people, maybe forty-five minutes each."}
+    assert _said(point, covered)
+    assert not _said(point, {"Maybe forty-five minutes each."})
+    assert not _said("Two.", covered)
 
 
 def test_forum_posts_are_evidence_only_when_the_documents_own_passages_do_not_answer():
