@@ -288,6 +288,13 @@ def _posts_when_needed(hits, floor: float):
     return [hit for hit in hits if hit.chunk.voice != POST] if len(own) >= OWN_ENOUGH else hits
 
 
+def _told(question: str) -> str:
+    """What the runner told before asking: every clause of the question but its last ("achilles sore after box
+    jumps yesterday and its worse this morning" of "..., ok to keep going?"); empty for a bare question."""
+    clauses = [clause for clause in re.split(r"[,.;:!?]+", question) if clause.strip()]
+    return " ".join(clauses[:-1])
+
+
 def _said(point: str, covered: set[str]) -> bool:
     """Whether the written sentences said a plan point: it is within one of what they covered, or each of its
     sentences is, but for a one- or two-word opener ("Two." of "Two. Two sessions a week ...", which the model
@@ -710,9 +717,11 @@ class _Run:
             result.supported, result.reason = False, "supported, but does not answer the question"
         elif result.supported and (
             (not is_negated(result.text) and _echoes_premise(result.text, self.standalone, passages))
-            # a long run of the runner's own words, negated or not, is no claim of the sources': "Achilles sore
-            # after box jumps yesterday and its worse this morning, not to 'warm it up and push through'"
-            or _echoes_premise(result.text, self.standalone, passages, ECHOED_RUN)
+            # a long run of what the runner told, negated or not, is no claim of the sources': "Achilles sore
+            # after box jumps yesterday and its worse this morning, not to 'warm it up and push through'". What
+            # they asked may be restated in answering it ("Runners do not need strong hip flexors to get their
+            # knees up.").
+            or _echoes_premise(result.text, _told(self.standalone), passages, ECHOED_RUN)
         ):
             result.supported, result.reason = False, "repeats the question's premise, which no passage states"
         elif result.supported and self.verdict and _answers_as(result.text, self.standalone) not in ("", self.verdict):

@@ -25,6 +25,7 @@ from assistant.answer import (
     _said,
     _subject_name,
     _to_runner,
+    _told,
     _warns_of,
     standalone_question,
 )
@@ -108,8 +109,10 @@ def test_a_long_run_of_the_runners_own_words_is_no_claim_even_negated():
     question = "achilles sore after box jumps yesterday and its worse this morning, ok to keep going?"
     garbled = "Achilles sore after box jumps yesterday and its worse this morning, not to push through."
     assert _echoes_premise(garbled, question, [passage], run=5)
-    # a verdict restating a few of its words is not that
+    # a verdict restating a few of its words is not that, nor one restating what was asked
     assert not _echoes_premise("No, do not keep going: stop and see a physio.", question, [passage], run=5)
+    assert _told(question) == "achilles sore after box jumps yesterday and its worse this morning"
+    assert _told("don't runners need strong hip flexors to get their knees up?") == ""
 
 
 def test_a_point_is_said_when_the_model_said_it_all_but_its_one_word_opener():
