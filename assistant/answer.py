@@ -518,8 +518,8 @@ class Answerer:
         contact us if you notice: ...", "When to see a doctor") among the evidence, at its end, when retrieval
         ranked them out ("had a fall on a trail run" found a video's talk of falls, not the handout's "A fall,
         or numbness"). The plan then shows what of them matches the question. At most WARNING_LISTS of them,
-        each sharing a word with the question besides the words of pain: an ankle's red flags are no answer to
-        a sharp pain at the kneecap."""
+        each speaking to the question (`_warns_of`): an ankle's red flags are no answer to a sharp pain at the
+        kneecap."""
         shown = {hit.chunk.id for hit in hits[: self.evidence]}
         warnings = [
             c

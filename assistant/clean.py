@@ -14,7 +14,12 @@ turning from a paragraph to a list, or from a list to labelled lines ("Dose: ...
 where it turns. A transcript's questions ("Q: ...", or the asking speaker's "HOST: ...?")
 head the answers under them, and its speaker labels, stage directions and the host's own chatter go. Removal is
 rule-based and line-, block- or sentence-level, so every rule can be tested against the seed documents and
-every drop is reported with the rule's name. The rules here are generic (what any scraped page carries);
+every drop is reported with the rule's name. A forum thread saved as text is its posts, each under its poster's
+name (a heading whose `voice` is "post": a poster's words, which answers weigh below the document's own), without
+the posters' details, signatures, buttons and counts; a blog's readers' comments, author box and comment form
+go, and so do a notes app's page properties, emoji, task list and inline HTML tags. A block written without
+blank lines is split at its Markdown headings and at its labelled field lines ("**Equipment:** ...").
+The rules here are generic (what any scraped page carries);
 residue of one particular site comes from the corpus author's `stride.toml` (`knowledge`) as extra
 line patterns ("site residue") and selling phrases, passed in by the caller. Each block keeps the
 character span it came from, so a citation can point at the exact place in the source file.
@@ -96,10 +101,8 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("comment form", r"(?:\[\s*\]\s*)?save my name,? e-?mail\b.*|(?:\w+ \*\s*\|\s*){2,}.*"),
         ("document note", r"transcript\b[^.!?]{0,30}\b(?:auto-?generated|lightly edited|edited for)\b.*"),
         ("speaker list", r"(?:speakers?|cast|participants)\s*:.*\b(?:host|guest)\b.*"),  # "Speakers: HOST = Sam; ..."
-        (
-            "contact line",
-            r"(?:call(?: us)?|phone|tel(?:ephone)?)\s*:?\s*\+?\d[\d ()-]{6,}.*",
-        ),  # "Call us: 0114 496 0731 | ..."
+        # A clinic's telephone line and hours: "Call us: 0114 496 0731 | Mon-Fri 7:30am-8pm".
+        ("contact line", r"(?:call(?: us)?|phone|tel(?:ephone)?)\s*:?\s*\+?\d[\d ()-]{6,}.*"),
         ("html tag", r"</?[a-z][a-z0-9-]*(?:\s[^<>]*)?/?>"),  # "<aside>" alone: a Markdown page's inline HTML
         # A consent banner's buttons, when they stand on lines of their own.
         ("cookie banner", r"(?:accept|reject|allow|decline|refuse)(?: all)?(?: cookies)?"),
