@@ -138,7 +138,9 @@ ASKS_FOR_VERDICT = re.compile(
     r"^\s*should\b|\b(should i|should you|is it (good|worth|ok|okay|bad)"
     r"|are (they|these|those)?\s*\w*\s*(good|worth|useful|bad|a waste)|worth (it|doing)|waste of time"
     r"|good (exercise|idea)|do i need|recommend|right\?|who'?s right|which is it"
-    r"|pointless|any good|still have a place|a good \w+ exercise)",
+    r"|pointless|any good|still have a place|a good \w+ exercise"
+    # whether to go on or stop: "do I keep doing plyos in taper week?", "do I drop them before a race?"
+    r"|(?:do|can|should) i (?:keep|still|carry on|continue|stop|drop|skip)\b)",
     re.IGNORECASE,
 )
 # "What should I eat ...?", "When should I stop ...?": asks for a thing, a time or a way, not whether; no

@@ -96,6 +96,8 @@ POSITIVE_STANCE = re.compile(
     r"\b(fine|great|favou?rite|good idea|i (really )?(like|love)|recommend(ed)?|helpful|beneficial|effective"
     r"|useful|better approach|worth (it|doing|the effort)|one of the best|the best (\w+ ){0,2}(exercises?|options?))\b"
     r"|^yes\b[,.:!]"
+    # going on with something: "Keep lifting through your build.", "Do not drop plyometrics completely."
+    r"|^(keep|continue|carry on) \w+ing\b|\b(do not|don'?t) (drop|stop|skip|cut out) \w+"
 )
 NEGATIVE_STANCE = re.compile(
     r"\b(not (very |necessarily |really |that |always )?(beneficial|recommend(ed)?|helpful|useful|effective|needed"
@@ -103,6 +105,8 @@ NEGATIVE_STANCE = re.compile(
     # "never do them on tired legs" advises; "if you have never done plyometrics" tells of experience
     r"|(don'?t|do not|never) (strengthen\w*|train\w*|do|use|using|bother\w*)|waste of time|won'?t necessarily|avoid"
     r"|should(n'?t| not) (be )?(strengthen|train|do|use|bother|start|include|add)\w*)\b|^no\b[,.:!]"
+    # stopping it: "Drop plyometrics completely for the last 10 days", "Stop the eccentric work two weeks out"
+    r"|^(drop|skip|cut out) (?!if\b)\w+|^stop (the|all|any|your|doing|\w+ing)\b"
 )
 
 

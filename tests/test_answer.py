@@ -478,6 +478,8 @@ def test_a_number_the_sources_never_give_is_said_plainly_then_what_they_do_say(s
         ("How do I do a box jump?", False),
         ("what should i eat the morning before a long run", False),  # asks for a thing, not whether
         ("when should I stop lifting before a race?", False),
+        ("do i keep doing plyos in taper week??", True),  # whether to go on or stop
+        ("do I still need to lift in race week?", True),
     ],
 )
 def test_a_question_asking_whether_may_get_the_sources_differ_answer(question, asks):

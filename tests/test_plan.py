@@ -284,6 +284,23 @@ def test_a_sentence_telling_of_experience_is_no_stance_against():
     assert stance("Never do pogos on tired legs.") == "against"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "side"),
+    [
+        ("Keep lifting through your build.", "for"),
+        ("Do not drop plyometrics completely in the taper.", "for"),
+        ("Drop plyometrics completely for the last 10 days before a marathon.", "against"),
+        ("Stop the eccentric work about two weeks before a goal race.", "against"),
+        ("Keep your hips level.", ""),  # how to do it, not whether
+        ("Stop if you feel sharp pain.", ""),
+    ],
+)
+def test_going_on_or_stopping_is_a_stance(sentence, side):
+    """A notes page's "Drop plyometrics completely for the last 10 days" and a season plan's "Do not drop
+    plyometrics completely in the taper" are two sides, which "do I keep doing plyos in taper week?" shows."""
+    assert stance(sentence) == side
+
+
 def test_a_stance_that_opens_with_its_own_no_gets_no_second_one():
     passages = [passage(1, "No, but start lifting light, one session a week. Stop heavy lifting ten days out.")]
     question = "Should I drop lifting weeks out from my marathon?"
