@@ -55,6 +55,10 @@ _POST_FIELD = (
 )
 _POST_DATE = r"(?:joined|member since|registered|posted(?: on)?)\s*:?\s*[\w ,.:/-]{1,30}"  # one alone is enough
 
+# "Thread: Are plyos worth it?": a saved forum thread naming itself (ingest titles the document by the rest).
+_THREAD_LABEL = r"^(?:thread|topic)\s*:\s*"
+THREAD_LABEL = re.compile(_THREAD_LABEL, re.IGNORECASE)
+
 # Whole-line residue any scraped page may carry: (rule name, pattern matched against the stripped line,
 # case-insensitive).
 LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
@@ -92,7 +96,7 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("thread stats", r"(?:page \d+ of \d+\s*\|\s*)?[\d,]+ (?:replies|posts)\s*\|\s*[\d,]+ views"),
         ("thread stats", r"reply to (?:this )?(?:thread|topic)\b.*"),
         ("post details", rf"{_POST_FIELD}(?:\s*[|·•]\s*{_POST_FIELD})+|{_POST_DATE}"),
-        ("thread title", r"(?:thread|topic)\s*:\s*.+"),  # the thread's name over its posts: the document's title
+        ("thread title", rf"{_THREAD_LABEL}.+"),  # the thread's name over its posts: the document's title
         # A reply's line naming the post it quotes: "Originally posted by GoHard88", "Sam wrote:".
         ("quote attribution", r"(?:originally posted by|quote from|quoting)\s+\S.{0,40}|\S+(?: \S+)? wrote\s*:"),
         # A site's or a forum's footer: "© 2024 Ridgeline Running. All rights reserved. | Privacy Policy".
@@ -644,9 +648,15 @@ def _drop_residue_lines(lines, rules, dropped: list[Dropped]):
     return kept
 
 
+def _is_labelled(line: str) -> bool:
+    """Whether a line opens with a label ("Equipment: ...") or is one ("**How to:**"), emphasis aside."""
+    tidy = _tidy(line)
+    return bool(LABELLED_LINE.match(tidy) or LABEL_ONLY.fullmatch(tidy))
+
+
 def _labelled_lines(lines) -> int:
-    """How many of the lines open with a label ("Equipment: ...", "**How to:**"), emphasis aside."""
-    return sum(bool(LABELLED_LINE.match(_tidy(line)) or LABEL_ONLY.fullmatch(_tidy(line))) for line, _, _ in lines)
+    """How many of the lines open with a label."""
+    return sum(_is_labelled(line) for line, _, _ in lines)
 
 
 def _cut_at_fields(lines) -> int:
@@ -655,10 +665,9 @@ def _cut_at_fields(lines) -> int:
     "**Equipment:** ...", "**How to:**" over numbered steps); 0 where none."""
     labelled = _labelled_lines(lines) >= 2
     for i in range(1, len(lines)):
-        line = _tidy(lines[i][0])
         if MARKDOWN_HEADING.match(lines[i][0]) or MARKDOWN_HEADING.match(lines[i - 1][0]):
             return i
-        if labelled and (LABELLED_LINE.match(line) or LABEL_ONLY.fullmatch(line)):
+        if labelled and _is_labelled(lines[i][0]):
             return i
     return 0
 
@@ -674,7 +683,7 @@ def _classified(lines, after_gap: bool, dropped: list[Dropped]) -> list[Block | 
     if dashed >= 2 and not any(BULLET.match(line) for line, _, _ in lines):  # same length: the spans stay true
         lines = [(DASH_ITEM.sub(r"\1-", line), start, end) for line, start, end in lines]
     lead = _tidy(lines[0][0])
-    heads = lead.endswith(":") or (not BULLET.match(lead) and _looks_like_heading(_tidy(lead)))
+    heads = lead.endswith(":") or (not BULLET.match(lead) and _looks_like_heading(lead))
     if len(lines) >= 3 and heads and all(BULLET.match(line) for line, _, _ in lines[1:]):
         return [_classify(lines[:1], after_gap, dropped), _classify(lines[1:], False, dropped)]
     if _names_what_follows(lines):  # "1) DEAD BUG", then its description indented under it

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.clean import NO_SITE_RESIDUE, POST, Dropped, SiteResidue, clean
+from assistant.clean import NO_SITE_RESIDUE, POST, THREAD_LABEL, Dropped, SiteResidue, clean
 from assistant.errors import InputError
 from assistant.knowledge import FILENAME as KNOWLEDGE_FILE
 from assistant.loaders import SIDECAR_SUFFIX, SUPPORTED_SUFFIXES, Unreadable, load
@@ -27,9 +27,9 @@ CHUNKER_VERSION = "7"
 MAX_CHUNK_WORDS = 120
 MIN_CHUNK_WORDS = 30  # a smaller trailing piece of a section joins the chunk before it
 WINDOW_SENTENCES = 2
-# A saved forum thread opens on its trail ("Forums > Training > Strength") and names itself "Thread: ...".
+# A saved forum thread opens on its trail ("Forums > Training > Strength") and names itself "Thread: ..."
+# (`clean.THREAD_LABEL`).
 TRAIL = re.compile(r"(?:[^.!?>»›]{1,40}\s[>»›]\s+){2,}[^.!?>»›]{1,60}")
-THREAD_LABEL = re.compile(r"^(?:thread|topic)\s*:\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -424,20 +424,17 @@ def make_plan(
         # asked about is ("sharp pain at the kneecap, stop" for "sharp pain at my kneecap doing step-downs").
         part = parts_named(question)
 
-        def elsewhere(text: str) -> bool:
-            named = parts_named(text)
-            return bool(part and named and not same_part(part, named))
-
-        own = [
-            item
-            for item in scored
-            if not elsewhere(item[2])
-            and (
+        def is_own(item) -> bool:
+            where = parts_named(item[2])
+            if part and where and not same_part(part, where):
+                return False  # of another part of the body
+            return (
                 (item in cautions and names_it(item, item[2]))
                 or (IF_PAIN.search(item[2]) and names_it(item, item[1].text))
-                or (item in cautions and part and PAIN_WORD.search(item[2]) and same_part(part, parts_named(item[2])))
+                or (item in cautions and bool(part) and bool(PAIN_WORD.search(item[2])) and same_part(part, where))
             )
-        ]
+
+        own = [item for item in scored if is_own(item)]
         # A source answering this very question under a question heading ("I leak a little when I run. Is that
         # normal?") answers it first, whatever its words of caution.
         headed_answer = [
@@ -505,7 +502,8 @@ def _other_document(question: str, scored, points: list[Point], thresholds: Thre
     source's take, and a coach's guide and a podcast guest had answered it one each, of which the answer
     showed one. The take names something the question does ("I put strength on easy days"), and leans on no
     sentence before it: "You don't need to go heavy.", alone, had read as no need to lift at all."""
-    cited = {item[1].source for item in scored if item[1].number in {p.passage for p in points}}
+    shown = {point.passage for point in points}
+    cited = {item[1].source for item in scored if item[1].number in shown}
     top = max(item[1].score for item in scored)
     asked = set(tokens(question)) - FILLER_STEMS - QUANTIFIERS - MODALS
     others = [

@@ -28,9 +28,9 @@ from assistant.text import FILLER, listing, slips, tokens
 
 TOPICS = 6  # topics named in a decline
 TITLES = 3  # documents named in a decline; the rest are counted
+MIN_HALF = 2  # each part of a closed compound ("warm" + "up") is at least this long
 # A word in more than this share of passages says what the whole corpus is about, not what a question
 # singles out: in the seed corpus "glute" (every passage) and "hip" (81%); "clamshell" is in 6%.
-MIN_HALF = 2  # each part of a closed compound ("warm" + "up") is at least this long
 SUBJECT_SHARE = 0.5
 # Words that count or compare rather than name something: never a subject, whatever the corpus.
 QUANTIFIERS = frozenset(
