@@ -1,9 +1,9 @@
-"""Reading source files: .md, .txt, .html and .pdf into plain text plus metadata.
+"""Reading source files: .md, .txt, .html, .pdf and .docx into plain text plus metadata.
 
 Metadata comes from a front-matter block at the top of a .md/.txt file (or an e-mail's header: its subject is
 the title), or from a sidecar file
 `NAME.EXT.meta.json` beside any document (the sidecar wins where both name a field). Text files keep their
-exact characters, so a passage's span points into the file itself; HTML and PDF spans point into the
+exact characters, so a passage's span points into the file itself; HTML, PDF and Word spans point into the
 extracted text. An HTML page's chrome (menus, sidebars, footers) is skipped, and its <title> loses the site's
 name where the page confirms it. A word processor's HTML export (Google Docs, Word) loses its collaborators'
 comments and its footnote markers, and its bold-paragraph headings and tables are read as such. Anything that
@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from assistant import docx_text
 from assistant.pdf_pages import text_of
-from assistant.text import bare
+from assistant.text import bare, markdown_table
 
-SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
+SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx")
 SIDECAR_SUFFIX = ".meta.json"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 METADATA_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,40}")
@@ -61,6 +62,8 @@ def load(path: Path) -> LoadedText:
     posters: frozenset[str] = frozenset()
     if suffix == ".pdf":
         text, start, metadata = _pdf_text(data)
+    elif suffix == ".docx":
+        text, start, metadata = _docx_text(data)
     else:
         decoded = _decode(data)
         if suffix in (".html", ".htm"):
@@ -184,6 +187,13 @@ def _pdf_text(data: bytes) -> tuple[str, int, dict[str, str]]:
     except Exception as error:  # pypdf raises many types for damaged files
         raise Unreadable(f"not a readable PDF ({type(error).__name__})") from None
     return text_of(pages), 0, ({"title": str(title).strip()} if str(title).strip() else {})
+
+
+def _docx_text(data: bytes) -> tuple[str, int, dict[str, str]]:
+    try:
+        return docx_text.text_of(data), 0, docx_text.metadata_of(data)
+    except docx_text.NotADocx as error:
+        raise Unreadable(f"not a readable Word document: {error}") from None
 
 
 @dataclass
@@ -473,7 +483,7 @@ class _HtmlToText(HTMLParser):
             self._end_row(table)
             self._tables.pop()
             if not table.nested and len(table.rows) >= 2 and max(map(len, table.rows)) >= 2:
-                self.parts[table.start :] = ["\n\n", _markdown_table(table.rows)]
+                self.parts[table.start :] = ["\n\n", markdown_table(table.rows)]
 
     def _end_cell(self, table: _Table) -> None:
         """The open cell's text as one line: a Markdown table's row is one line, its cells parted by "|"."""
@@ -493,15 +503,6 @@ class _HtmlToText(HTMLParser):
     def _read_meta(self, attrs: dict) -> None:
         if (attrs.get("property") or attrs.get("name") or "").lower() in self.SITE_NAME_META:
             self.site_name = self.site_name or (attrs.get("content") or "").strip()
-
-
-def _markdown_table(rows: list[list[str]]) -> str:
-    """Rows of cells as a Markdown table, the first row its header (<th> cells or not), so cleaning names each
-    cell by its column ("Week: 1; Phase: Base"): written one cell a paragraph, a table's header row had been lost
-    and its short cells read as headings."""
-    width = max(map(len, rows))
-    lines = ["| " + " | ".join([*row, *[""] * (width - len(row))]) + " |" for row in rows]
-    return "\n".join([lines[0], "|" + "---|" * width, *lines[1:]])
 
 
 # Where a <title> joins the page's own title to the site's name: "Hill Repeats | Some Running Blog".

@@ -12,6 +12,7 @@ page agree on what a sentence is, when two quotes are the same, and what "not" l
 - `NEGATION` and `is_negated`: the one list of negation words;
 - `LABELLED_LINE`: a handout's "Label: value" line, which the PDF reader and the cleaner both read;
 - `listing`: items as a phrase ("a, b and c"), for sentences Stride writes itself;
+- `markdown_table`: rows of cells as a Markdown table, as the HTML and Word readers write a table;
 - `slips`: the spellings one typing slip away from a word (a letter doubled or dropped, two swapped).
 
 Leaves out: any language but English, and real stemming or lemmatising (the light stripper below is
@@ -218,3 +219,12 @@ def listing(items: list[str], conjunction: str = "and") -> str:
 
 def is_negated(text: str) -> bool:
     return bool(NEGATION.search(normalise(text)))
+
+
+def markdown_table(rows: list[list[str]]) -> str:
+    """Rows of cells as a Markdown table, the first row its header (<th> cells or not), so cleaning names each
+    cell by its column ("Week: 1; Phase: Base"): written one cell a paragraph, a table's header row had been lost
+    and its short cells read as headings."""
+    width = max(map(len, rows))
+    lines = ["| " + " | ".join([*row, *[""] * (width - len(row))]) + " |" for row in rows]
+    return "\n".join([lines[0], "|" + "---|" * width, *lines[1:]])

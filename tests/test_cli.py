@@ -67,11 +67,13 @@ def test_plain_output_names_title_section_and_score(run):
 
 @pytest.mark.integration
 def test_ingest_reports_skips_with_reasons(run, corpus_copy):
-    (corpus_copy / "notes.docx").write_bytes(b"PK\x03\x04")
+    (corpus_copy / "slides.pptx").write_bytes(b"PK\x03\x04")
+    (corpus_copy / "notes.docx").write_bytes(b"PK\x03\x04")  # a torn download: a zip's first bytes only
     (corpus_copy / "empty.md").write_text("")
     result = run("ingest")
     assert result.exit_code == 0
-    assert "skipped   notes.docx: unsupported file type .docx" in result.output
+    assert "skipped   slides.pptx: unsupported file type .pptx" in result.output
+    assert "skipped   notes.docx: not a readable Word document: not a zip archive" in result.output
     assert "skipped   empty.md: empty file" in result.output
 
 

@@ -138,7 +138,7 @@ def test_discover_skips_unsupported_hidden_readme_and_loops(tmp_path):
     (tmp_path / "a.txt").write_text("Hip hinge.\n")
     (tmp_path / "README.md").write_text("How to add documents.\n")
     (tmp_path / "a.txt.meta.json").write_text("{}")
-    (tmp_path / "slides.docx").write_bytes(b"PK")
+    (tmp_path / "slides.pptx").write_bytes(b"PK")
     (tmp_path / ".hidden.txt").write_text("secret")
     sub = tmp_path / "sub"
     sub.mkdir()
@@ -146,7 +146,7 @@ def test_discover_skips_unsupported_hidden_readme_and_loops(tmp_path):
     os.symlink(tmp_path, sub / "loop")  # a folder that contains itself
     candidates, skipped = discover([tmp_path], tmp_path)
     assert sorted(c.source for c in candidates) == ["a.txt", "sub/b.md"]
-    assert [(s.source, s.reason) for s in skipped] == [("slides.docx", "unsupported file type .docx")]
+    assert [(s.source, s.reason) for s in skipped] == [("slides.pptx", "unsupported file type .pptx")]
 
 
 def test_discover_rejects_a_missing_path(tmp_path):

@@ -21,6 +21,7 @@ STAGES = [
     "config",
     "knowledge",
     "pdf_pages",
+    "docx_text",
     "loaders",
     "clean",
     "ingest",
