@@ -220,22 +220,29 @@ class Sentence:
     kind: str = "claim"
     support: tuple[Support, ...] = ()
     title: str = ""  # a side's document; a card item's exercise
+    poster: str | None = None  # who wrote the forum post(s) it alone rests on ("" when unnamed); None: a document
 
     def render(self) -> str:
         """The sentence as plain text with its markers; a side reads `Title: “quote”`."""
         markers = "".join(f"[{n}]" for n in self.citations)
-        text = f"{self.title}: “{self.text}”" if self.kind == "side" else self.text
-        if self.label:  # an exercise, then what the source says of it
+        text = f"{self.label}: “{self.text}”" if self.kind == "side" else self.text
+        if self.label and self.kind != "side":  # an exercise or a poster, then what they say
             text = f"{self.label}: {self.text}"
         return f"{text} {markers}".strip()
 
     @property
     def label(self) -> str:
-        """The exercise shown before a card item's sentence; none when the sentence opens with its name
-        ("Single-leg balance: stand on one foot ...")."""
-        if self.kind != "item" or not self.title or self.text.lower().startswith(self.title.lower()):
-            return ""
-        return self.title[:1].upper() + self.title[1:]  # "drop landings", named mid-sentence, heads its line
+        """What heads the sentence: a side's document, a card item's exercise (none when the sentence opens with
+        its name: "Single-leg balance: stand on one foot ..."), and for words only a forum post gives, whose they
+        are ("A forum post by tempo_tom"): a poster's advice is not the documents'."""
+        said = f"a forum post by {self.poster}" if self.poster else "a forum post"
+        if self.kind == "side":
+            return f"{self.title} ({said})" if self.poster is not None else self.title
+        named = self.kind == "item" and self.title and not self.text.lower().startswith(self.title.lower())
+        exercise = self.title[:1].upper() + self.title[1:] if named else ""  # "drop landings" heads its line
+        if self.poster is None:
+            return exercise
+        return f"{exercise} ({said})" if exercise else said[:1].upper() + said[1:]
 
     def to_json(self) -> dict:
         data = {
@@ -244,7 +251,8 @@ class Sentence:
             "kind": self.kind,
             "support": [{"citation": s.citation, "text": s.text} for s in self.support],
         }
-        return data | ({"title": self.title} if self.kind == "side" else {})
+        data |= {"title": self.title} if self.kind == "side" else {}
+        return data | ({"poster": self.poster} if self.poster is not None else {})
 
 
 @dataclass
@@ -433,6 +441,7 @@ class Answerer:
         # A list asked for by its heading's words ("what are the signs ...?") is evidence whole.
         whole = (lambda chunk: _named_list(run.standalone, chunk)) if listed else None
         passages = self._evidence(hits, run.relevance, asked, keep.get(own_kind), whole)
+        run.posters = {p.number: p.poster for p in passages if p.poster is not None}
         # Only a question asking whether to do something gets the "sources differ" answer; "why is my hip
         # tight?" should not, even when its passages happen to hold both stances, and neither does "how many
         # sets should I do?", which asks for a number, whatever the sources' stances.
@@ -572,8 +581,11 @@ class Answerer:
             kept = [u for u in units if u in ranked[:EVIDENCE_SENTENCES] or (keep and keep(u))]  # source's order
             listed = bool(whole and whole(chunk))
             kept = units if listed else kept
-            passage = Passage(number, chunk.source, chunk.title, chunk.section, " ".join(kept), hit.score, kept, listed)
-            passages.append(passage)
+            poster = chunk.section if chunk.voice == POST else None
+            text = " ".join(kept)
+            passages.append(
+                Passage(number, chunk.source, chunk.title, chunk.section, text, hit.score, kept, listed, poster)
+            )
         return passages
 
 
@@ -589,6 +601,7 @@ class _Run:
         self.sentences: list[Sentence] = []
         self.removed: list[dict] = []
         self.numbers: dict[int, int] = {}  # passage number -> citation id shown to the user
+        self.posters: dict[int, str] = {}  # passage number -> its forum poster, for the passages that are posts
         self.grounding = "generated"
         self.sources_differ = False
         # A "which X are best" or "X, right?" question carries a premise the model may repeat as a fact; a "No"
@@ -631,7 +644,11 @@ class _Run:
         """Show a sentence; `evidence` maps each passage it cites to the text there that supports it."""
         ids = tuple(self.numbers.setdefault(n, len(self.numbers) + 1) for n in evidence)
         support = tuple(Support(self.numbers[n], unit) for n, unit in evidence.items())
-        sentence = Sentence(text, ids, kind, support, title)
+        posters = [self.posters[n] for n in evidence if n in self.posters]
+        poster = None  # resting on forum posts alone, it is theirs to say, not the documents': whose it is
+        if evidence and len(posters) == len(evidence):
+            poster = ", ".join(dict.fromkeys(name for name in posters if name))
+        sentence = Sentence(text, ids, kind, support, title, poster)
         self.sentences.append(sentence)
         self.timings.setdefault("first_token", self.elapsed())
         return sentence

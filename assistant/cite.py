@@ -122,6 +122,7 @@ class Passage:
     score: float
     sentences: list[str] = field(default_factory=list)
     listed: bool = False  # a list in its source, every item kept: a list asked for by its heading's words
+    poster: str | None = None  # a forum post's: who wrote it (its section names them); None for a document's own
 
     def __post_init__(self) -> None:
         if not self.sentences:

@@ -670,3 +670,36 @@ def test_a_pain_question_takes_the_corpus_list_of_warning_signs_into_its_evidenc
         )
         == others
     )
+
+
+@pytest.mark.integration
+def test_words_only_a_forum_post_gives_are_said_to_be_the_posters(tmp_path, make_stride):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "thread.txt").write_text(
+        "Run Forums > Training > Strength\nThread: Are hill sprints worth it?\n\n"
+        "runner_ann\nJoined: May 2020 | Posts: 88\n\nHill sprints twice a week made my 10k faster. "
+        "I sprint for ten seconds up a steep hill and walk back down.\n\n"
+        "hillbilly_bob\nJoined: Jan 2015 | Posts: 2,001\n\nDo hill sprints every single day until your calves burn.\n"
+    )
+    (corpus / "bridge.md").write_text(
+        "---\ntitle: Glute bridge\n---\n# Glute bridge\n\nLie on your back with your knees bent and lift your hips. "
+        "Squeeze your glutes at the top and lower slowly.\n"
+    )
+    from assistant.index_corpus import index_corpus
+
+    stride = make_stride(corpus)
+    index_corpus(stride, [])
+    result = Answerer(stride.retriever, stride.embeddings, None, backend="fake", model="none").ask(
+        "are hill sprints worth it for a 10k?"
+    )
+    posted = [s for s in result.sentences if s.kind == "claim"]
+    assert posted and all(s.poster in ("runner_ann", "hillbilly_bob") for s in posted)
+    assert all(s.render().startswith(f"A forum post by {s.poster}: ") for s in posted)
+    assert "A forum post by runner_ann: Hill sprints twice a week" in result.answer
+    assert result.to_json()["sentences"][0]["poster"] == posted[0].poster
+    # the documents' own words carry no poster
+    own = Answerer(stride.retriever, stride.embeddings, None, backend="fake", model="none").ask(
+        "how do I do a glute bridge?"
+    )
+    assert own.sentences and all(s.poster is None for s in own.sentences) and "forum" not in own.answer

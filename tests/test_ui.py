@@ -277,3 +277,21 @@ def test_a_card_item_opening_with_its_exercises_name_does_not_repeat_it():
     assert Sentence("Stand heel to toe.", (1,), kind="item", title="Tandem stance").render() == (
         "Tandem stance: Stand heel to toe. [1]"
     )
+
+
+def test_a_forum_posts_words_are_shown_as_the_posters_in_text_and_on_the_page():
+    from assistant.answer import Answer, Sentence
+    from ui.app import answer_html
+
+    own = Sentence("Two sessions a week.", (1,))
+    posted = Sentence("Do hill sprints every day.", (2,), poster="hillbilly_bob")
+    side = Sentence("Sprint uphill.", (2,), kind="side", title="Are hill sprints worth it?", poster="runner_ann")
+    assert posted.render() == "A forum post by hillbilly_bob: Do hill sprints every day. [2]"
+    assert Sentence("Do it.", (2,), poster="").render() == "A forum post: Do it. [2]"
+    assert side.render() == "Are hill sprints worth it? (a forum post by runner_ann): “Sprint uphill.” [2]"
+    assert own.render() == "Two sessions a week. [1]"
+    answer = Answer("q?", "", False, "extractive", [], "fake", "m", {})
+    answer.sentences = [own, posted]
+    html = answer_html(answer, 1)
+    assert "<em>A forum post by hillbilly_bob</em>: Do hill sprints every day." in html
+    assert html.count("<em>") == 1

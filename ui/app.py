@@ -434,7 +434,7 @@ def _pending_html(shown: list[Sentence], number: int) -> str:
 
 def _sentences_html(sentences: list[Sentence], number: int, layout: str) -> str:
     """Prose sentences run together in a paragraph; a plan's items make a list (numbered when they are steps),
-    each item's exercise (a card's name) in bold before its sentence."""
+    each item's exercise (a card's name) in bold before its sentence; a forum post's words follow whose they are."""
     html, run, kind = [], [], ""
     for sentence in [*sentences, None]:
         this = "item" if sentence is not None and sentence.kind == "item" else "prose"
@@ -448,6 +448,8 @@ def _sentences_html(sentences: list[Sentence], number: int, layout: str) -> str:
         if this == "item":
             title = f"<strong>{_escape(sentence.label)}</strong>: " if sentence.label else ""
             shown = f"<li>{title}{shown}</li>"
+        elif sentence.label:  # a forum poster's words, said to be theirs
+            shown = f"<em>{_escape(sentence.label)}</em>: {shown}"
         run.append(shown)
     return "".join(html)
 
@@ -457,7 +459,7 @@ def _differ_html(answer: Answer, number: int) -> str:
     sides = []
     for side in answer.sides:  # the document's title heads each box, the quote fills it
         sides.append(
-            f'<div class="stride-side"><div class="stride-side-title">{_escape(side.title)}</div>'
+            f'<div class="stride-side"><div class="stride-side-title">{_escape(side.label)}</div>'
             f"{_sentence_html(f'“{side.text}”', side.citations, number)}</div>"
         )
     return f'<div class="stride-differ"><div class="stride-differ-head">⚖️ {head}</div>{"".join(sides)}</div>'
