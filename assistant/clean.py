@@ -17,7 +17,9 @@ rule-based and line-, block- or sentence-level, so every rule can be tested agai
 every drop is reported with the rule's name. A forum thread saved as text is its posts, each under its poster's
 name (a heading whose `voice` is "post": a poster's words, which answers weigh below the document's own), without
 the posters' details, signatures, buttons and counts; a blog's readers' comments, author box and comment form
-go, and so do a notes app's page properties, emoji, task list and inline HTML tags. A block written without
+go, and so do a notes app's page properties, emoji, task list and inline HTML tags; an Obsidian vault's note
+keeps its links' words ("[[Kettlebell plan|the club plan]]" is "the club plan") and its callouts' titles as
+headings, and loses its #tags, embeds, task boxes and query blocks ("```dataview"). A block written without
 blank lines is split at its Markdown headings and at its labelled field lines ("**Equipment:** ...").
 The rules here are generic (what any scraped page carries);
 residue of one particular site comes from the corpus author's `stride.toml` (`knowledge`) as extra
@@ -78,6 +80,8 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("sign-up box", r".*\bwe won'?t send (?:you )?spam\b.*"),
         ("call to action", r"keep (?:training|running)!*"),
         ("stage direction", r"\[[A-Za-z][^\]\d]{0,40}\]"),  # "[outro music]" on a line of its own
+        # a video page's channel and counts: "RunStrong Physio · 48,213 views · 2 months ago"
+        ("video stats", r"(?:[^.!?]{0,60}[·•|]\s*)?\d[\d,.]*\s*[KkMm]?\s+views(?:\s*[·•|].{0,40})?"),
         ("episode timestamp", r"(?:[•*-]\s*)?\[\d{1,2}:\d{2}(?::\d{2})?\].*"),
         ("relative date", r"\d+\s+(?:second|minute|hour|day|week|month|year)s?\s+ago"),
         # Bylines belong in the document's metadata (front matter), not in a passage. A reading time marks
@@ -128,14 +132,15 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         # "Related posts: Hill reps · Downhill drills", "Comments (14) are closed for this post."
         ("related posts", r"(?:related|similar|more|recent) (?:posts?|articles?|reading|threads?|stories)\s*:.*"),
         ("comments closed", r"comments?(?:\s*\(\d+\))?\s+(?:are|is)\s+(?:now\s+)?closed\b.*"),
-        ("image", r"!\[[^\]]*\]\([^)]*\)"),  # an image on a line of its own: its alt text is no sentence
+        ("image", r"!\[[^\]]*\]\([^)]*\)|!\[\[[^\]]*\]\]"),  # an image alone on its line: its alt text is no sentence
         # A help page's feedback widget: "Was this article helpful?", "142 out of 156 found this helpful".
         ("feedback widget", r"(?:was|is|did) this (?:article|page|answer|post|guide|faq)(?: \w+)? helpful\?.*"),
         ("feedback widget", r"\d+ (?:out )?of \d+ (?:people |readers )?found this (?:\w+ )?(?:helpful|useful)\.?"),
         ("separator", r"[-_=*~]{5,}|-{3}|\*{3}"),  # "---" and "***": Markdown's rule between parts
         # A label and a bare address or handle: "Book a postnatal check: clinic.co.uk/postnatal", "Instagram: @x".
         ("link line", r"[^.!?]{1,60}:\s*(?:https?://)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?"),
-        ("link line", r"(?:[-*•]\s+)?\[[^\]]+\]\([^)]*\)"),  # a Markdown link alone on its line, or as a list item
+        # a Markdown link or a link to another note alone on its line, or as a list item
+        ("link line", r"(?:[-*•]\s+)?(?:\[[^\]]+\]\([^)]*\)|\[\[[^\]]+\]\])"),
         ("link line", r"(?:instagram|twitter|x|facebook|tiktok|youtube|threads|bluesky)\s*:\s*@[\w.]+"),
         # A page's own footer line: "Last updated: 3 June 2024 · Edit this page on GitHub · View history".
         ("page footer", r".*\bedit this page\b.*|view (?:page )?history"),
@@ -209,7 +214,7 @@ DATED = re.compile(
 AUTHOR_HEADING = re.compile(r"about the (?:author|writer)s?|about (?:me|us)|meet the (?:author|coach)", re.IGNORECASE)
 REPLY_FORM = re.compile(r"\b(?:name|e-?mail|website|comment)\s*\*", re.IGNORECASE)  # "Name * | Email *"
 # A writer's own task list ("To do", then "- [ ] film landing"): the tasks are notes to self, not advice.
-TODO_HEADING = re.compile(r"to-?\s?dos?|tasks|action items|next actions", re.IGNORECASE)
+TODO_HEADING = re.compile(r"to-?\s?dos?|tasks|action items|next actions|inbox", re.IGNORECASE)
 
 # A heading over a list of works cited: the citations are no advice (the heading after them ends the list).
 REFERENCES_HEADING = re.compile(r"(?:references?|bibliography|works cited|citations|sources)\s*:?", re.IGNORECASE)
@@ -328,6 +333,12 @@ NOT_SPEAKERS = frozenset(
 TIMESTAMP = re.compile(r"\s*(?:[•*-]\s*)?\[\d{1,2}:\d{2}(?::\d{2})?\]\s*")
 QUOTE_MARK = re.compile(r"\s{0,3}>\s?")  # "> " before a quoted line (Markdown, e-mail, a forum's blockquote)
 QUOTED_WORDS = 4  # a part of a paragraph this long, already in the document, is quoted from it
+# A video's transcript as its page lets it be copied: a bare time ("1:18") over each caption line, the captions
+# machine-made, lower case and unpunctuated. Their lines make one text, read in the chapters its description
+# lists ("1:18 Dead bug" before the transcript), each chapter a section; timestamps and the list itself go.
+CAPTION_TIME = re.compile(r"\s*(\d{1,2}(?::\d{2}){1,2})\s*")
+CAPTION_CHAPTER = re.compile(r"\s*(\d{1,2}(?::\d{2}){1,2})\s+(\S.{0,80})")
+MIN_CAPTIONS = 10  # bare times; fewer, and they are a handout's lines ("0:30" rest), not a transcript's layout
 CHAPTER_WORDS = 12  # a show-notes chapter's title is at most this long; a transcript's turn is longer or labelled
 SPEAKER_MIN_TURNS = 2  # a label opening fewer turns is a label in running text ("Note: ...")
 ASKER_QUESTION_SHARE = 0.5  # the asker's turns that hold a question; a guide's "Harder: ..." lines hold none
@@ -335,6 +346,17 @@ PROMPT_WORDS = 25  # an asker's turn this short heads the answer whole, question
 STAGE_DIRECTION = re.compile(r"\[(?:[a-z][a-z ]{0,30})\]\s*")  # "[laughs]", "[intro music]"
 MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")  # an image: its alt text is no part of the text
 MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# A notes app's link to another note, "[[Kettlebell plan]]" or "[[Kettlebell plan#Week 2|the plan]]": its shown
+# words stay; an embedded file ("![[calf-raise.png]]") is no text.
+WIKILINK = re.compile(r"(!?)\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
+# A note's tag, "#calves" or "#training/strength", not a heading's "# " nor "#1".
+HASHTAG = re.compile(r"(?<![\w&#/])#[A-Za-z][\w/-]*")
+# An Obsidian callout's first line after its "> ": "[!warning] Achilles red flags" (a title, or none).
+CALLOUT = re.compile(r"\s*\[!([A-Za-z][\w-]*)\][+-]?[ \t]*")
+TASK_BOX = re.compile(r"\[[ xX]\]\s+")  # "- [x] Double-leg on a step": a task list's box before its item
+# A query a notes app runs to list other notes ("```dataview" ... "```"): no text of the note's own.
+QUERY_FENCE = re.compile(r"\s*(?:```|~~~)\s*(?:dataview(?:js)?|query|tasks|base)\b.*", re.IGNORECASE)
+FENCE = re.compile(r"\s*(?:```|~~~)\s*")
 # Emphasis marks hug their words; a lone "*" between spaces ("3 * 10") or inside a name (snake_case) is no mark.
 MARKDOWN_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 MARKDOWN_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])")
@@ -402,7 +424,7 @@ def clean(
         (".", "!", "?")
     ):  # the title again as the first line of a paragraph ("EPISODE 112: Core" over the show's note)
         line_rules.append(("title repeat", re.compile(r"\s+".join(map(re.escape, title.split())), re.IGNORECASE)))
-    raw_blocks = _raw_blocks(text, start)
+    raw_blocks = _raw_blocks(text, start, result.dropped)
     speakers, asker = _speakers(raw_blocks)
     signer = ""  # the sender's name right after an e-mail's closing: the signature under it starts with it
     signature = False  # inside a signature: from its "--" to the next rule between posts, or to the end
@@ -577,16 +599,33 @@ class _RawBlock:
     quoted: bool = False  # its lines were marked "> ": a quotation (an e-mail's, a forum reply's)
 
 
-def _raw_blocks(text: str, start: int) -> list[_RawBlock]:
+def _raw_blocks(text: str, start: int, dropped: list[Dropped]) -> list[_RawBlock]:
     """Group lines into blocks separated by blank lines, remembering where each line sits. A transcript's turn
     loses the timestamp it opens with ("[00:14:32] GUEST: ..."); a chapter list's short "[12:05] Topic." line
-    keeps it, for the line rules to drop."""
+    keeps it, for the line rules to drop. A video's captions (see CAPTION_TIME) are one block a chapter, under
+    the chapter's title as the description's list gives it."""
     blocks: list[_RawBlock] = []
     current: list[tuple[str, int, int]] = []
     blank_run = 0
     position = start
+    query = False  # inside a notes app's query block
+    chapters = _caption_chapters(text[start:], start)
     for line in text[start:].splitlines(keepends=True):
         content = line.rstrip("\r\n")
+        if query or QUERY_FENCE.fullmatch(content):
+            query = not (query and FENCE.fullmatch(content))
+            dropped.append(Dropped("query block", content.strip()))
+            position += len(line)
+            continue
+        if chapters is not None and (time := CAPTION_TIME.fullmatch(content) or CAPTION_CHAPTER.fullmatch(content)):
+            position += len(line)
+            if time.lastindex == 2:  # the chapter list: its titles head the captions
+                dropped.append(Dropped("chapter list", content.strip()))
+            elif chapters and _seconds(time[1]) >= chapters[0][0]:
+                _, title, title_start = chapters.pop(0)
+                blocks.append(_RawBlock([(title, title_start, title_start + len(title))], after_gap=True))
+                current = []
+            continue  # a caption's time goes; the caption's words run on in the block
         stamp = TIMESTAMP.match(content)
         if stamp and not content[stamp.end() :].strip():  # "[11:58]" alone over a turn: a pause, not text
             content = ""
@@ -597,18 +636,44 @@ def _raw_blocks(text: str, start: int) -> list[_RawBlock]:
         if quote:
             content, position = content[quote.end() :], position + quote.end()
             line = line[quote.end() :]
+        callout = bool(quote and CALLOUT.match(content))
         if content.strip():
-            if not current:
+            if not current or callout:
+                current = []
                 blocks.append(_RawBlock(current, after_gap=blank_run >= 2))
             blocks[-1].quoted |= bool(quote)
             current.append((content, position, position + len(content)))
             blank_run = 0
+            if callout:  # its title is a block of its own, a heading over the callout's text
+                current = []
         else:
             if current:
                 current = []
             blank_run += 1
         position += len(line)
     return [block for block in blocks if block.lines]
+
+
+def _caption_chapters(text: str, offset: int) -> list[tuple[int, str, int]] | None:
+    """A video's transcript's chapters, as (start in seconds, title, where the title is in the text), in order;
+    [] for captions without a chapter list, None for a text laid out otherwise."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    times = sum(bool(CAPTION_TIME.fullmatch(line)) for line in lines)
+    if times < MIN_CAPTIONS or times * 3 < len(lines):
+        return None
+    chapters, position = [], offset
+    for line in text.splitlines(keepends=True):
+        if chapter := CAPTION_CHAPTER.fullmatch(line.rstrip("\r\n")):
+            chapters.append((_seconds(chapter[1]), chapter[2].strip(), position + chapter.start(2)))
+        position += len(line)
+    return sorted(chapters)
+
+
+def _seconds(time: str) -> int:
+    seconds = 0
+    for part in time.split(":"):
+        seconds = seconds * 60 + int(part)
+    return seconds
 
 
 def _page_furniture(text: str) -> list[re.Pattern[str]]:
@@ -770,6 +835,9 @@ def _classify(lines, after_gap: bool, dropped: list[Dropped]) -> Block | None:
     first = lines[0][0]
     if len(lines) == 1 and MARKDOWN_HEADING.match(first):
         return Block("heading", _tidy(MARKDOWN_HEADING.sub("", first)), start, end, after_gap)
+    if len(lines) == 1 and (callout := CALLOUT.match(first)):  # "[!tip] Slow lowering" heads the callout's text
+        title = _tidy(first[callout.end() :])
+        return Block("heading", title, start + callout.end(), end, after_gap) if title else None
     if len(lines) == 1 and (toggle := TOGGLE.match(first)):  # "- ▸ Why does stiffness matter?" over its answer
         return Block("heading", _tidy(first[toggle.end() :]), start, end, after_gap)
     decorated = DECORATED_HEADING.fullmatch(first) if len(lines) == 1 else None
@@ -827,7 +895,7 @@ def _list_items(lines) -> list[str]:
     items: list[str] = []
     for line, _, _ in lines:
         if BULLET.match(line) or not items:
-            items.append(_tidy(BULLET.sub("", line)))
+            items.append(_tidy(TASK_BOX.sub("", BULLET.sub("", line), count=1)))
         else:
             items[-1] = f"{items[-1]} {_tidy(line)}".strip()
     return items
@@ -923,5 +991,7 @@ def _tidy(text: str) -> str:
     text = EMOJI.sub("", EMBED_TOKEN.sub("", text))
     text = MARKDOWN_IMAGE.sub("", text)
     text = MARKDOWN_LINK.sub(r"\1", text)
+    text = WIKILINK.sub(lambda link: "" if link[1] else (link[3] or link[2]).strip(), text)
+    text = HASHTAG.sub("", text)
     text = MARKDOWN_EMPHASIS.sub(r"\2", MARKDOWN_STRONG.sub(r"\2", text))
     return re.sub(r"\s+", " ", text).strip()

@@ -802,3 +802,72 @@ def test_a_sites_menu_sign_up_box_and_author_box_go():
         "> *No spam, ever.*\n\n> **About the author**\n> **Maya** is a coach who bakes bread.\n"
     )
     assert texts(text) == [("heading", "Hills"), ("paragraph", "Run hills once a week.")]
+
+
+def test_an_obsidian_note_keeps_its_links_words_and_callout_titles_and_loses_its_markup():
+    text = (
+        "Sources: [[Kettlebell plan|the club plan]] and [[Core video]].\n#strength #half-marathon\n\n"
+        "## Calves\n\nThe Achilles likes slow loading. #calves Do 3 x 15 (see [[Plan#Week 2|week 2]]).\n\n"
+        "![[calf-raise.png]]\n\n"
+        "- [x] Double-leg on a step: 3 x 15\n- [ ] Single-leg on a step: 3 x 12\n\n"
+        "> [!warning] Achilles red flags\n> A sudden pop means see a physio the same day.\n\n"
+        "> [!note]\n> Beginners keep the club rule.\n\n"
+        "```dataview\nTABLE date, tags\nFROM #strength\n```\n\n"
+        "## Related\n\n- [[Taper checklist]]\n- [[Race-day cramps]]\n\n"
+        "## Inbox\n\n- [ ] buy two more bells\n"
+    )
+    assert texts(text) == [
+        ("paragraph", "Sources: the club plan and Core video."),
+        ("heading", "Calves"),
+        ("paragraph", "The Achilles likes slow loading. Do 3 x 15 (see week 2)."),
+        ("list", "- Double-leg on a step: 3 x 15\n- Single-leg on a step: 3 x 12"),
+        ("heading", "Achilles red flags"),
+        ("paragraph", "A sudden pop means see a physio the same day."),
+        ("paragraph", "Beginners keep the club rule."),
+        ("heading", "Related"),
+    ]
+    # the callout's title points at its words in the note
+    [heading] = [b for b in clean(text).blocks if b.text == "Achilles red flags"]
+    assert text[heading.start : heading.end] == "Achilles red flags"
+
+
+def test_a_videos_captions_are_read_as_its_chapters_without_their_times():
+    """A transcript copied from a video's page: a bare time over each unpunctuated caption line. It had been one
+    paragraph, timestamps and all, that a closing "like and subscribe" dropped whole."""
+    captions = [
+        ("0:00", "hey everyone welcome back to the channel"),
+        ("0:04", "today its core for runners"),
+        ("0:09", "first one the dead bug lie on your back"),
+        ("0:13", "arms straight up to the ceiling"),
+        ("0:17", "three sets of eight on each side"),
+        ("0:21", "next the side plank elbow under your shoulder"),
+        ("0:25", "and a straight line from head to heels"),
+        ("0:30", "build up to about forty five seconds"),
+        ("0:34", "if this was helpful hit like and subscribe"),
+        ("0:38", "see you in the next one"),
+    ]
+    text = (
+        "Core for Runners\nRunStrong Physio · 48,213 views · 2 months ago\n\n"
+        "Chapters\n0:00 Intro\n0:09 Dead bug\n0:21 Side plank\n0:34 Outro\n\nTranscript\n"
+        + "".join(f"{time}\n{line}\n" for time, line in captions)
+    )
+    found = clean(text, title="Core for Runners")
+    blocks = [(b.kind, b.text) for b in found.blocks]
+    assert blocks[blocks.index(("heading", "Dead bug")) :] == [
+        ("heading", "Dead bug"),
+        (
+            "paragraph",
+            "first one the dead bug lie on your back arms straight up to the ceiling three sets of eight on each side",
+        ),
+        ("heading", "Side plank"),
+        (
+            "paragraph",
+            "next the side plank elbow under your shoulder and a straight line from head to heels build "
+            "up to about forty five seconds",
+        ),
+        ("heading", "Outro"),
+    ]
+    assert not any(re.search(r"\d:\d\d", b.text) for b in found.blocks)
+    assert {d.rule for d in found.dropped} >= {"chapter list", "video stats"}
+    # a handout's few times ("Rest: 0:30" lines, or a time alone) are no caption layout
+    assert clean("Plank\n0:30\nRest\n0:30\nSide plank\n").blocks[0].text.startswith("Plank")
