@@ -120,18 +120,44 @@ CLINICIAN_NOTE = (
 )
 
 
+# Names whose last letters are no plural "s" ("achilles" had been "achille"), and plurals not made by one.
+SINGULAR = {
+    "feet": "foot",
+    "calves": "calf",
+    **{name: name for name in ("achilles", "soleus", "gastrocnemius", "tibialis", "biceps", "triceps", "quadriceps")},
+    **{name: name for name in ("abs", "lats", "traps", "pecs")},
+}
+
+
 def parts_named(text: str) -> set[str]:
     """The joints, tendons and muscles a text names, singular and lower case ("knees" -> "knee")."""
     found = [m[0].lower() for pattern in (BODY_PARTS, MUSCLES) for m in pattern.finditer(text)]
     return {
-        "foot" if part == "feet" else part.removesuffix("es") if part.endswith("ches") else part.rstrip("s")
-        for part in found
+        SINGULAR.get(part) or (part.removesuffix("es") if part.endswith("ches") else part.rstrip("s")) for part in found
     }
 
 
+# A region and the parts within it (as `parts_named` writes them): a caution speaking of "kicked in the leg"
+# or "a lump in the tendon" speaks of an Achilles (a pop in the Achilles had been told the morning stiffness
+# line of its red flags, not the line for a pop, which names the leg).
+WITHIN = {
+    "leg": frozenset(
+        {"knee", "kneecap", "ankle", "achilles", "calf", "shin", "thigh", "quad", "hamstring", "soleus"}
+        | {"gastrocnemius", "tibialis"}
+    ),
+    "arm": frozenset({"elbow", "wrist", "bicep", "tricep", "forearm"}),
+    "tendon": frozenset({"achilles"}),
+}
+
+
 def same_part(asked: set[str], named: set[str]) -> bool:
-    """Whether two sets of body parts share one, a part and what it contains counting as one ("knee", "kneecap")."""
-    return any(a.startswith(b) or b.startswith(a) for a in asked for b in named)
+    """Whether two sets of body parts share one, a part and what it contains counting as one ("knee", "kneecap";
+    "leg", "achilles")."""
+    return any(
+        a.startswith(b) or b.startswith(a) or a in WITHIN.get(b, ()) or b in WITHIN.get(a, ())
+        for a in asked
+        for b in named
+    )
 
 
 def never_answers(question: str) -> str | None:

@@ -160,3 +160,12 @@ def test_injury_named_as_what_training_prevents_is_no_symptom(question, needs):
 )
 def test_swelling_giving_way_and_clicks_without_pain(question, needs):
     assert policy.needs_clinician(question) is needs
+
+
+def test_a_region_holds_its_parts_and_names_ending_in_s_are_not_plurals():
+    assert policy.parts_named("my Achilles and both calves") == {"achilles", "calf"}
+    assert policy.same_part({"achilles"}, policy.parts_named("kicked in the back of the leg"))
+    assert policy.same_part({"achilles"}, policy.parts_named("a painful lump in the tendon"))
+    assert policy.same_part({"calf"}, policy.parts_named("sore calves"))
+    assert not policy.same_part({"knee"}, policy.parts_named("an ankle that gives way"))
+    assert not policy.same_part({"elbow"}, policy.parts_named("pain down the leg"))
