@@ -374,6 +374,7 @@ class Block:
     # Whose words the text under a heading is: "" for the document's own, "post" for a forum post's (a heading
     # naming its poster), which answers weigh below the document's own advice.
     voice: str = ""
+    level: int = 0  # a heading's depth when its source marks it ("## Goblet squat": 2); 0 when unknown
 
 
 @dataclass(frozen=True)
@@ -834,7 +835,8 @@ def _classify(lines, after_gap: bool, dropped: list[Dropped]) -> Block | None:
     start, end = lines[0][1], lines[-1][2]
     first = lines[0][0]
     if len(lines) == 1 and MARKDOWN_HEADING.match(first):
-        return Block("heading", _tidy(MARKDOWN_HEADING.sub("", first)), start, end, after_gap)
+        level = len(first.lstrip()) - len(first.lstrip().lstrip("#"))
+        return Block("heading", _tidy(MARKDOWN_HEADING.sub("", first)), start, end, after_gap, level=level)
     if len(lines) == 1 and (callout := CALLOUT.match(first)):  # "[!tip] Slow lowering" heads the callout's text
         title = _tidy(first[callout.end() :])
         return Block("heading", title, start + callout.end(), end, after_gap) if title else None

@@ -52,6 +52,7 @@ class StoredChunk:
     end: int
     ordinal: int
     voice: str = ""  # "post": a forum post's words (see ingest.Chunk)
+    parent: str = ""  # the heading its section sits under (see ingest.Chunk)
 
 
 @dataclass
@@ -527,6 +528,7 @@ def _chunk_metadata(chunk: Chunk, document: Document) -> dict:
         "end": chunk.end,
         "ordinal": chunk.ordinal,
         "voice": chunk.voice,
+        "parent": chunk.parent,
         "fingerprint": document.fingerprint,
     }
     # Document metadata (kind, author, ...) rides on every chunk, prefixed so it can't clash.
@@ -545,4 +547,5 @@ def _stored(id_: str, text: str, meta: dict) -> StoredChunk:
         int(meta.get("end", 0)),
         int(meta.get("ordinal", 0)),
         meta.get("voice", ""),
+        meta.get("parent", ""),
     )

@@ -23,7 +23,7 @@ from assistant.loaders import SIDECAR_SUFFIX, SUPPORTED_SUFFIXES, Unreadable, lo
 from assistant.text import split_sentences
 
 # Bump when cleaning or splitting changes what chunks contain: every document is then re-chunked.
-CHUNKER_VERSION = "8"
+CHUNKER_VERSION = "9"
 MAX_CHUNK_WORDS = 120
 MIN_CHUNK_WORDS = 30  # a smaller trailing piece of a section joins the chunk before it
 WINDOW_SENTENCES = 2
@@ -45,6 +45,9 @@ class Chunk:
     end: int
     ordinal: int  # position in the document
     voice: str = ""  # "post" for a forum post's text (its section names the poster); "" for the document's own
+    # The heading its section sits under, when the source marks headings' depths ("Session A" over "## Goblet
+    # squat" written "### Goblet squat"): what a runner names to ask for the sections under it.
+    parent: str = ""
 
     def embedding_text(self) -> str:
         """What gets embedded: the text under its section heading, so 'Hip flexors' informs the vector.
@@ -160,9 +163,10 @@ def load_document(candidate: Candidate, site: SiteResidue = NO_SITE_RESIDUE) -> 
 
 def split_into_chunks(blocks, source: str, title: str, source_text: str) -> list[Chunk]:
     """Group blocks into chunks within sections; see the module docstring for the rules."""
-    pieces: list[tuple[str, list]] = []  # (section, [(text, start, end), ...])
-    section = ""
+    pieces: list[tuple[tuple[str, str], list]] = []  # ((section, parent), [(text, start, end), ...])
+    section = ("", "")
     posted: set[str] = set()  # sections naming a forum post's author
+    outline: list[tuple[int, str]] = []  # the headings open at this point whose depth is known, outermost first
     current: list = []
 
     def flush():
@@ -174,9 +178,13 @@ def split_into_chunks(blocks, source: str, title: str, source_text: str) -> list
     for block in blocks:
         if block.kind == "heading":
             flush()
-            section = block.text
+            while block.level and outline and outline[-1][0] >= block.level:
+                outline.pop()
+            section = (block.text, outline[-1][1] if outline else "")
+            if block.level:
+                outline.append((block.level, block.text))
             if block.voice:
-                posted.add(section)
+                posted.add(block.text)
             continue
         if block.after_gap:
             flush()
@@ -220,7 +228,7 @@ def _locate(part: str, source_text: str, start: int, end: int) -> tuple[int, int
 
 
 def _merge_small_tails(pieces):
-    merged: list[tuple[str, list]] = []
+    merged: list[tuple[tuple[str, str], list]] = []
     for section, parts in pieces:
         words = sum(_words(t) for t, _, _ in parts)
         if merged and merged[-1][0] == section and words < MIN_CHUNK_WORDS:
@@ -235,15 +243,16 @@ def _merge_small_tails(pieces):
 def _make_chunks(pieces, source: str, title: str, posted: set[str]) -> list[Chunk]:
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
-    for ordinal, (section, parts) in enumerate(pieces):
+    for ordinal, ((section, parent), parts) in enumerate(pieces):
         text = "\n".join(t for t, _, _ in parts)
         # The same text twice in one document still gets two ids: the repeat count is part of the hash.
         repeat = seen.get(text, 0)
         seen[text] = repeat + 1
-        digest = hashlib.sha256("\0".join([CHUNKER_VERSION, source, title, section, text, str(repeat)]).encode())
+        named = [CHUNKER_VERSION, source, title, section, parent, text, str(repeat)]
+        digest = hashlib.sha256("\0".join(named).encode()).hexdigest()[:24]
         start, end = parts[0][1], parts[-1][2]
         voice = POST if section in posted else ""
-        chunks.append(Chunk(digest.hexdigest()[:24], source, title, section, text, start, end, ordinal, voice))
+        chunks.append(Chunk(digest, source, title, section, text, start, end, ordinal, voice, parent))
     return chunks
 
 

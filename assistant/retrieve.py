@@ -113,6 +113,12 @@ class HybridRetriever:
         self._ensure_lexical_index()
         return [chunk for chunk in self._chunks if chunk.section and names(chunk.section)]
 
+    def under(self, names: Callable[[str], bool]) -> list[StoredChunk]:
+        """The passages of the sections under a heading `names` accepts (a document's "Session A" over its
+        exercises' sections), in the corpus's order."""
+        self._ensure_lexical_index()
+        return [chunk for chunk in self._chunks if chunk.parent and names(chunk.parent)]
+
     def refresh(self) -> None:
         """Forget the lexical index so the next search sees chunks added since it was built."""
         with self._lock:
@@ -123,8 +129,9 @@ class HybridRetriever:
             if self._built:
                 return
             chunks = sorted(self.index.chunks(), key=lambda c: (c.source, c.ordinal))
-            # Title and section are searchable too: "hip hinge" should find the chunk under that heading.
-            corpus = [tokens(f"{c.title} {c.section} {c.text}") for c in chunks]
+            # Title and section are searchable too: "hip hinge" should find the chunk under that heading, and so is
+            # the heading over its section ("session b" the deadlift under "Session B").
+            corpus = [tokens(f"{c.title} {c.parent} {c.section} {c.text}") for c in chunks]
             self._chunks, self._by_id, self._words = chunks, {c.id: c for c in chunks}, {}
             self._scope = Scope.of(self.index.profile() if chunks else None, chunks, corpus)
             self._bm25 = _lexical_index(corpus) if any(corpus) else None

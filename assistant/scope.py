@@ -109,9 +109,13 @@ class Scope:
         frequency = Counter(stem for words in passage_tokens for stem in set(words))
         vocabulary = [tuple(group) for group in stored.get("vocabulary", [])]
         listed = {stem for group in vocabulary for phrase in group for stem in tokens(phrase)}
-        headings = {stem for chunk in chunks for stem in tokens(f"{chunk.title} {chunk.section}")}
+        # a heading over sections ("Session B") has no passage of its own: its words are the corpus's too
+        named = [f"{chunk.title} {chunk.section} {chunk.parent}" for chunk in chunks]
+        headings = {stem for heading in named for stem in tokens(heading)}
         spellings = frozenset(
-            word for chunk in chunks for word in WORD.findall(f"{chunk.title} {chunk.section} {chunk.text}".lower())
+            word
+            for heading, chunk in zip(named, chunks, strict=True)
+            for word in WORD.findall(f"{heading} {chunk.text}".lower())
         )
         return cls(
             stored.get("titles", []),

@@ -188,6 +188,23 @@ def make_stride(tmp_path, embeddings):
     return make
 
 
+@pytest.fixture
+def index_files(tmp_path, make_stride):
+    """Write documents (name -> text) into a new corpus folder and index them: a Stride over just those."""
+    from assistant.index_corpus import index_corpus
+
+    def index(files: dict[str, str]) -> Stride:
+        corpus = tmp_path / "docs"
+        corpus.mkdir()
+        for name, text in files.items():
+            (corpus / name).write_text(text)
+        stride = make_stride(corpus)
+        index_corpus(stride, [])
+        return stride
+
+    return index
+
+
 @pytest.fixture(scope="session")
 def seed_stride(tmp_path_factory, embeddings):
     """The real corpus, indexed once for the whole session (read-only use)."""

@@ -64,6 +64,17 @@ def test_a_forum_posts_voice_is_kept_with_its_passages(tmp_path, make_stride):
     }
 
 
+def test_the_heading_a_section_sits_under_is_kept_with_its_passages(index_files):
+    plan = (
+        "---\ntitle: Plan\n---\n## Session A\n\n### Goblet squat\n\nSit between your heels.\n\n## Cautions\n\nStop.\n"
+    )
+    stride = index_files({"plan.md": plan})
+    assert {(chunk.section, chunk.parent) for chunk in stride.index.chunks()} == {
+        ("Goblet squat", "Session A"),
+        ("Cautions", ""),
+    }
+
+
 def test_changing_one_document_changes_only_its_chunks(corpus_copy, make_stride):
     stride = make_stride(corpus_copy)
     index_corpus(stride, [])

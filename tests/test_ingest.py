@@ -396,6 +396,23 @@ def test_a_title_taken_from_a_spaced_out_running_header_has_single_spaces(tmp_pa
     assert load_document(candidate).title == "Clinic Name Knee Programme (rev. 2)"
 
 
+def test_a_section_knows_the_heading_it_sits_under_when_the_source_marks_depths(tmp_path):
+    (tmp_path / "plan.md").write_text(
+        "# Spring plan\n\nTwo sessions a week.\n\n## Session A\n\n### Goblet squat\n\nSit between your heels.\n\n"
+        "### Swing\n\nHinge, do not squat.\n\n**Make it easier**\n\nDeadlift instead.\n\n## Cautions\n\n"
+        "Stop if it is sharp.\n"
+    )
+    [candidate], _ = discover([tmp_path], tmp_path)
+    chunks = load_document(candidate).chunks
+    assert [(c.parent, c.section) for c in chunks] == [
+        ("", ""),  # under the document's title
+        ("Session A", "Goblet squat"),
+        ("Session A", "Swing"),
+        ("Swing", "Make it easier"),  # a heading of unmarked depth sits under the last marked one
+        ("", "Cautions"),
+    ]
+
+
 def test_a_forum_thread_saved_as_text_is_titled_by_its_thread_not_the_forums_trail(tmp_path):
     (tmp_path / "thread.txt").write_text(
         "Run Forums > Training > Strength\nThread: Are hill sprints worth it?\n\nrunner_ann\nJoined: May 2020\n\n"
