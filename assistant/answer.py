@@ -46,8 +46,11 @@ from assistant.cite import (
 )
 from assistant.clean import POST
 from assistant.plan import (
+    MIN_WORDS,
     PRESCRIBING,
     QUANTITY_UNITS,
+    SECTION_ITEMS,
+    VARIES,
     VERDICT_WORD,
     WARNING_HEADING,
     Plan,
@@ -67,6 +70,7 @@ from assistant.scope import FILLER_STEMS, QUANTIFIERS, WHEN_WORDS, Scope
 from assistant.text import (
     FILLER,
     answer_sentences,
+    bare,
     complete_sentences,
     is_negated,
     listing,
@@ -85,6 +89,12 @@ REPLY_MEANS = {word: "yes" for word in ("true", "correct", "right", "exactly", "
     word: "no" for word in ("false", "incorrect", "wrong", "nope")
 }
 OWN_ENOUGH = 2  # the documents' own relevant passages that leave forum posts out of the evidence
+# A clause that asks, typed without its question mark: "..., is that bad", "ok to keep going", "any tips".
+ASKING = re.compile(
+    r"\s*(?:what|whats|which|how|why|when|where|who|should|shall|do|does|did|is|isn|are|aren|can|could|would"
+    r"|will|was|were|has|have|ok|okay|any|anything|worth|true|legit|right)\b",
+    re.I,
+)
 ECHOED_RUN = 5  # words in a row from the question, in no passage: the runner's words, even in a negated sentence
 WARNING_LISTS = 2  # lists of warning signs a pain question's evidence takes in
 RESTATES = 0.6  # share of a yes/no question's words a sentence repeats to answer it by its own polarity
@@ -134,6 +144,13 @@ SENTENCE_CUES = [
 ]
 # SmolLM2's habit: "The answer to this question is: ..." says nothing; the rest of the sentence may.
 PREAMBLE = re.compile(r"^(the )?answer( to (this|the|your) question)?( is)?\s*:?\s*", re.IGNORECASE)
+# The quality tier's "The passage says to buy a 12 kg kettlebell": the runner never saw a passage. What it says
+# is the sentence ("Buy a 12 kg kettlebell."), or else the sources say it.
+PASSAGE_TALK = re.compile(
+    r"^(?:the|this|that) (?:passage|text|document)s? (say|state|suggest|recommend|advise)s?\b"
+    r"(?:\s+(that|to)\s+(?=\w))?",
+    re.I,
+)
 ASKS_FOR_VERDICT = re.compile(
     r"^\s*should\b|\b(should i|should you|is it (good|worth|ok|okay|bad)"
     r"|are (they|these|those)?\s*\w*\s*(good|worth|useful|bad|a waste)|worth (it|doing)|waste of time"
@@ -152,7 +169,8 @@ QUANTITY_HEAD = re.compile(r"^\s*how (?:many|much)\b", re.IGNORECASE)
 GENERIC_HEADS = frozenset(
     tokens(
         "way ways thing things part parts kind type sort difference point reason exercise exercises move moves "
-        "drill drills workout workouts routine option options gear kit equipment stuff"
+        "drill drills workout workouts routine option options gear kit equipment stuff version versions variation "
+        "variations"
     )
 )
 # The opening of a question asking whether, or how, to do something: what follows names the thing asked about
@@ -180,7 +198,7 @@ FOLLOW_UP = re.compile(r"^\s*(and|or|but|also|so|then|what about|how about|what 
 # first clause ("it's really hard for me, any way to make it easier?"); after a clause that tells the runner's
 # own story it points into that story ("My glutes are sore the day after my first session, is that normal?").
 # "it", "them", and "an easier one" / "another version": the exercise of the question before
-POINTS_BACK = re.compile(r"\b(it|that|this|those|these|them)\b", re.IGNORECASE)
+POINTS_BACK = re.compile(r"\b(it|its|that|this|those|these|them)\b", re.IGNORECASE)  # "its" for "it's" too
 # "an easier one", "the other version": pointing back, unless the word before names the thing ("the copenhagen one")
 ONE_BACK = re.compile(r"\b(?:an?|the|another|other)\s+(?:(\w+)\s+)?(?:one|ones|version|variation)\b", re.IGNORECASE)
 # How hard something is, not what it is: "way too hard for me, easier version?" names no subject of its own.
@@ -300,9 +318,13 @@ def _posts_when_needed(hits, floor: float):
 
 def _told(question: str) -> str:
     """What the runner told before asking: every clause of the question but its last ("achilles sore after box
-    jumps yesterday and its worse this morning" of "..., ok to keep going?"); empty for a bare question."""
+    jumps yesterday and its worse this morning" of "..., ok to keep going?"); empty for a bare question; all of
+    it when nothing is asked ("felt a pop in my achilles and now i cant go up on tiptoe": the quality tier had
+    told it back, cited, as "You felt a pop in your achilles ...").
+    """
     clauses = [clause for clause in re.split(r"[,.;:!?]+", question) if clause.strip()]
-    return " ".join(clauses[:-1])
+    asks = question.rstrip().endswith("?") or bool(clauses and ASKING.match(clauses[-1]))
+    return " ".join(clauses[:-1] if asks else clauses)
 
 
 def _said(point: str, covered: set[str]) -> bool:
@@ -363,7 +385,7 @@ def standalone_question(history: list[str], question: str, scope: Scope) -> str:
     short = len(said) <= FOLLOW_UP_WORDS and not (scope.subjects_in(question) - DIFFICULTY) and not named
     first_clause = re.split(r"[,;:.!?]", question, maxsplit=1)[0]
     looked_at = question if len(question.split()) <= POINTS_BACK_WORDS else first_clause
-    one = ONE_BACK.search(looked_at)
+    one = ONE_BACK.search(question)  # "..., what's the harder version?" points back wherever it is asked
     points_back = POINTS_BACK.search(looked_at) or (one and not (one[1] and scope.subjects_in(one[1]) - DIFFICULTY))
     if short or FOLLOW_UP.search(question) or points_back:
         return f"{history[-1]} {question}"
@@ -434,10 +456,15 @@ class Answerer:
         # One scorer for the whole answer: evidence, checks and the fallback score the same sentences.
         run.relevance = _Relevance(self.embeddings, run.standalone, scope.vocabulary)
         asked = frozenset(scope.subjects_in(expand_query(run.standalone, scope.vocabulary)))
-        # A number asked for is evidence wherever its passage states it ("Dose: 3 sets of 15-20" under the
-        # exercise's steps), even when its words match the question less than the steps do.
-        # So is each step of an order asked for.
-        keep = {"quantity": lambda unit: gives_number(run.standalone, unit), "progression": puts_in_order}
+        # What a kind of question needs is evidence wherever its passage states it, even when its words match the
+        # question less than the rest do: a number asked for ("Dose: 3 sets of 15-20" under the exercise's
+        # steps), each step of an order asked for, and how to make it harder or easier ("Harder: a 25-30 cm box
+        # ..." under the steps that "what about the harder version?" of them matched better).
+        keep = {
+            "quantity": lambda unit: gives_number(run.standalone, unit),
+            "progression": puts_in_order,
+            "variation": lambda unit: bool(VARIES.search(unit)),
+        }
         # A list asked for by its heading's words ("what are the signs ...?") is evidence whole.
         whole = (lambda chunk: _named_list(run.standalone, chunk)) if listed else None
         passages = self._evidence(hits, run.relevance, asked, keep.get(own_kind), whole)
@@ -473,8 +500,12 @@ class Answerer:
             # the subjects the runner's own words name (a follow-up's with the question before it), no synonyms
             named = frozenset(scope.subjects_in(run.standalone))
             plan = make_plan(cleaned, passages, run.relevance, self.thresholds, asked, kind, hurts, stressed, named)
-            carded = from_cards(plan.kind, run.standalone, self.cards, asked, len(passages) + 1, run.relevance)
-            if carded:  # the exercises the cards know, or the corpus's order to start in, each with its passage
+            # "What's in session A?": the sections under the heading it names; else the exercises the cards
+            # know, or the corpus's order to start in; each with its passage
+            first = len(passages) + 1
+            parted = self._named_parts(run.standalone, first) if listed else None
+            carded = parted or from_cards(plan.kind, run.standalone, self.cards, asked, first, run.relevance)
+            if carded:
                 plan, extra = carded
                 passages = [*passages, *extra]
             # Most of what the runner asked about is nowhere in the corpus, yet a passage came close enough to
@@ -523,6 +554,31 @@ class Answerer:
         best = hits[0]
         rest = [hit for hit in hits if hit.chunk.id != listed[0].id]
         return [Hit(listed[0], best.score, None, None, best.dense_similarity), *rest]
+
+    def _named_parts(self, question: str, first_number: int) -> tuple[Plan, list[Passage]] | None:
+        """ "What's in session A?" of a heading with no text of its own over sections that have ("Session A" over
+        "Goblet squat", "Kettlebell swing", "Suitcase carry"): those sections, listed in order, each with its
+        first sentence, numbered from `first_number`. None when the question names a section that has text (its
+        own list answers), or a heading over fewer than two sections. Retrieval had no passage under "Session A"
+        to find, and answered from the race-week line naming it."""
+
+        def names(heading: str) -> bool:  # a short label's letter counts: "Session A" is not "Session B"
+            phrase = len(heading.split()) >= 2 and re.search(rf"\b{re.escape(bare(heading))}\b", bare(question))
+            return bool(phrase) or names_section(question, heading)
+
+        if self.retriever.headed(names):
+            return None
+        sections: dict[tuple[str, str, str], object] = {}
+        for chunk in self.retriever.under(names):
+            sections.setdefault((chunk.source, chunk.parent, chunk.section), chunk)
+        points, passages = [], []
+        for chunk in list(sections.values())[:SECTION_ITEMS]:
+            units = [u for u in evidence_units(chunk.text) if len(tokens(u)) >= MIN_WORDS]
+            if units:
+                number = first_number + len(passages)
+                passages.append(Passage(number, chunk.source, chunk.title, chunk.section, units[0], 0.0, units[:1]))
+                points.append(Point(number, units[0], 0.0, title=chunk.section))
+        return (Plan("list", points, layout="list"), passages) if len(points) >= 2 else None
 
     def _with_warnings(self, question: str, hits):
         """For a runner telling of pain or a symptom: the hits with the corpus's lists of warning signs ("Stop and
@@ -714,6 +770,9 @@ class _Run:
     def _verify(self, checker, sentence: str, passages, history: list[str], covered: set[str]) -> Iterator[Sentence]:
         # Checked with the sentences before it, so a repeat of an earlier sentence is caught too.
         sentence = PREAMBLE.sub("", sentence).strip()
+        if talk := PASSAGE_TALK.match(sentence):
+            rest = sentence[talk.end() :]
+            sentence = rest[:1].upper() + rest[1:] if talk[2] else f"The sources {talk[1].lower()}{rest}"
         # A written "Yes," / "No," only with the plan's own stance: the quality tier answered "should I push
         # through Achilles pain?" with "Yes, if you feel sharp pain ... stop".
         said = VERDICT_WORD.match(sentence)

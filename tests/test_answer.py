@@ -113,6 +113,9 @@ def test_a_long_run_of_the_runners_own_words_is_no_claim_even_negated():
     assert not _echoes_premise("No, do not keep going: stop and see a physio.", question, [passage], run=5)
     assert _told(question) == "achilles sore after box jumps yesterday and its worse this morning"
     assert _told("don't runners need strong hip flexors to get their knees up?") == ""
+    assert _told("legs sore after my first session, is that bad") == "legs sore after my first session"
+    told = "felt a pop in my achilles and now i cant go up on tiptoe"  # nothing asked: all of it is told
+    assert _told(told) == told
 
 
 def test_a_point_is_said_when_the_model_said_it_all_but_its_one_word_opener():
@@ -151,6 +154,14 @@ def test_a_supported_sentence_keeps_a_corrected_citation(seed_stride):
     assert result.answer.startswith(f"{DUMBBELL} [1]")
     assert result.citations[0].section == "Strengthen your hip abductors for runners"
     assert DUMBBELL in result.citations[0].quote
+
+
+@pytest.mark.integration
+def test_a_written_sentence_speaks_of_the_sources_not_of_a_passage_the_runner_never_saw(seed_stride):
+    talk = f"The passage says that {DUMBBELL[:1].lower()}{DUMBBELL[1:]} [1]"
+    result = answerer(seed_stride, talk).ask(PROSE)
+    assert result.grounding == "generated", (result.answer, result.removed)
+    assert result.answer.startswith(f"{DUMBBELL} [1]")
 
 
 @pytest.mark.integration
@@ -414,6 +425,9 @@ def test_follow_ups_are_made_standalone():
     assert standalone_question([first], "way too hard for me, easier version?", scope).startswith(first)
     assert standalone_question([first], "how do i do the clamshell one", scope) == "how do i do the clamshell one"
     assert standalone_question([first], "is there an easier one", scope).startswith(first)
+    # past its first clause too: a story of how easy it got, then "the harder version" of what was asked before
+    later = "ok its getting too easy now, what is the harder version"
+    assert standalone_question([first], later, scope) == f"{first} {later}"
 
 
 @pytest.mark.integration
@@ -672,34 +686,74 @@ def test_a_pain_question_takes_the_corpus_list_of_warning_signs_into_its_evidenc
     )
 
 
-@pytest.mark.integration
-def test_words_only_a_forum_post_gives_are_said_to_be_the_posters(tmp_path, make_stride):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "thread.txt").write_text(
-        "Run Forums > Training > Strength\nThread: Are hill sprints worth it?\n\n"
-        "runner_ann\nJoined: May 2020 | Posts: 88\n\nHill sprints twice a week made my 10k faster. "
-        "I sprint for ten seconds up a steep hill and walk back down.\n\n"
-        "hillbilly_bob\nJoined: Jan 2015 | Posts: 2,001\n\nDo hill sprints every single day until your calves burn.\n"
-    )
-    (corpus / "bridge.md").write_text(
-        "---\ntitle: Glute bridge\n---\n# Glute bridge\n\nLie on your back with your knees bent and lift your hips. "
-        "Squeeze your glutes at the top and lower slowly.\n"
-    )
-    from assistant.index_corpus import index_corpus
+def quoting(stride, cards=None) -> Answerer:
+    """The fast tier's answerer over `stride`: the plan filled with source sentences, no model."""
+    return Answerer(stride.retriever, stride.embeddings, None, backend="fake", model="none", cards=cards)
 
-    stride = make_stride(corpus)
-    index_corpus(stride, [])
-    result = Answerer(stride.retriever, stride.embeddings, None, backend="fake", model="none").ask(
-        "are hill sprints worth it for a 10k?"
+
+@pytest.mark.integration
+def test_words_only_a_forum_post_gives_are_said_to_be_the_posters(index_files):
+    stride = index_files(
+        {
+            "thread.txt": "Run Forums > Training > Strength\nThread: Are hill sprints worth it?\n\n"
+            "runner_ann\nJoined: May 2020 | Posts: 88\n\nHill sprints twice a week made my 10k faster. "
+            "I sprint for ten seconds up a steep hill and walk back down.\n\n"
+            "hillbilly_bob\nJoined: Jan 2015 | Posts: 2,001\n\n"
+            "Do hill sprints every single day until your calves burn.\n",
+            "bridge.md": "---\ntitle: Glute bridge\n---\n# Glute bridge\n\n"
+            "Lie on your back with your knees bent and lift your hips. Squeeze at the top and lower slowly.\n",
+        }
     )
+    result = quoting(stride).ask("are hill sprints worth it for a 10k?")
     posted = [s for s in result.sentences if s.kind == "claim"]
     assert posted and all(s.poster in ("runner_ann", "hillbilly_bob") for s in posted)
     assert all(s.render().startswith(f"A forum post by {s.poster}: ") for s in posted)
     assert "A forum post by runner_ann: Hill sprints twice a week" in result.answer
     assert result.to_json()["sentences"][0]["poster"] == posted[0].poster
     # the documents' own words carry no poster
-    own = Answerer(stride.retriever, stride.embeddings, None, backend="fake", model="none").ask(
-        "how do I do a glute bridge?"
-    )
+    own = quoting(stride).ask("how do I do a glute bridge?")
     assert own.sentences and all(s.poster is None for s in own.sentences) and "forum" not in own.answer
+
+
+@pytest.mark.integration
+def test_the_harder_version_asked_for_after_the_steps_is_evidence_however_the_steps_match(index_files):
+    stride = index_files(
+        {
+            "lunge.md": "---\ntitle: Reverse lunge\n---\n# Reverse lunge\n\n"
+            "- Stand tall, then step one foot back into the lunge.\n- Lower the back knee slowly in the lunge.\n"
+            "- Keep the front knee over your toes as you lunge.\n"
+            "- Lunge until the back knee nearly touches the floor.\n"
+            "- Push through the front heel to stand up from the lunge.\n\n"
+            "Dose: 3 sets of 8 lunges on each leg.\nEasier: hold a rail for balance.\n"
+            "Harder: a 6 kg bell at the chest, from a 20 cm box.\n",
+            "plank.md": "---\ntitle: Plank\n---\n# Plank\n\nHold a straight line from head to heels for thirty "
+            "seconds. To make it harder, lift one foot.\n",
+        }
+    )
+    result = quoting(stride).ask("what about the harder version", ["reverse lunges how do you do them"])
+    assert "Harder: a 6 kg bell at the chest, from a 20 cm box." in result.answer
+    assert "never mention" not in result.answer  # "version" is what any corpus of exercises need not write
+    assert "lift one foot" not in result.answer
+
+
+@pytest.mark.integration
+def test_whats_in_a_heading_over_sections_lists_those_sections(index_files):
+    """A heading with no text of its own ("Session A") over sections that have: retrieval has no passage under
+    it to find, and the exercise cards list every exercise of the corpus, not those of the session."""
+    stride = index_files(
+        {
+            "plan.md": "---\ntitle: Spring plan\n---\n## Fitting it in\n\nRace week: Session A only, kept light.\n\n"
+            "## Session A\n\n### Goblet squat\n\nHold the bell at your chest and sit between your heels.\n\n"
+            "### Kettlebell swing\n\nSnap the hips forward and let the bell float to chest height.\n\n"
+            "## Session B\n\n### Kettlebell deadlift\n\nHinge at the hips and lift the bell from the floor.\n\n"
+            "### Calf raise\n\nRise onto the balls of your feet on the edge of a step.\n"
+        }
+    )
+    stride.update_cards(model_work=False)
+    ask = quoting(stride, cards=lambda: stride.library).ask
+    result = ask("whats in session A")
+    assert [(s.kind, s.label) for s in result.sentences] == [("item", "Goblet squat"), ("item", "Kettlebell swing")]
+    assert result.layout == "list" and "Race week" not in result.answer
+    assert [c.section for c in result.citations] == ["Goblet squat", "Kettlebell swing"]
+    other = ask("what exercises are in session B?")
+    assert [s.label for s in other.sentences] == ["Kettlebell deadlift", "Calf raise"], other.answer
