@@ -55,6 +55,9 @@ GETS_HARD = (
     r"\bcan'?t (?:yet )?(?:hold|do|manage|finish|complete|get through)\b(?! (?:without|because))"
     r"|\btoo (?:hard|difficult|much) for me\b|\bstruggl\w* (?:with|to)\b"
 )
+# A load or a share of one's maximum asked for without "how": "what dumbbell weight?", "what % of my 1rm?".
+OF_MAXIMUM = r"%|\bpercent(?:age)?\b|\b1\s?rm\b|\bone[- ]rep(?:etition)? max(?:imum)?\b"
+WHAT_LOAD = r"\bwhat (?:\w+ )?(?:weight|load|size (?:kettle)?bell|size dumbbell)\b"
 # Question kinds, tried in order: the first that matches wins ("Should I ... how many?" is a quantity).
 KINDS = [
     # "Why ... heavy low reps?" asks for a reason, whatever numbers or beginners it names.
@@ -69,7 +72,9 @@ KINDS = [
     (
         "quantity",
         r"\bhow (many|much|often|long|heavy|far|frequently)\b|\b(sets?|reps?|repetitions)\b"
-        r"|\btimes (a|per) (day|week)\b",
+        r"|\btimes (a|per) (day|week)\b"
+        # a load or a share of one's maximum: "what dumbbell weight?", "what % of my 1rm?"
+        rf"|{WHAT_LOAD}|{OF_MAXIMUM}",
     ),
     (
         "list",
@@ -144,6 +149,7 @@ BARE_REPLY = re.compile(r"^\s*(?:honestly,?\s+|well,?\s+)?(?:yes|no|not really|n
 MIN_PROSE = 2
 
 # What a quantity question asks for: (pattern in the question, pattern of an answer in a source, what to call it).
+# Minutes and seconds as runners type them ("how many mins"), and numbers as a source writes them.
 # "one" is left out: "stand on one foot" gives no number of anything.
 NUMBER = r"(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|a few|several)"
 QUANTITIES = [
@@ -160,13 +166,18 @@ QUANTITIES = [
         "how often",
     ),
     (
-        r"\bhow (long|far)\b|\bhow many (seconds|minutes|hours|days|weeks|months|miles|km)\b",
-        rf"\b{NUMBER}\s*(-|to)?\s*\d*\s*(seconds?|minutes?|hours?|days?|weeks?|months?|miles?|km|m|meters?|metres?"
-        r"|yards?|lengths?)\b",
+        r"\bhow (long|far)\b|\bhow many (seconds|secs?|minutes|mins?|hours|hrs?|days|weeks|months|miles|km)\b",
+        rf"\b{NUMBER}\s*(-|to)?\s*\d*\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|miles?|km|m"
+        r"|meters?|metres?|yards?|lengths?)\b",
         "how long",
     ),
     (
-        r"\bhow (heavy|much weight)\b",
+        OF_MAXIMUM,
+        rf"\b{NUMBER}\s*(-|to|–)?\s*\d*\s*(%|percent)",
+        "a percentage of your one-rep maximum",
+    ),
+    (
+        rf"\bhow (heavy|much weight)\b|{WHAT_LOAD}",
         # or by the repetitions it allows: "a weight you could lift about 5 or 6 times", "sets of 3-6 reps"
         rf"\b{NUMBER}\s*(kg|kilos?|lbs?|pounds?|percent|%)\b|\b\d+\s*(or|to|-)\s*\d+\s*(times|reps?|repetitions)\b",
         "how heavy",
@@ -443,7 +454,18 @@ def make_plan(
         if headed_answer and kind not in PRESCRIBING:
             return Plan(kind, _best(headed_answer, CAUTION_POINTS, CAUTION_POINTS, thresholds, LIST_REACH))
         if cautions and kind not in PRESCRIBING:  # exercises for an injury: the answer stage says they are not
-            return Plan(kind, _best(own or cautions, CAUTION_POINTS, CAUTION_POINTS, thresholds, LIST_REACH))
+            chosen = _best(own or cautions, CAUTION_POINTS, CAUTION_POINTS, thresholds, LIST_REACH)
+            # of the part that hurts, or of none
+            soreness = [
+                item
+                for item in cautions
+                if sore and SORENESS.search(item[2]) and (not part or same_part(part, parts_named(item[2]) or part))
+            ]
+            if soreness and not any(SORENESS.search(point.text) for point in chosen):
+                # what the sources say of soreness answers "sore two days after hops, did I hurt myself?" beside
+                # the cautions, however far a caution naming the calf outscores it
+                chosen += _best(soreness, 1, 1, thresholds)
+            return Plan(kind, chosen)
     elif SORENESS.search(question) and kind not in PRESCRIBING:
         # Training soreness ("is it normal to be sore after X?") is answered from the passages that speak of
         # soreness, when any does, not by how to do X; the plan then reads them as any other.

@@ -58,6 +58,9 @@ def planned(question: str, passages: list[Passage], asked: frozenset[str] = froz
         ("had my baby 3 weeks ago. where do i even start with core stuff??", "progression"),
         ("what if i cant hold it on my toes yet", "variation"),  # the easier version
         ("bridges are too hard for me, anything else?", "variation"),
+        # a load or a share of one's maximum asked for without "how"
+        ("im 60kg female what dumbbell weight for split squats", "quantity"),
+        ("what % of my 1rm should goblet squats be", "quantity"),
     ],
 )
 def test_kinds(question, kind):
@@ -70,6 +73,16 @@ def test_a_quantity_the_sources_never_give_is_said_plainly_then_what_they_do_say
     plan = make_plan(question, passages, overlap_scorer(question), MINILM)
     assert plan.missing.startswith("The sources do not give a number of sets")
     assert plan.points and all("sets" not in p.text for p in plan.points)
+
+
+def test_a_share_of_a_maximum_the_sources_never_give_is_said_plainly_however_many_sets_they_give():
+    passages = [passage(1, "Goblet squat: 3 sets of 8 at RPE 7. Hold the bell at your chest.", "Goblet squat")]
+    question = "what % of my 1rm should goblet squats be"
+    assert planned(question, passages).missing.startswith("The sources do not give a percentage of your one-rep")
+    assert not planned("what percentage of my max for squats?", [passage(1, "Squat at 70% of your max.")]).missing
+    # minutes as runners type them
+    assert gives_number("how many mins should the warm-up be?", "Warm up for 10 mins first.")
+    assert not gives_number("how many mins should the warm-up be?", "Do 3 sets of 8.")
 
 
 def test_a_quantity_the_sources_give_is_the_answer():
