@@ -63,7 +63,7 @@ from assistant.text import normalise, split_sentences, tokens
 
 CARDS_FILE = "cards.json"
 # Bump when the rules change what a passage's cards hold: every passage is then rebuilt.
-RULES_VERSION = "12"
+RULES_VERSION = "13"
 FIELDS = ("steps", "cues", "harder", "easier", "cautions")
 # `about`: what else the card's sentences say of it (a stance, what it works), in the order written.
 LIST_FIELDS = ("muscles", "equipment", *FIELDS, "about")
@@ -110,8 +110,8 @@ NOT_LABEL_NAMES = re.compile(
 )
 LIST_SPLIT = re.compile(r"\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?", re.I)
 COLLECTION = re.compile(
-    r"\b(exercises|workouts|muscles|anatomy|functions|notes|summary|takeaways|highlights"
-    r"|cautions?|tips|safety|soreness|warnings?|mistakes|faqs?)\b",
+    r"\b(exercises|workouts|muscles|anatomy|functions|notes?|summary|takeaways|highlights"
+    r"|cautions?|tips|safety|soreness|warnings?|mistakes|faqs?|rules)\b",
     re.I,
 )
 THIS_ONE = re.compile(r"\bthis (?:one|exercise|movement|drill)\b", re.I)
@@ -121,7 +121,7 @@ LOST_REFERENCE = re.compile(r"^(?:[^,.]*,\s*)?(?:it|this)\s+(?!is\b|was\b)[a-z]+
 # started", "A simple progression"): its instructions are the plan's steps, and a card named "start" would
 # claim every sentence that says "start".
 NOT_A_NAME = re.compile(
-    r"[!?]|\b(them|it|you|your|what|why|how|when|who|where|start|started|starting|begin|beginners?"
+    r"[!?]|\b(them|it|you|your|that|this|these|those|what|why|how|when|who|where|start|started|starting|begin|beginners?"
     r"|progressions?|plan|program|programme|schedule|checklist|stages?|map|guide|mums?|mothers?|parents?|runners?"
     # when in a season, not what to do: "Off-season: build", "Race week", "Two sessions a week"
     r"|season|phase|block|weeks?|months?|days?|sessions?|race|taper"
@@ -453,7 +453,8 @@ def _label_named(sentence: str, dashed: bool = True) -> tuple[str, str] | None:
     if not (match or dash):
         return None
     name, rest = SEQUENCE_WORD.sub("", (match or dash)["n"].strip()), (match or dash)["rest"]
-    if NOT_LABEL_NAMES.fullmatch(name) or any(words.fullmatch(name) for words in LABELLED.values()):
+    plain = re.sub(r"\s*\([^)]*\)", "", name).strip()  # "Easier (regression)" is the label "Easier"
+    if NOT_LABEL_NAMES.fullmatch(plain) or any(words.fullmatch(plain) for words in LABELLED.values()):
         return None
     if NOT_A_NAME.search(name) or COLLECTION.search(name) or ADVICE_LABEL.search(name):
         return None  # "The golden rule: keep your hard days hard" is advice, not an exercise

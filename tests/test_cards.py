@@ -641,3 +641,18 @@ def test_a_sentence_heading_is_no_name_and_an_aside_in_brackets_or_a_number_does
 def test_a_word_of_order_before_a_named_step_is_no_part_of_the_name():
     text = "Then drop landings: step off a low box and land softly. Hold the landing for two seconds."
     assert [f.name.text for f in fragments(text, "Plyometrics")] == ["drop landings"]
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        # a field's label with an aside in brackets, not an exercise
+        ("Easier (regression): go back a rung, or lower on one leg for 3 seconds.", "Calf raises"),
+        # a sentence about an exercise before its colon
+        ("Single-leg strength trains exactly that: control on one leg, under load.", "Why single-leg work?"),
+        # a note under a heading, however it instructs
+        ("Stop and see a physio if the knee swells. Reduce the depth if it aches.", "Coach's note: knee pain rules"),
+    ],
+)
+def test_labels_sentences_and_notes_name_no_exercise(text, section):
+    assert [f.name.text for f in fragments(text, section)] == []
