@@ -146,8 +146,9 @@ SENTENCE_CUES = [
 PREAMBLE = re.compile(r"^(the )?answer( to (this|the|your) question)?( is)?\s*:?\s*", re.IGNORECASE)
 # The quality tier's "The passage says to buy a 12 kg kettlebell": the runner never saw a passage. What it says
 # is the sentence ("Buy a 12 kg kettlebell."), or else the sources say it.
+LEADING_MARKERS = re.compile(r"(?:\s*\[\d+(?:\s*,\s*\d+)*\]\s*)*")
 PASSAGE_TALK = re.compile(
-    r"^(?:the|this|that) (?:passage|text|document)s? (say|state|suggest|recommend|advise)s?\b"
+    r"(?:the|this|that) (?:passage|text|document)s? (say|state|suggest|recommend|advise|mention)s?\b"
     r"(?:\s+(that|to)\s+(?=\w))?",
     re.I,
 )
@@ -770,9 +771,11 @@ class _Run:
     def _verify(self, checker, sentence: str, passages, history: list[str], covered: set[str]) -> Iterator[Sentence]:
         # Checked with the sentences before it, so a repeat of an earlier sentence is caught too.
         sentence = PREAMBLE.sub("", sentence).strip()
-        if talk := PASSAGE_TALK.match(sentence):
+        marks = LEADING_MARKERS.match(sentence)  # "[1] The passage states that ...": its citation written first
+        if talk := PASSAGE_TALK.match(sentence, marks.end()):
             rest = sentence[talk.end() :]
-            sentence = rest[:1].upper() + rest[1:] if talk[2] else f"The sources {talk[1].lower()}{rest}"
+            said = rest[:1].upper() + rest[1:] if talk[2] else f"The sources {talk[1].lower()}{rest}"
+            sentence = marks[0] + said
         # A written "Yes," / "No," only with the plan's own stance: the quality tier answered "should I push
         # through Achilles pain?" with "Yes, if you feel sharp pain ... stop".
         said = VERDICT_WORD.match(sentence)
