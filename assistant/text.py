@@ -79,6 +79,13 @@ SHORTHAND = {
     "doesnt": "doesn't",
     "cant": "can't",
     "isnt": "isn't",
+    "arent": "aren't",
+    "didnt": "didn't",
+    "wasnt": "wasn't",
+    "shouldnt": "shouldn't",
+    "theres": "there is",
+    "thats": "that is",
+    "youre": "you are",
     "vs": "or",
     "nah": "no",
 }

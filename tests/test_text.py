@@ -90,6 +90,8 @@ def test_texting_shorthand_is_read_as_the_words_it_stands_for():
     )
     # an apostrophe left out, and "vs" between two things asked about
     assert spelled_out("whats a b skip vs a skip, im 56") == "what is a b skip or a skip, I am 56"
+    # an apostrophe left out is no word the corpus never uses: "The sources say little about “theres”"
+    assert spelled_out("theres a sore spot, thats odd") == "there is a sore spot, that is odd"
 
 
 def test_slips_are_one_letter_dropped_added_or_swapped_never_replaced():
