@@ -503,7 +503,9 @@ def make_plan(
         return (
             Plan(kind, items, layout="list") if len(items) >= LIST_ITEMS else Plan(kind, _prose(answering, thresholds))
         )
-    weighs = bool(WEIGHS_OPTIONS.search(_asking_sentence(question)))
+    # the options may follow the asking sentence, unpunctuated: "how heavy should i go? heavy low reps or lighter"
+    asking = _asking_sentence(question)
+    weighs = bool(WEIGHS_OPTIONS.search(question[question.rfind(asking) :]))
     if kind == "quantity":
         plan = _quantity(question, scored, thresholds, asked, named)
         if weighs and plan.points and not plan.missing:

@@ -965,6 +965,9 @@ def test_a_question_weighing_two_options_hears_from_a_second_document():
     assert cited == {1, 2}
     alone = planned("should strength go on the same day as intervals?", [guide, guest])
     assert {p.passage for p in alone.points} == {1}
+    # the options typed after the asking sentence, without a question mark of their own
+    trailing = planned("where should strength go? same day as intervals or an easy day", [guide, guest])
+    assert {p.passage for p in trailing.points} == {1, 2}
 
 
 def test_a_phase_the_question_names_by_its_heading_label_answers_first():
