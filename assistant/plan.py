@@ -41,7 +41,7 @@ from assistant.calibration import Thresholds
 from assistant.cards import FIELDS, LABEL, Library
 from assistant.cite import Passage, stance
 from assistant.errors import StrideError
-from assistant.policy import SORENESS, after_training, is_trained, parts_named, same_part
+from assistant.policy import SORENESS, WITHIN, after_training, is_trained, parts_named, same_part
 from assistant.scope import FILLER_STEMS, QUANTIFIERS, WHEN_WORDS
 from assistant.text import is_negated, jaccard, normalise, tokens
 
@@ -297,6 +297,7 @@ PAIN_LIMIT = re.compile(
 )
 # What a source says to do if it hurts: "If your lower back hurts while you do it, this is almost always why."
 IF_PAIN = re.compile(r"\bif\b[^.!?]{0,40}\b(pain(?![- ]free)|painful|hurts?|aches?)\b", re.I)
+REGIONS = frozenset(WITHIN)  # body parts that hold others ("leg", "arm"): naming one names no part of it alone
 PRESCRIBING = ("list", "procedure", "progression")  # kinds of question that ask for exercises to do
 # A question's own polarity: "Should I skip ...?" answered by "not recommended" is a yes, not a no.
 # A one-word reply opening a source's answer ("No. I get this question every week ...") answers the question
@@ -470,6 +471,23 @@ def make_plan(
         # Training soreness ("is it normal to be sore after X?") is answered from the passages that speak of
         # soreness, when any does, not by how to do X; the plan then reads them as any other.
         scored = [item for item in scored if SORENESS.search(" ".join(item[1].sentences))] or scored
+        # ...and of the muscles that are sore, or of none: "quads and bum sore" is not answered by a passage on
+        # soreness of the calves ("Calf DOMS in the first two weeks is normal. Walk it off, ...") when another
+        # says so of muscle soreness itself. A region ("legs") names no muscle apart from the others.
+        sore_parts = parts_named(question) - REGIONS
+
+        def names_others(unit: str) -> bool:
+            where = parts_named(unit) - REGIONS
+            return bool(sore_parts and where and not same_part(sore_parts, where))
+
+        def of_others(passage: Passage) -> bool:  # every sentence of soreness in it names another part
+            told = [u for u in passage.sentences if SORENESS.search(u)]
+            return bool(told) and all(names_others(u) for u in told)
+
+        # a passage on another part's soreness goes whole (its "Walk it off" is of the calves too), then what
+        # names another part in the passages left ("Pinpoint pain on a bone in the shin ...")
+        scored = [item for item in scored if not of_others(item[1])] or scored
+        scored = [item for item in scored if not names_others(item[2])] or scored
     if not scored:
         return Plan(kind)
     if kind == "procedure":

@@ -129,9 +129,20 @@ SINGULAR = {
 }
 
 
+# "Back" is the body's only where a text says whose or which ("my back", "lower back") or what of it ("back pain"),
+# not in "back off", "come back" or "the back of the leg".
+THE_BACK = re.compile(
+    r"\b(?:my|your|his|her|their|the|a|lower|upper|low|mid|middle|sore|bad|stiff|tight|achy|aching)\s+back\b(?!\s+of\b)"
+    r"|\bback\s+(?:pain|aches?|spasms?|injur\w*|muscles?|problems?|issues?|extensors?)\b",
+    re.IGNORECASE,
+)
+
+
 def parts_named(text: str) -> set[str]:
     """The joints, tendons and muscles a text names, singular and lower case ("knees" -> "knee")."""
     found = [m[0].lower() for pattern in (BODY_PARTS, MUSCLES) for m in pattern.finditer(text)]
+    if "back" in found and not THE_BACK.search(text):
+        found = [part for part in found if part != "back"]
     return {
         SINGULAR.get(part) or (part.removesuffix("es") if part.endswith("ches") else part.rstrip("s")) for part in found
     }

@@ -166,6 +166,14 @@ def test_a_pain_question_gets_the_caution_about_where_it_hurts_not_another_body_
     assert not any("foot" in t or "ankle" in t for t in texts)
 
 
+def test_soreness_of_some_muscles_is_not_answered_by_what_a_source_says_of_others():
+    calves = passage(1, "Sore calves in the first two weeks after step sessions are normal.", "Soreness")
+    general = passage(2, "Muscle soreness for a day or three is expected.", "Cautions")
+    question = "quads sore in the first two weeks after step sessions, normal?"
+    texts = [p.text for p in planned(question, [calves, general]).points]
+    assert texts == ["Muscle soreness for a day or three is expected."]
+
+
 def test_soreness_with_pain_gets_what_the_sources_say_of_soreness_beside_their_cautions():
     passages = [
         passage(1, "Hop on one foot for 20 seconds. Land softly on the ball of the foot.", "Hops"),

@@ -169,3 +169,7 @@ def test_a_region_holds_its_parts_and_names_ending_in_s_are_not_plurals():
     assert policy.same_part({"calf"}, policy.parts_named("sore calves"))
     assert not policy.same_part({"knee"}, policy.parts_named("an ankle that gives way"))
     assert not policy.same_part({"elbow"}, policy.parts_named("pain down the leg"))
+    # "back" is the body's only where it is one
+    assert policy.parts_named("back off and drop to an easier step") == set()
+    assert policy.parts_named("kicked in the back of the leg") == {"leg"}
+    assert policy.parts_named("my lower back aches") == {"back"} == policy.parts_named("Back pain that lingers")
