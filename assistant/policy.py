@@ -130,7 +130,7 @@ SINGULAR = {
 
 
 # "Back" is the body's only where a text says whose or which ("my back", "lower back") or what of it ("back pain"),
-# not in "back off", "come back" or "the back of the leg".
+# not in "back off" or "come back", nor with "of" after it (a leg's back is the leg).
 THE_BACK = re.compile(
     r"\b(?:my|your|his|her|their|the|a|lower|upper|low|mid|middle|sore|bad|stiff|tight|achy|aching)\s+back\b(?!\s+of\b)"
     r"|\bback\s+(?:pain|aches?|spasms?|injur\w*|muscles?|problems?|issues?|extensors?)\b",
