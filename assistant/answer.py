@@ -46,6 +46,7 @@ from assistant.cite import (
 )
 from assistant.clean import POST
 from assistant.plan import (
+    ASKS_YES_NO,
     MIN_WORDS,
     PRESCRIBING,
     QUANTITY_UNITS,
@@ -89,10 +90,11 @@ REPLY_MEANS = {word: "yes" for word in ("true", "correct", "right", "exactly", "
     word: "no" for word in ("false", "incorrect", "wrong", "nope")
 }
 OWN_ENOUGH = 2  # the documents' own relevant passages that leave forum posts out of the evidence
-# A clause that asks, typed without its question mark: "..., is that bad", "ok to keep going", "any tips".
+# A clause that asks, typed without its question mark: "..., is that bad", "ok to keep going", "any tips"; a
+# yes/no question's opening (`plan.ASKS_YES_NO`) or one of these.
 ASKING = re.compile(
-    r"\s*(?:what|whats|which|how|why|when|where|who|should|shall|do|does|did|is|isn|are|aren|can|could|would"
-    r"|will|was|were|has|have|ok|okay|any|anything|worth|true|legit|right)\b",
+    rf"{ASKS_YES_NO.pattern}|\s*(?:what|whats|which|how|why|when|where|who|shall|ok|okay|any|anything|worth|true"
+    r"|legit|right)\b",
     re.I,
 )
 ECHOED_RUN = 5  # words in a row from the question, in no passage: the runner's words, even in a negated sentence
@@ -244,9 +246,10 @@ class Sentence:
     def render(self) -> str:
         """The sentence as plain text with its markers; a side reads `Title: “quote”`."""
         markers = "".join(f"[{n}]" for n in self.citations)
-        text = f"{self.label}: “{self.text}”" if self.kind == "side" else self.text
-        if self.label and self.kind != "side":  # an exercise or a poster, then what they say
-            text = f"{self.label}: {self.text}"
+        if self.kind == "side":
+            text = f"{self.label}: “{self.text}”"
+        else:  # an exercise or a poster, then what they say
+            text = f"{self.label}: {self.text}" if self.label else self.text
         return f"{text} {markers}".strip()
 
     @property

@@ -363,6 +363,13 @@ def fitted_reply(unit: str, section: str, question: str) -> str:
     return unit[opening.end() :]
 
 
+def _elsewhere(part: set[str], text: str, regions: frozenset[str] = frozenset()) -> bool:
+    """Whether the text names a body part, and none that `part` (the parts a question names) holds: what it says
+    is of another part. Parts in `regions` count as named by neither."""
+    where = parts_named(text) - regions
+    return bool(part and where and not same_part(part, where))
+
+
 def _asking_sentence(question: str) -> str:
     """The last sentence asking something (ending "?"), or the whole text when there is no such sentence."""
     # Split at any sentence end, not only before a capital as in the sources: runners type "...? how do I ...?".
@@ -437,13 +444,13 @@ def make_plan(
         part = parts_named(question)
 
         def is_own(item) -> bool:
-            where = parts_named(item[2])
-            if part and where and not same_part(part, where):
+            if _elsewhere(part, item[2]):
                 return False  # of another part of the body
+            telling = item in cautions and bool(part) and bool(PAIN_WORD.search(item[2]))
             return (
                 (item in cautions and names_it(item, item[2]))
                 or (IF_PAIN.search(item[2]) and names_it(item, item[1].text))
-                or (item in cautions and bool(part) and bool(PAIN_WORD.search(item[2])) and same_part(part, where))
+                or (telling and same_part(part, parts_named(item[2])))
             )
 
         own = [item for item in scored if is_own(item)]
@@ -458,9 +465,7 @@ def make_plan(
             chosen = _best(own or cautions, CAUTION_POINTS, CAUTION_POINTS, thresholds, LIST_REACH)
             # of the part that hurts, or of none
             soreness = [
-                item
-                for item in cautions
-                if sore and SORENESS.search(item[2]) and (not part or same_part(part, parts_named(item[2]) or part))
+                item for item in cautions if sore and SORENESS.search(item[2]) and not _elsewhere(part, item[2])
             ]
             if soreness and not any(SORENESS.search(point.text) for point in chosen):
                 # what the sources say of soreness answers "sore two days after hops, did I hurt myself?" beside
@@ -477,8 +482,7 @@ def make_plan(
         sore_parts = parts_named(question) - REGIONS
 
         def names_others(unit: str) -> bool:
-            where = parts_named(unit) - REGIONS
-            return bool(sore_parts and where and not same_part(sore_parts, where))
+            return _elsewhere(sore_parts, unit, REGIONS)
 
         def of_others(passage: Passage) -> bool:  # every sentence of soreness in it names another part
             told = [u for u in passage.sentences if SORENESS.search(u)]
