@@ -79,6 +79,7 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("sign-up box", r".*\bunsubscribe at any time\b.*"),
         ("sign-up box", r".*\bwe won'?t send (?:you )?spam\b.*"),
         ("call to action", r"keep (?:training|running)!*"),
+        ("email chrome", r"\[image:[^\]]*\]"),  # a text e-mail's stand-in for an image: "[image: Club logo]"
         ("stage direction", r"\[[A-Za-z][^\]\d]{0,40}\]"),  # "[outro music]" on a line of its own
         # a video page's channel and counts: "RunStrong Physio · 48,213 views · 2 months ago"
         ("video stats", r"(?:[^.!?]{0,60}[·•|]\s*)?\d[\d,.]*\s*[KkMm]?\s+views(?:\s*[·•|].{0,40})?"),
@@ -128,6 +129,10 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"|see you soon)\s*[,!]\s*(?-i:[A-Z][\w.'’-]*)?(?: (?-i:[A-Z][\w.'’-]*))?",
         ),
         ("postscript", r"p\.\s?(?:p\.\s?)?s\.\s.*"),
+        # A text e-mail's links to itself: "View this email in your browser <https://...>", "Forwarded this email?
+        # Subscribe here <...>".
+        ("email chrome", r"(?:view|read|open) (?:this|it|the) (?:e-?mail|newsletter|issue)\b.{0,30}\bbrowser\b.*"),
+        ("email chrome", r"(?:was )?(?:this e-?mail )?forwarded(?: this e-?mail| to you)?\?.*\bsubscribe\b.*"),
         ("email footer", r"sent from my \w+(?: \w+)?\.?"),  # "Sent from my iPhone"
         # "Related posts: Hill reps · Downhill drills", "Comments (14) are closed for this post."
         ("related posts", r"(?:related|similar|more|recent) (?:posts?|articles?|reading|threads?|stories)\s*:.*"),
@@ -161,6 +166,14 @@ SEPARATOR = re.compile(r"[-_=*~]{5,}")
 POSTER_WORDS = 3  # a poster's name left over its details is at most this long
 # A reply's quotation of the message before it: "On 31 Mar 2024, at 09:14, Sue <sue@...> wrote:".
 REPLY_INTRO = re.compile(r"on\b.{4,120}\bwrote:\s*", re.IGNORECASE)
+# Plain text's underline under a heading ("Week 1" over "======" or "------"): Markdown's setext heading, and how
+# a text e-mail or a README marks one.
+UNDERLINE = re.compile(r"\s*(?:={3,}|-{3,})\s*")
+# A postal address (a sender's, a newsletter's footer): a street's number and name, or a UK or US postcode.
+STREET = r"\b\d{1,5}[A-Za-z]?,? (?:[A-Z][\w'-]+ ){1,3}(?:Lane|Road|Street|St|Avenue|Ave|Drive|Way|Close|Place|Court)\b"
+POSTCODE = r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b|\b[A-Z]{2} \d{5}(?:-\d{4})?\b"
+POSTAL_ADDRESS = re.compile(rf"{STREET}|{POSTCODE}")
+ADDRESS_LINES = 4  # an address block is this short, and none of its lines ends a sentence
 # A letter's header: a block of two or more "Subject:", "From:", "To:" ... lines.
 EMAIL_HEADER = re.compile(r"\s*(?:subject|from|to|cc|bcc|date|sent|reply-to)\s*:\s*\S.*", re.IGNORECASE)
 
@@ -249,7 +262,8 @@ CALL_TO_ACTION_SENTENCE = re.compile(
     r"|thanks for (?:listening|watching|tuning in)|see you (?:all )?next (?:week|time|episode)"
     r"|book a free \S+ (?:call|consult\w*|session)"
     # a newsletter's footer and sign-off: "Unsubscribe here", "You are receiving this email because ..."
-    r"|\bunsubscribe\b|\byou(?: are|'re) rec(?:ei|ie)ving this\b|\bthese emails\b|\bthat'?s (?:it|all) from me\b"
+    r"|\bunsubscribe\b|\byou(?: are|'re) rec(?:ei|ie)ving this\b|\bthese emails\b"
+    r"|\bthat'?s (?:it|all) (?:from me|for (?:this|today)\b)|^next (?:issue|week|month|time)\s*:"
     # a sponsor read: "This video is sponsored by ...", "code RAY15 gets you fifteen percent off", "link in the
     # description"
     r"|\b(?:video|episode|show|podcast|post|newsletter|channel)\b[^.!?]{0,20}\b(?:sponsored|brought to you) by\b"
@@ -429,6 +443,7 @@ def clean(
     speakers, asker = _speakers(raw_blocks)
     signer = ""  # the sender's name right after an e-mail's closing: the signature under it starts with it
     signature = False  # inside a signature: from its "--" to the next rule between posts, or to the end
+    quoting = False  # inside the message a reply quotes, under its "On ... wrote:" line
     for number, raw in enumerate(raw_blocks):
         first = raw.lines[0][0].strip()
         signature = (signature and not SEPARATOR.fullmatch(first)) or bool(SIGNATURE_DELIMITER.fullmatch(first))
@@ -441,10 +456,28 @@ def clean(
         if len(raw.lines) >= 2 and all(EMAIL_HEADER.fullmatch(line) for line, _, _ in raw.lines):
             result.dropped.extend(Dropped("email header", line.strip()) for line, _, _ in raw.lines)
             continue
-        if REPLY_INTRO.fullmatch(first):  # the earlier message quoted under a reply: nothing after is text
+        quoting = quoting and raw.quoted
+        if quoting:  # the quoted message's further paragraphs
+            result.dropped.extend(Dropped("quoted message", line.strip()) for line, _, _ in raw.lines)
+            continue
+        if REPLY_INTRO.fullmatch(first):
+            following = raw_blocks[number + 1] if number + 1 < len(raw_blocks) else None
+            if raw.quoted or (following is not None and following.quoted):
+                # the earlier message's lines marked "> ": they go, and a reply written under them stays
+                result.dropped.extend(Dropped("quoted message", line.strip()) for line, _, _ in raw.lines)
+                quoting = True
+                continue
+            # the earlier message unmarked under the reply: nothing after the line is the reply's text
             rest = [line.strip() for later in raw_blocks[number:] for line, _, _ in later.lines]
             result.dropped.extend(Dropped("email footer", line) for line in rest)
             break
+        if len(raw.lines) == 2 and UNDERLINE.fullmatch(raw.lines[1][0]) and _could_head(first):
+            (line, line_start, line_end), (underline, _, _) = raw.lines
+            result.dropped.append(Dropped("underline", underline.strip()))
+            level = 1 if "=" in underline else 2
+            heading = Block("heading", _tidy(line), line_start, line_end, raw.after_gap, level=level)
+            section = _keep(heading, section, title, site, result)
+            continue
         if closing := _closing(raw):
             result.dropped.append(Dropped("sign-off", " ".join(line.strip() for line, _, _ in raw.lines)))
             signer = closing
@@ -460,6 +493,9 @@ def clean(
         seen = len(result.dropped)
         lines = _drop_residue_lines(raw.lines, line_rules, result.dropped)
         if not lines:
+            continue
+        if _is_address(lines):
+            result.dropped.extend(Dropped("postal address", line.strip()) for line, _, _ in lines)
             continue
         if poster := _poster(lines, result.dropped[seen:]):
             section = _keep(poster, section, title, site, result)
@@ -481,6 +517,16 @@ def _poster(lines, dropped: list[Dropped]) -> Block | None:
     if len(lines) != 1 or not any(d.rule == "post details" for d in dropped) or len(name.split()) > POSTER_WORDS:
         return None
     return Block("heading", _tidy(name), start, end, voice=POST)
+
+
+def _is_address(block_lines) -> bool:
+    """A block of a few lines, no sentence among them, that gives a postal address."""
+    lines = [line.strip() for line, _, _ in block_lines]
+    return (
+        len(lines) <= ADDRESS_LINES
+        and not any(line.endswith((".", "!", "?", ":")) for line in lines)
+        and any(POSTAL_ADDRESS.search(line) for line in lines)
+    )
 
 
 def _closing(raw: "_RawBlock") -> str:
@@ -854,7 +900,23 @@ def _classify(lines, after_gap: bool, dropped: list[Dropped]) -> Block | None:
             return Block("heading", stripped, start, end, after_gap)
     if BULLET.match(first):
         return _list_block(lines, after_gap, dropped)
-    return Block("paragraph", _tidy(" ".join(line for line, _, _ in lines)), start, end, after_gap)
+    return Block("paragraph", _tidy(_joined(line for line, _, _ in lines)), start, end, after_gap)
+
+
+def _could_head(line: str) -> bool:
+    """Whether an underlined line can be a heading: short, not a list item, not a sentence."""
+    return len(line.split()) <= 15 and not BULLET.match(line) and not line.rstrip().endswith(".")
+
+
+def _joined(lines) -> str:
+    """A paragraph's lines as one text. A line ending in a hyphen after a letter ("single-" over "leg") was
+    wrapped at a compound's hyphen, as mail programs and text editors wrap: it joins the next line without a
+    space. (A PDF's word broken across lines is rejoined earlier, by the PDF reader.)"""
+    text = ""
+    for line in lines:
+        line = line.strip()
+        text += line if re.search(r"[^\W\d_]-$", text) and line[:1].isalpha() else f" {line}"
+    return text.strip()
 
 
 def _repeats_title(block: Block, title: str) -> bool:
@@ -899,7 +961,7 @@ def _list_items(lines) -> list[str]:
         if BULLET.match(line) or not items:
             items.append(_tidy(TASK_BOX.sub("", BULLET.sub("", line), count=1)))
         else:
-            items[-1] = f"{items[-1]} {_tidy(line)}".strip()
+            items[-1] = _joined([items[-1], _tidy(line)])
     return items
 
 

@@ -23,7 +23,7 @@ from assistant.loaders import SIDECAR_SUFFIX, SUPPORTED_SUFFIXES, Unreadable, lo
 from assistant.text import split_sentences
 
 # Bump when cleaning or splitting changes what chunks contain: every document is then re-chunked.
-CHUNKER_VERSION = "9"
+CHUNKER_VERSION = "10"
 MAX_CHUNK_WORDS = 120
 MIN_CHUNK_WORDS = 30  # a smaller trailing piece of a section joins the chunk before it
 WINDOW_SENTENCES = 2

@@ -666,6 +666,56 @@ def test_a_reply_quoted_after_on_wrote_goes_with_the_rest_of_the_email():
     assert _texts(text) == [("paragraph", "Lift twice a week.")]
 
 
+def test_a_reply_written_under_the_message_it_quotes_stays():
+    text = (
+        "Most replies were sensible. One was not:\n\n"
+        "On Sun, 16 Feb 2025 at 21:12, Kim <kim@mail.example> wrote:\n> I ran through my calf pain for weeks.\n>\n"
+        "> > On Thu, 6 Feb 2025, The Letter wrote:\n> > Tell us how you handle niggles.\n\n"
+        "Please nobody take this as a plan.\n\nA calf that is swollen and hot needs a doctor.\n"
+    )
+    assert [text for _, text in _texts(text)] == [
+        "Most replies were sensible. One was not:",
+        "Please nobody take this as a plan.",
+        "A calf that is swollen and hot needs a doctor.",
+    ]
+    assert {d.rule for d in clean(text).dropped} == {"quoted message"}
+
+
+def test_a_text_emails_underlined_headings_links_to_itself_and_wrapped_compounds():
+    text = (
+        "View this email in your browser <https://letter.example/37>\n\n[image: The Letter - for runners]\n\n"
+        "STRETCHING BEFORE YOU RUN: WE'VE CHANGED OUR MINDS\n==================================\n\n"
+        "Work towards 25 single-\nleg calf raises, not a well-\n20 or so.\n\nREADER Q&A\n----------\n\n"
+        "- Hop on grass: twenty single-\n  leg hops on the spot.\n- Rest a minute.\n\n"
+        "Forwarded this email? Subscribe here <https://letter.example/join>\n"
+    )
+    result = clean(text)
+    assert [(b.kind, b.text, b.level) for b in result.blocks] == [
+        ("heading", "STRETCHING BEFORE YOU RUN: WE'VE CHANGED OUR MINDS", 1),
+        ("paragraph", "Work towards 25 single-leg calf raises, not a well- 20 or so.", 0),
+        ("heading", "READER Q&A", 2),
+        ("list", "- Hop on grass: twenty single-leg hops on the spot.\n- Rest a minute.", 0),
+    ]
+    assert [d.rule for d in result.dropped].count("email chrome") == 3
+    # a sentence over a rule is no heading
+    assert _texts("Lift twice a week.\n-----\n") == [("paragraph", "Lift twice a week.")]
+
+
+def test_a_newsletters_closing_lines_and_postal_address_go():
+    text = (
+        "Keep holds short before intervals.\n\n"
+        "That's it for this month. Next issue: hills, and why your glutes matter.\n\n"
+        "The Long Letter, Masters Running CIC\n14 Quarry Lane, Sheffield S11 8XX, United Kingdom\n\n"
+        "Meet at 14 Quarry Lane for the hill session.\n"
+    )
+    result = clean(text)
+    assert [b.text for b in result.blocks] == [
+        "Keep holds short before intervals.",
+        "Meet at 14 Quarry Lane for the hill session.",
+    ]
+    assert [d.rule for d in result.dropped].count("postal address") == 2
+
+
 def test_plain_text_headings_set_off_by_marks_and_a_heading_line_over_its_list():
     text = (
         "** THE 3-PHASE PLAN **\n\nPhase 1 - Foundation (weeks 1-4)\n  - Split squat: 2 x 12 each leg\n"
