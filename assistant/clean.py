@@ -37,7 +37,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from assistant.text import LABELLED_LINE, bare, split_sentences
+from assistant.text import LABELLED_LINE, bare, join_lines, split_sentences
 
 # What a share bar names: the networks and the "copy link" button, and what "Share this ..." shares.
 _SOCIAL = (
@@ -147,6 +147,8 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         # a Markdown link or a link to another note alone on its line, or as a list item
         ("link line", r"(?:[-*•]\s+)?(?:\[[^\]]+\]\([^)]*\)|\[\[[^\]]+\]\])"),
         ("link line", r"(?:instagram|twitter|x|facebook|tiktok|youtube|threads|bluesky)\s*:\s*@[\w.]+"),
+        # "Questions: coaches@club.example · Sandra and Mike": a label, an e-mail address and who answers it
+        ("contact line", r"[^.!?@]{1,40}:\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b[^.!?]{0,80}"),
         # A page's own footer line: "Last updated: 3 June 2024 · Edit this page on GitHub · View history".
         ("page footer", r".*\bedit this page\b.*|view (?:page )?history"),
         ("page footer", r"last (?:updated|modified|edited)\s*:?[^.!?]{0,30}"),
@@ -223,8 +225,13 @@ DATED = re.compile(
     r"\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}\b|\b[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
     r"|\b\d{1,2}:\d{2}\b|\b\d+\s+(?:minutes?|hours?|days?|weeks?|months?)\s+ago\b"
 )
-# An author's box under a post ("About the author", then a paragraph about them): the writer's biography.
-AUTHOR_HEADING = re.compile(r"about the (?:author|writer)s?|about (?:me|us)|meet the (?:author|coach)", re.IGNORECASE)
+# An author's box under a post ("About the author", then a paragraph about them): the writer's biography, and a
+# book's list of the author's other books.
+AUTHOR_HEADING = re.compile(
+    r"about the (?:author|writer)s?|about (?:me|us)|meet the (?:author|coach)"
+    r"|(?:also|other books|more books) by\b.{1,40}",  # an e-book's back matter: "Also by Maya Okafor"
+    re.IGNORECASE,
+)
 REPLY_FORM = re.compile(r"\b(?:name|e-?mail|website|comment)\s*\*", re.IGNORECASE)  # "Name * | Email *"
 # A writer's own task list ("To do", then "- [ ] film landing"): the tasks are notes to self, not advice.
 TODO_HEADING = re.compile(r"to-?\s?dos?|tasks|action items|next actions|inbox", re.IGNORECASE)
@@ -260,6 +267,7 @@ CALL_TO_ACTION_SENTENCE = re.compile(
     # a show's sign-off: "That's all we have time for today", "Keep sending those questions in"
     r"|that'?s all (?:we have )?(?:the )?time (?:we have )?for|keep (?:sending|the) (?:\w+ )?questions (?:in|coming)"
     r"|thanks for (?:listening|watching|tuning in)|see you (?:all )?next (?:week|time|episode)"
+    r"|\blet (?:me|us) know (?:in|down in|below in) the comments\b"
     r"|book a free \S+ (?:call|consult\w*|session)"
     # a newsletter's footer and sign-off: "Unsubscribe here", "You are receiving this email because ..."
     r"|\bunsubscribe\b|\byou(?: are|'re) rec(?:ei|ie)ving this\b|\bthese emails\b"
@@ -900,23 +908,12 @@ def _classify(lines, after_gap: bool, dropped: list[Dropped]) -> Block | None:
             return Block("heading", stripped, start, end, after_gap)
     if BULLET.match(first):
         return _list_block(lines, after_gap, dropped)
-    return Block("paragraph", _tidy(_joined(line for line, _, _ in lines)), start, end, after_gap)
+    return Block("paragraph", _tidy(join_lines(line for line, _, _ in lines)), start, end, after_gap)
 
 
 def _could_head(line: str) -> bool:
     """Whether an underlined line can be a heading: short, not a list item, not a sentence."""
     return len(line.split()) <= 15 and not BULLET.match(line) and not line.rstrip().endswith(".")
-
-
-def _joined(lines) -> str:
-    """A paragraph's lines as one text. A line ending in a hyphen after a letter ("single-" over "leg") was
-    wrapped at a compound's hyphen, as mail programs and text editors wrap: it joins the next line without a
-    space. (A PDF's word broken across lines is rejoined earlier, by the PDF reader.)"""
-    text = ""
-    for line in lines:
-        line = line.strip()
-        text += line if re.search(r"[^\W\d_]-$", text) and line[:1].isalpha() else f" {line}"
-    return text.strip()
 
 
 def _repeats_title(block: Block, title: str) -> bool:
@@ -961,7 +958,7 @@ def _list_items(lines) -> list[str]:
         if BULLET.match(line) or not items:
             items.append(_tidy(TASK_BOX.sub("", BULLET.sub("", line), count=1)))
         else:
-            items[-1] = _joined([items[-1], _tidy(line)])
+            items[-1] = join_lines([items[-1], _tidy(line)])
     return items
 
 

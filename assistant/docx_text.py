@@ -17,16 +17,14 @@ Leaves out: text in text boxes and shapes (usually a pull quote or a caption), e
 binary .doc format, and list numbering that restarts or starts elsewhere than 1 by the document's own rules.
 """
 
-import io
 import re
-import zipfile
 from xml.etree import ElementTree
 
-from assistant.text import markdown_table
+from assistant import zipped
+from assistant.text import markdown_blocks, table_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DC = "{http://purl.org/dc/elements/1.1/}"
-MAX_PART_BYTES = 64 * 1024 * 1024  # a zip that inflates its body past this is refused, not read into memory
 BOLD_HEADING_WORDS = 12  # as an HTML export's bold paragraph: longer, it is a bold sentence
 # Elements whose text is not the body's running text: a text box's paragraphs, the fallback copy of a drawing
 # (its text would come twice), a deleted run and a field's code.
@@ -40,61 +38,29 @@ SKIPPED = frozenset(
 )
 
 
-LIST_ITEM = re.compile(r"\s*(?:•|\d+\.) ")
-
-
-class NotADocx(Exception):
-    """The bytes are no Word document; the message says why, in a few words."""
+NOT_A_ZIP = "not a zip archive (a .docx is one; an old binary .doc is not read: save it as .docx)"
 
 
 def text_of(data: bytes) -> str:
-    """The body's text as blocks; raise NotADocx when the file is not a readable .docx."""
-    with _opened(data) as package:
-        body = _xml(package, "word/document.xml")
-        styles = _Styles(_xml(package, "word/styles.xml", required=False))
-        lists = _Numbering(_xml(package, "word/numbering.xml", required=False))
+    """The body's text as blocks; raise zipped.BadPackage when the file is not a readable .docx."""
+    with zipped.opened(data, NOT_A_ZIP) as package:
+        body = zipped.xml(package, "word/document.xml")
+        styles = _Styles(zipped.xml(package, "word/styles.xml", required=False))
+        lists = _Numbering(zipped.xml(package, "word/numbering.xml", required=False))
     found = body.find(f"{W}body")
     if found is None:
-        raise NotADocx("no document body")
-    written = ""
-    for block in _Writer(styles, lists).blocks(found):
-        if block.strip():
-            # a list's items are one block, a line each, as a Markdown list is written
-            together = LIST_ITEM.match(block) and LIST_ITEM.match(written.rsplit("\n", 1)[-1])
-            written += ("\n" if together else "\n\n" if written else "") + block
-    return written + "\n"
+        raise zipped.BadPackage("no document body")
+    return markdown_blocks(_Writer(styles, lists).blocks(found))
 
 
 def metadata_of(data: bytes) -> dict[str, str]:
     """The title and author the document's properties give ({} when it gives none)."""
-    with _opened(data) as package:
-        core = _xml(package, "docProps/core.xml", required=False)
+    with zipped.opened(data, NOT_A_ZIP) as package:
+        core = zipped.xml(package, "docProps/core.xml", required=False)
     if core is None:
         return {}
     found = {"title": core.findtext(f"{DC}title") or "", "author": core.findtext(f"{DC}creator") or ""}
     return {key: " ".join(value.split()) for key, value in found.items() if value.strip()}
-
-
-def _opened(data: bytes) -> zipfile.ZipFile:
-    try:
-        return zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise NotADocx("not a zip archive (a .docx is one; an old binary .doc is not read: save it as .docx)") from None
-
-
-def _xml(package: zipfile.ZipFile, name: str, required: bool = True) -> ElementTree.Element | None:
-    try:
-        info = package.getinfo(name)
-    except KeyError:
-        if required:
-            raise NotADocx(f"no {name} in it") from None
-        return None
-    if info.file_size > MAX_PART_BYTES:
-        raise NotADocx(f"{name} inflates to {info.file_size // (1024 * 1024)} MiB")
-    try:
-        return ElementTree.fromstring(package.read(info))
-    except (ElementTree.ParseError, zipfile.BadZipFile, OSError, RuntimeError) as error:
-        raise NotADocx(f"{name} is damaged ({type(error).__name__})") from None
 
 
 def _val(element: ElementTree.Element | None, name: str = "val") -> str | None:
@@ -239,11 +205,8 @@ class _Writer:
                 text = " ".join(" ".join(_text(p).split()) for p in cell.iter(f"{W}p")).strip()
                 span = _val(cell.find(f"{W}tcPr/{W}gridSpan")) or "1"
                 cells.extend([text.replace("|", "/"), *[""] * (min(int(span), 50) - 1 if span.isdigit() else 0)])
-            if any(cells):
-                rows.append(cells)
-        if len(rows) >= 2 and max(map(len, rows)) >= 2:
-            return markdown_table(rows)
-        return "\n\n".join(cell for row in rows for cell in row if cell)  # a layout table: its text as paragraphs
+            rows.append(cells)
+        return table_text(rows)
 
 
 def _text(element: ElementTree.Element) -> str:

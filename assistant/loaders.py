@@ -1,4 +1,4 @@
-"""Reading source files: .md, .txt, .html, .pdf and .docx into plain text plus metadata.
+"""Reading source files: .md, .txt, .html, .pdf, .docx, .odt, .epub, .srt and .vtt into plain text plus metadata.
 
 Metadata comes from a front-matter block at the top of a .md/.txt file (or an e-mail's header: its subject is
 the title), or from a sidecar file
@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from assistant import docx_text
+from assistant import docx_text, epub_text, odt_text, subtitles, zipped
 from assistant.pdf_pages import text_of
 from assistant.text import bare, markdown_table
 
-SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx")
+SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", ".odt", ".epub", ".srt", ".vtt")
 SIDECAR_SUFFIX = ".meta.json"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 METADATA_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,40}")
@@ -62,12 +62,14 @@ def load(path: Path) -> LoadedText:
     posters: frozenset[str] = frozenset()
     if suffix == ".pdf":
         text, start, metadata = _pdf_text(data)
-    elif suffix == ".docx":
-        text, start, metadata = _docx_text(data)
+    elif suffix in (".docx", ".odt", ".epub"):
+        text, start, metadata = _package_text(data, suffix)
     else:
         decoded = _decode(data)
         if suffix in (".html", ".htm"):
             text, start, metadata, posters = _html_text(decoded)
+        elif suffix in (".srt", ".vtt"):
+            text, start, metadata = _subtitle_text(decoded)
         else:
             metadata, start = parse_front_matter(decoded)
             if not start:
@@ -189,11 +191,30 @@ def _pdf_text(data: bytes) -> tuple[str, int, dict[str, str]]:
     return text_of(pages), 0, ({"title": str(title).strip()} if str(title).strip() else {})
 
 
-def _docx_text(data: bytes) -> tuple[str, int, dict[str, str]]:
+PACKAGE_KINDS = {".docx": "Word document", ".odt": "OpenDocument text", ".epub": "e-book"}
+
+
+def _package_text(data: bytes, suffix: str) -> tuple[str, int, dict[str, str]]:
+    """A zip of XML parts: a Word or OpenDocument file's body, or an e-book's pages read as saved web pages."""
     try:
-        return docx_text.text_of(data), 0, docx_text.metadata_of(data)
-    except docx_text.NotADocx as error:
-        raise Unreadable(f"not a readable Word document: {error}") from None
+        if suffix == ".epub":
+            pages = [_html_text(page) for page in epub_text.pages_of(data)]
+            return (
+                "\n\n".join(text[start:].strip() for text, start, _, _ in pages) + "\n",
+                0,
+                epub_text.metadata_of(data),
+            )
+        reader = docx_text if suffix == ".docx" else odt_text
+        return reader.text_of(data), 0, reader.metadata_of(data)
+    except zipped.BadPackage as error:
+        raise Unreadable(f"not a readable {PACKAGE_KINDS[suffix]}: {error}") from None
+
+
+def _subtitle_text(decoded: str) -> tuple[str, int, dict[str, str]]:
+    try:
+        return subtitles.text_of(decoded), 0, {}
+    except subtitles.NoCaptions as error:
+        raise Unreadable(str(error)) from None
 
 
 @dataclass
@@ -246,9 +267,14 @@ class _HtmlToText(HTMLParser):
     # quoting a post says whose it is ("tapeitup_tom", not "14 Mar 2024 at 22:15").
     POSTER = re.compile(r"(?:^|\s)(?:username|user-name|poster-?name|message-?author-?name)(?:$|\s)", re.I)
     # An in-page link to a word processor's footnote, endnote or comment, or back from one to where it is marked
-    # (Google Docs: "#ftnt1", "#cmnt1", "#ftnt_ref1", "#cmnt_ref1"; Word: "#_ftn1", "#_ednref1", "#_msocom_1"):
+    # (Google Docs: "#ftnt1", "#cmnt1", "#ftnt_ref1", "#cmnt_ref1"; Word: "#_ftn1", "#_ednref1", "#_msocom_1"; an
+    # e-book's or a Markdown converter's: "#fn1", "#fnref1", "#fn:1"):
     # its "[1]" or "[a]" had been glued to the sentence it marks ("easy days stay easy.[a]").
-    NOTE_LINK = re.compile(r"#(?:cmnt|ftnt|_ftn|_edn|_msocom)", re.I)
+    NOTE_LINK = re.compile(r"#(?:cmnt|ftnt|_ftn|_edn|_msocom|fnref|fn[-_:]?\d|footnote-?ref)", re.I)
+    # The same marked by its meaning (an e-book's or a careful page's): a note's mark and its link back to it, and
+    # the <aside> that holds the note, which is text, not a sidebar.
+    NOTE_MARK = re.compile(r"\b(?:doc-noteref|noteref|doc-backlink|backlink)\b", re.I)
+    NOTE = re.compile(r"\b(?:doc-footnote|doc-endnote|footnote|endnote|rearnote)\b", re.I)
     # A comment's link back to where it was made: Google Docs writes all the comments last, each opening with one.
     COMMENT_BACKLINK = re.compile(r"#cmnt_ref", re.I)
     # Word's comments: each one's text (class "msocomtxt") and the list of them all (style "mso-element:comment-list").
@@ -275,6 +301,7 @@ class _HtmlToText(HTMLParser):
         self._poster: list = []  # [tag, depth] of an open poster's name, written as a heading
         self.posters: list[str] = []  # the posters' names, so the cleaner knows those headings for posts
         self._comments_begun = False  # a word processor's comments, written after the document: nothing more is text
+        self._notes = 0  # open <aside>s that are footnotes, read as text
         self._in_style = False
         self._class_weights: dict[str, tuple[int, bool]] = {}  # class -> (its rule's order in the page, bold)
         self._rules_read = 0
@@ -296,6 +323,13 @@ class _HtmlToText(HTMLParser):
         if self.WORD_COMMENT.search(f"{named.get('class') or ''} {named.get('style') or ''}"):
             self._cut = [tag, 1]
             return
+        semantic = f"{named.get('role') or ''} {named.get('epub:type') or ''}"
+        if tag == "a" and self.NOTE_MARK.search(semantic):
+            self._cut = ["a", 1]  # a footnote's mark, or its link back to the mark: "1" glued to a sentence
+            return
+        if tag == "aside" and self.NOTE.search(semantic):
+            self._notes += 1
+            tag = "div"  # a footnote's text is the document's, wherever the page puts it
         if tag == "a" and self.NOTE_LINK.match(named.get("href") or ""):
             if self.COMMENT_BACKLINK.match(named["href"]):
                 self._comments_begun = True  # a collaborator's comment is not the document's text, nor what follows
@@ -356,6 +390,9 @@ class _HtmlToText(HTMLParser):
                 self._poster = []
                 self.parts.append("\n\n")
                 return
+        if tag == "aside" and self._notes:
+            self._notes -= 1
+            tag = "div"
         self._close_element(tag)
         if tag in self.SKIPPED:
             self._skip_depth = max(0, self._skip_depth - 1)

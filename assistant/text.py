@@ -125,6 +125,17 @@ def spelled_out(text: str) -> str:
     return _WEIGHT_ASKED.sub("how heavy", _SHORTHAND.sub(lambda m: SHORTHAND[m.group(1).lower()], text))
 
 
+def join_lines(lines) -> str:
+    """Lines of wrapped text as one. A line ending in a hyphen after a letter ("single-" over "leg") was wrapped
+    at a compound's hyphen, as mail programs, text editors and captions wrap: it joins the next line without a
+    space. (A PDF's word broken across lines is rejoined by the PDF reader, which knows its hyphenation.)"""
+    text = ""
+    for line in lines:
+        line = line.strip()
+        text += line if re.search(r"[^\W\d_]-$", text) and line[:1].isalpha() else f" {line}"
+    return text.strip()
+
+
 def split_sentences(text: str) -> list[str]:
     """Split on sentence ends, without splitting after 'Dr.' and similar abbreviations."""
     pieces: list[str] = []
@@ -235,3 +246,26 @@ def markdown_table(rows: list[list[str]]) -> str:
     width = max(map(len, rows))
     lines = ["| " + " | ".join([*row, *[""] * (width - len(row))]) + " |" for row in rows]
     return "\n".join([lines[0], "|" + "---|" * width, *lines[1:]])
+
+
+def table_text(rows: list[list[str]]) -> str:
+    """A word processor's table: of two or more rows and columns, a Markdown table (`markdown_table`); else a
+    layout table, whose cells are paragraphs of their own."""
+    rows = [row for row in rows if any(row)]
+    if len(rows) >= 2 and max(map(len, rows)) >= 2:
+        return markdown_table(rows)
+    return "\n\n".join(cell for row in rows for cell in row if cell)
+
+
+_MARKDOWN_ITEM = re.compile(r"\s*(?:•|\d+\.) ")
+
+
+def markdown_blocks(blocks: list[str]) -> str:
+    """A word processor's blocks (headings, paragraphs, "1. " or "• " list items, tables) as Markdown-shaped text:
+    blocks apart by a blank line, a list's items together, a line each, as a Markdown list is written."""
+    written = ""
+    for block in blocks:
+        if block.strip():
+            together = _MARKDOWN_ITEM.match(block) and _MARKDOWN_ITEM.match(written.rsplit("\n", 1)[-1])
+            written += ("\n" if together else "\n\n" if written else "") + block
+    return written + "\n"

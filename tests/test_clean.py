@@ -716,6 +716,19 @@ def test_a_newsletters_closing_lines_and_postal_address_go():
     assert [d.rule for d in result.dropped].count("postal address") == 2
 
 
+def test_a_books_other_titles_a_videos_comment_prompt_and_a_contact_line_go():
+    text = (
+        "## Step-up\n\nStep up and lower slowly.\n\n"
+        "Let me know in the comments how you got on. Rest a minute. Then go again.\n\n"
+        "Questions: coaches@club.example · Sandra and Mike\n\n## Also by Margaret Okafor\n\n- Hill Strong (2021)\n"
+    )
+    assert _texts(text) == [
+        ("heading", "Step-up"),
+        ("paragraph", "Step up and lower slowly."),
+        ("paragraph", "Rest a minute. Then go again."),
+    ]
+
+
 def test_plain_text_headings_set_off_by_marks_and_a_heading_line_over_its_list():
     text = (
         "** THE 3-PHASE PLAN **\n\nPhase 1 - Foundation (weeks 1-4)\n  - Split squat: 2 x 12 each leg\n"
