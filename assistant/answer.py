@@ -297,7 +297,7 @@ class Answer:
     removed: list[dict] = field(default_factory=list)  # what the checks took out of the model's text, and why
     sentences: list[Sentence] = field(default_factory=list)  # each shown sentence, in order
     decline: str | None = None  # why the question was declined and what the sources cover, when refused
-    note: str | None = None  # the clinician note, when the question is about pain, injury or symptoms
+    note: str | None = None  # the clinician note: pain, injury or symptoms, or a health condition
 
     @property
     def sides(self) -> list[Sentence]:
@@ -682,7 +682,7 @@ class _Run:
 
     def refuse(self, reason: str) -> Answer:
         decline = policy.decline_message(reason, self.answerer.retriever.scope.describe())
-        note = policy.CLINICIAN_NOTE if policy.needs_clinician(self.question) else None
+        note = policy.clinician_note(self.question)
         self.timings.setdefault("retrieve", self.elapsed())
         self.timings.update(first_token=self.elapsed(), total=self.elapsed())
         return Answer(
@@ -858,7 +858,7 @@ class _Run:
             )
             for n, cid in sorted(self.numbers.items(), key=lambda item: item[1])
         ]
-        note = policy.CLINICIAN_NOTE if policy.needs_clinician(self.question) else None
+        note = policy.clinician_note(self.question)
         self.timings.setdefault("first_token", self.elapsed())
         self.timings["total"] = self.elapsed()
         return Answer(

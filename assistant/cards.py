@@ -63,7 +63,7 @@ from assistant.text import normalise, split_sentences, tokens
 
 CARDS_FILE = "cards.json"
 # Bump when the rules change what a passage's cards hold: every passage is then rebuilt.
-RULES_VERSION = "13"
+RULES_VERSION = "14"
 FIELDS = ("steps", "cues", "harder", "easier", "cautions")
 # `about`: what else the card's sentences say of it (a stance, what it works), in the order written.
 LIST_FIELDS = ("muscles", "equipment", *FIELDS, "about")
@@ -105,9 +105,16 @@ NOT_LABEL_NAMES = re.compile(
     r"(?:dose|dosage|sets?(?:/reps?)?|reps?|volume|note|notes|goals?|aim|rest|tempo|equipment|kit|muscles?"
     r"|targets?|(?:step|option|stage|level|part|round|phase) \d+|how|why|what|when|set-?up|position"
     r"|start(?:ing position)?|method|instructions?|technique|form|key|summary|bottom line|important|remember"
-    r"|example|examples|result|results|answer|question|q|a|ps|p\.s)",
+    r"|example|examples|result|results|answer|question|q|a|ps|p\.s"
+    # a drill counted in words ("Three: open the gate, ..."): its number, not its name
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|first|second|third|fourth|fifth|sixth|last|next)",
     re.I,
 )
+# An instruction's verb opening a line, before a colon: "Do the balance test: stand on one leg ..." is a step.
+DOING = re.compile(r"^(?:do|pick|log|note|write|check|record|repeat|finish)\b", re.I)
+# A name made of a pronoun or an adverb is none: unpunctuated captions ("if you can't do it yet that's what ...")
+# read as "do it yet, that ..." to the naming wording.
+PRONOUN = re.compile(r"\b(?:it|its|them|this|that|these|those|yet|you|your|me|my)\b", re.I)
 LIST_SPLIT = re.compile(r"\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?", re.I)
 COLLECTION = re.compile(
     r"\b(exercises|workouts|muscles|anatomy|functions|notes?|summary|takeaways|highlights"
@@ -134,7 +141,10 @@ NOT_A_NAME = re.compile(
 # A word telling the order a step comes in, before the name of what is done: "Then drop landings: step off ...".
 SEQUENCE_WORD = re.compile(r"^(?:then|next|now|and|also|finally|after that)\s+", re.I)
 # A heading's numbering is no part of the exercise's name: "Exercise 2: Side plank", "3. Bird dog", "#1 -".
-NUMBERING = re.compile(r"^(?:(?:exercise|move|drill|no\.?)\s*)?#?\d{1,2}\s*[:.)–—-]\s*(?=\S)", re.I)
+# So is a programme's letter and number for it ("A1. Goblet squat", "B2) Calf raise": superset A, exercise 1).
+NUMBERING = re.compile(
+    r"^(?:(?:exercise|move|drill|no\.?)\s*)?#?(?:\d{1,2}|[A-Z]\d{1,2})[a-z]?\s*[:.)–—-]\s*(?=\S)", re.I
+)
 SIMILAR = re.compile(r"\b(?:similar to|like|unlike|than)\s+(?:the\s+|a\s+)?$", re.I)
 ORDER_LEAD = re.compile(
     r"\b(?:in (?:this|the following|that) order|step by step|progression)\b.*:\s*$"
@@ -438,7 +448,13 @@ def names_in(sentence: str, vocabulary: Vocabulary, item: bool = False) -> list[
         for match in pattern.finditer(sentence):
             for name in LIST_SPLIT.split(match.group("n")):
                 name = re.sub(r"^(?:the|an?)\s+", "", name.strip(" .,"), flags=re.I)
-                if name and len(name.split()) <= 4 and not _is_muscle(name, vocabulary) and not COLLECTION.search(name):
+                if (
+                    name
+                    and len(name.split()) <= 4
+                    and not _is_muscle(name, vocabulary)
+                    and not COLLECTION.search(name)
+                    and not PRONOUN.search(name)
+                ):
                     names.append(name)
     if labelled := _label_name(sentence, vocabulary, dashed=item):
         names.append(labelled)
@@ -456,7 +472,7 @@ def _label_named(sentence: str, dashed: bool = True) -> tuple[str, str] | None:
     plain = re.sub(r"\s*\([^)]*\)", "", name).strip()  # "Easier (regression)" is the label "Easier"
     if NOT_LABEL_NAMES.fullmatch(plain) or any(words.fullmatch(plain) for words in LABELLED.values()):
         return None
-    if NOT_A_NAME.search(name) or COLLECTION.search(name) or ADVICE_LABEL.search(name):
+    if NOT_A_NAME.search(name) or COLLECTION.search(name) or ADVICE_LABEL.search(name) or DOING.match(name):
         return None  # "The golden rule: keep your hard days hard" is advice, not an exercise
     if is_instruction(name):
         return None  # "Breathe out: gently lift ...", "Start with walk-run - for example ..." are steps or advice

@@ -62,6 +62,8 @@ WHAT_LOAD = r"\bwhat (?:\w+ )?(?:weight|load|size (?:kettle)?bell|size dumbbell)
 KINDS = [
     # "Why ... heavy low reps?" asks for a reason, whatever numbers or beginners it names.
     ("reason", r"^\s*why\b"),
+    # "What does 2 reps in reserve mean?" asks what a term means, whatever numbers or sets it names.
+    ("fact", r"\b(?:mean|means|stand for)\??\s*$|^\s*define\b|\bdefinition of\b|\bwhat is meant by\b"),
     (
         "progression",
         r"\bwhere (do|should|can) (i|you|we|a beginner) (\w+ )?(start|begin)\b"  # "where do I even start"
@@ -149,37 +151,47 @@ BARE_REPLY = re.compile(r"^\s*(?:honestly,?\s+|well,?\s+)?(?:yes|no|not really|n
 MIN_PROSE = 2
 
 # What a quantity question asks for: (pattern in the question, pattern of an answer in a source, what to call it).
-# Minutes and seconds as runners type them ("how many mins"), and numbers as a source writes them.
+# Minutes and seconds as runners type them ("how many mins"), and numbers as a source writes them, in figures or
+# in words as a talk's transcript does ("thirty to sixty seconds", "twenty-five"), alone or as a range.
 # "one" is left out: "stand on one foot" gives no number of anything.
-NUMBER = r"(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|a few|several)"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = "two|three|four|five|six|seven|eight|nine"
+NUMBER = (
+    rf"(?:\d+(?:\.\d+)?|(?:{_TENS})(?:[- ](?:one|{_UNITS}))?|{_UNITS}|ten|eleven|twelve|thirteen|fourteen|fifteen"
+    r"|sixteen|seventeen|eighteen|nineteen|a hundred|a few|several|a couple of)"
+)
+RANGE = rf"{NUMBER}(?:\s*(?:-|–|to|or)\s*{NUMBER})?"
 QUANTITIES = [
     (
         r"\b(sets?|reps?|repetitions)\b",
         # "times" counts repeats, not a multiple ("6 to 8 times body weight")
-        rf"\b{NUMBER}\s*(-|to|or|x)?\s*\d*\s*(sets?|reps?|repetitions|times(?!\s+(?:your\s+)?(?:body|bodyweight|as|more|less|the)\b))\b"
+        rf"\b{RANGE}\s*(?:x\s*\d*\s*)?(sets?|reps?|repetitions|times(?!\s+(?:your\s+)?(?:body|bodyweight|as|more|less|the)\b))\b"
         r"|\b\d+\s*[x×]\s*\d+",  # sets by repetitions: "3 x 8-12", "5 x 45 second holds"
         "a number of sets or repetitions",
     ),
     (
         r"\bhow (often|frequently)\b|\btimes (a|per)\b",
-        rf"\b({NUMBER}\s*(times|days?|sessions?)\s*(a|per|each)\s*(day|week)|daily|every (day|other day|week))\b",
+        # "two short sessions a week", "Two sessions of thirty minutes each week", "twice a week", "daily"
+        rf"\b(?:{RANGE}(?:\s+[a-z-]+)?\s+(?:times|days?|sessions?|workouts?)|twice|once)\b[^.;!?]{{0,50}}?"
+        r"\b(?:a|per|each|every)\s+(?:day|week|fortnight|month)\b"
+        r"|\b(?:daily|weekly)\b|\bevery (?:day|other day|week)\b",
         "how often",
     ),
     (
         r"\bhow (long|far)\b|\bhow many (seconds|secs?|minutes|mins?|hours|hrs?|days|weeks|months|miles|km)\b",
-        rf"\b{NUMBER}\s*(-|to)?\s*\d*\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|miles?|km|m"
+        rf"\b{RANGE}\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|miles?|km|m"
         r"|meters?|metres?|yards?|lengths?)\b",
         "how long",
     ),
     (
         OF_MAXIMUM,
-        rf"\b{NUMBER}\s*(-|to|–)?\s*\d*\s*(%|percent)",
+        rf"\b{RANGE}\s*(%|percent)",
         "a percentage of your one-rep maximum",
     ),
     (
         rf"\bhow (heavy|much weight)\b|{WHAT_LOAD}",
         # or by the repetitions it allows: "a weight you could lift about 5 or 6 times", "sets of 3-6 reps"
-        rf"\b{NUMBER}\s*(kg|kilos?|lbs?|pounds?|percent|%)\b|\b\d+\s*(or|to|-)\s*\d+\s*(times|reps?|repetitions)\b",
+        rf"\b{RANGE}\s*(kg|kilos?|lbs?|pounds?|percent|%)\b|\b\d+\s*(or|to|-)\s*\d+\s*(times|reps?|repetitions)\b",
         "how heavy",
     ),
 ]

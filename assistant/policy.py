@@ -7,6 +7,8 @@ names a subject of any corpus (what a corpus covers comes from its index: `scope
   answer stage declines them unless a passage matches the question strongly;
 - `needs_clinician`: pain, injury or symptoms (pelvic ones too: leaking, heaviness, a bulge, doming) get a
   plain recommendation to see a physical therapist; an ache the day after training in no joint is soreness;
+  `clinician_note` gives that note, or for a health condition the runner has (osteoporosis, pregnancy, a heart
+  condition) one saying a clinician should weigh whether the training suits it;
 - `is_diagnosis`: a generated sentence that diagnoses ("you probably have tendinitis") is never shown;
 - `strip_injection`: sentences that try to instruct the assistant ("ignore previous instructions") are
   removed from questions and passages before the model sees them.
@@ -118,6 +120,19 @@ CLINICIAN_NOTE = (
     "Pain, injury or symptoms need a professional: please see a physical therapist or another clinician, "
     "who can examine you. Stride can share what its sources say but cannot diagnose."
 )
+# A health condition the runner has ("I have osteoporosis, are hops safe?", "I'm pregnant"): no symptom to
+# examine, but whether training suits it is a clinician's call, whatever the sources say or leave out.
+CONDITION = re.compile(
+    r"\bosteop(?:oro|en)\w*|\b(?:osteo)?arthritis\b|\bheart (?:condition|disease|problems?|attack|failure)\b"
+    r"|\bhigh blood pressure\b|\bhypertension\b|\bdiabet\w*|\basthma\w*|\bpregnan\w*|\bpost-?(?:partum|natal)\b"
+    r"|\bhad (?:a|my) baby\b|\b(?:hip|knee|joint) replacement\b|\bsurgery\b|\bcancer\b|\bepilep\w*|\bblood clots?\b"
+    r"|\bblood thinners?\b|\bpacemaker\b|\bmultiple sclerosis\b|\bparkinson\w*",
+    re.IGNORECASE,
+)
+CONDITION_NOTE = (
+    "A health condition is for your doctor or physical therapist to weigh: please ask them whether this suits you. "
+    "Stride can share what its sources say but cannot judge what is safe for you."
+)
 
 
 # Names whose last letters are no plural "s" ("achilles" had been "achille"), and plurals not made by one.
@@ -174,6 +189,13 @@ def same_part(asked: set[str], named: set[str]) -> bool:
 def never_answers(question: str) -> str | None:
     """What Stride does not do that the question asks for, or None."""
     return next((what for what, pattern in NEVER_PATTERNS.items() if pattern.search(question)), None)
+
+
+def clinician_note(question: str) -> str | None:
+    """The note a question gets: pain, injury or symptoms to examine, or a health condition to weigh; None."""
+    if needs_clinician(question):
+        return CLINICIAN_NOTE
+    return CONDITION_NOTE if CONDITION.search(question) else None
 
 
 def needs_clinician(question: str) -> bool:

@@ -30,6 +30,7 @@ from assistant.answer import (
     standalone_question,
 )
 from assistant.cite import Disagreement, Passage, SupportChecker, evidence_units, parse_markers
+from assistant.policy import CONDITION_NOTE
 from assistant.scope import Scope
 from assistant.text import tokens
 from tests.fakes import ExplodingChat, ScriptedChat
@@ -401,6 +402,9 @@ def test_the_clinician_note_and_the_decline_are_fields_not_text_to_split(seed_st
     declined = answerer(seed_stride, chat=ExplodingChat(prompts=[])).ask("Write me a poem about my sore calf")
     assert declined.refused and declined.decline and declined.note and declined.sentences == []
     assert declined.answer == f"{declined.decline}\n\n{declined.note}"
+    # a health condition, answered or declined, gets the note to ask a clinician whether the training suits it
+    condition = answerer(seed_stride, chat=ExplodingChat(prompts=[])).ask("I have osteoporosis, is a marathon safe?")
+    assert condition.note == CONDITION_NOTE and condition.answer.endswith(CONDITION_NOTE)
 
 
 def test_follow_ups_are_made_standalone():

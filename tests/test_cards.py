@@ -656,3 +656,25 @@ def test_a_word_of_order_before_a_named_step_is_no_part_of_the_name():
 )
 def test_labels_sentences_and_notes_name_no_exercise(text, section):
     assert [f.name.text for f in fragments(text, section)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        # a drill counted in words before its colon: the count is no name
+        ("Three: open the gate, close the gate. Lift the knee to hip height.", "Hip drills"),
+        # an instruction's verb before the colon: a step, not an exercise's name
+        ("Do the balance test: stand on one leg for 30 seconds. Note your time for each leg.", "Tests"),
+        # unpunctuated captions read as naming wording: "do it yet that ..." names nothing
+        ("That is the benchmark if you can't do it yet that's what we work towards. Then bend the knee.", ""),
+    ],
+)
+def test_counted_drills_steps_and_pronouns_name_no_exercise(text, section):
+    assert [f.name.text for f in fragments(text, section)] == []
+
+
+def test_a_programmes_letter_and_number_label_is_no_part_of_the_name():
+    document = "## A1. Wall sit\n\nLean your back against a wall. Slide down until your thighs are level.\n"
+    sit = chunk_of(document[document.index("Lean") :].strip(), "A1. Wall sit", start=document.index("Lean"))
+    entry = cards.build_passage(sit, document, VOCABULARY)
+    assert [f["name"]["text"] for f in entry["fragments"]] == ["Wall sit"]

@@ -635,6 +635,34 @@ def test_sets_by_reps_give_a_number_of_sets():
     assert not gives_number("how heavy is heavy?", "Lift it three times a week.")
 
 
+def test_numbers_written_in_words_and_sessions_a_week_answer_a_quantity():
+    # a talk's transcript writes its numbers in words, often as a range
+    assert gives_number("hip flexor stretch after the run how long", "Thirty to sixty seconds each side, two rounds.")
+    assert gives_number("how many reps", "The goal is twenty-five single leg calf raises on each side.") is False
+    assert gives_number("how many sets", "Three sets of six to eight on each leg.")
+    # how often: sessions a week with words between, "twice", "each week"
+    for sentence in (
+        "Start with two short sessions a week.",
+        "Twice a week is plenty.",
+        "Two sessions of twenty-five to thirty-five minutes each week is the sweet spot.",
+    ):
+        assert gives_number("how many times a week should i lift", sentence)
+    assert not gives_number("how many times a week should i lift", "One session is enough in a recovery week.")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what does 2 reps in reserve mean",
+        "what do 3 sets of RPE 7 mean?",
+        "define tempo reps",
+        "what does RIR stand for",
+    ],
+)
+def test_a_question_asking_what_a_term_means_is_a_fact_question_whatever_numbers_it_names(question):
+    assert kind_of(question) == "fact"
+
+
 @pytest.mark.parametrize(
     ("question", "kind"),
     [

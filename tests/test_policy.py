@@ -173,3 +173,18 @@ def test_a_region_holds_its_parts_and_names_ending_in_s_are_not_plurals():
     assert policy.parts_named("back off and drop to an easier step") == set()
     assert policy.parts_named("kicked in the back of the leg") == {"leg"}
     assert policy.parts_named("my lower back aches") == {"back"} == policy.parts_named("Back pain that lingers")
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("i have osteoporosis, are the pogo hops safe for me", policy.CONDITION_NOTE),
+        ("I'm 20 weeks pregnant, can I keep doing split squats?", policy.CONDITION_NOTE),
+        ("had a knee replacement last year, is running ok?", policy.CONDITION_NOTE),
+        ("my knee hurts after my hip replacement", policy.CLINICIAN_NOTE),  # pain first: examine it
+        ("is a brace a replacement for the exercises?", None),
+        ("how many sets of step-ups?", None),
+    ],
+)
+def test_a_health_condition_gets_a_note_to_ask_a_clinician(question, note):
+    assert policy.clinician_note(question) == note
