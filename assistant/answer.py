@@ -458,8 +458,8 @@ class Answerer:
             yield run.refuse(reason)
             return
         # One scorer for the whole answer: evidence, checks and the fallback score the same sentences.
-        run.relevance = _Relevance(self.embeddings, run.standalone, scope.vocabulary)
-        asked = frozenset(scope.subjects_in(expand_query(run.standalone, scope.vocabulary)))
+        run.relevance = _Relevance(self.embeddings, run.standalone, scope.vocabulary, scope.synonyms)
+        asked = frozenset(scope.subjects_in(expand_query(run.standalone, scope.vocabulary, scope.synonyms)))
         # What a kind of question needs is evidence wherever its passage states it, even when its words match the
         # question less than the rest do: a number asked for ("Dose: 3 sets of 15-20" under the exercise's
         # steps), each step of an order asked for, and how to make it harder or easier ("Harder: a 25-30 cm box
@@ -1152,11 +1152,11 @@ class _Relevance:
     word overlap. One per answer: evidence selection, the checks and the fallback score the same sentences,
     so vectors are cached, and `prime` embeds a batch of them in one call."""
 
-    def __init__(self, embeddings, question: str, vocabulary: list[tuple[str, ...]]) -> None:
+    def __init__(self, embeddings, question: str, vocabulary: list[tuple[str, ...]], synonyms=()) -> None:
         self.embeddings = embeddings
         self.question = question
         cues = [words for cue, words in SENTENCE_CUES if cue.search(question)]
-        expanded = " ".join([expand_query(question, vocabulary), *cues])
+        expanded = " ".join([expand_query(question, vocabulary, synonyms), *cues])
         self.question_words = set(tokens(expanded))
         self.question_vector = np.asarray(embeddings.embed_query(expanded), dtype=np.float32)
         self._vectors: dict[str, np.ndarray] = {}

@@ -17,7 +17,7 @@ from assistant.config import setting_error
 from assistant.errors import IndexDamaged, InputError
 from assistant.index import Progress, SyncReport, move_aside
 from assistant.ingest import Skipped, discover, load_document, source_id
-from assistant.knowledge import load_knowledge
+from assistant.knowledge import generic_vocabulary, load_knowledge
 from assistant.loaders import Unreadable
 from assistant.scope import profile
 
@@ -91,7 +91,7 @@ def index_corpus(
         present = {c.source for c in candidates}
         scope = [_scope(p, corpus_root) for p in paths if p.is_dir()]
         report.sync = stride.index.sync(documents, present=present, scope=scope, progress=progress)
-    stride.index.set_profile(profile(stride.index.chunks(), knowledge.for_index()))
+    stride.index.set_profile(profile(stride.index.chunks(), knowledge.for_index(), generic_vocabulary()))
     found = stride.index.sources()
     report.documents_total = len(found)
     report.chunks_total = sum(info.chunks for info in found)

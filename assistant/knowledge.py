@@ -12,6 +12,8 @@ author edits (corpus/README.md documents it):
   groups, a group being a name followed by the phrases the documents use for it (a plain string is a group
   of one), so "glute max" in a passage is listed as the muscle the author names "gluteus maximus". Without
   the table, the generic anatomy and gym words of `exercise_words.toml` (a file beside this module) are used.
+The generic names gyms and physios give one exercise (`synonyms.toml`: "heel raise" and "calf raise") join the
+vocabulary where the corpus uses one of them (`generic_vocabulary`, kept by `scope.profile`).
 Every key is optional, and so is the file. It is read when the corpus is indexed (`stride ingest`), and
 what answering needs of it is stored with the index, so a question is answered with the knowledge of the
 corpus that was indexed, wherever the command runs.
@@ -30,6 +32,8 @@ from assistant.errors import InputError
 FILENAME = "stride.toml"
 # Generic muscles and equipment for exercise cards, used when the author lists none (a data file, not code).
 GENERIC_EXERCISE_WORDS = Path(__file__).with_name("exercise_words.toml")
+# Generic names of one exercise ("heel raise", "calf raise"), joined to a corpus's vocabulary where it uses one.
+GENERIC_SYNONYMS = Path(__file__).with_name("synonyms.toml")
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,13 @@ class Knowledge:
     def for_index(self) -> dict:
         """The parts answering needs, as plain data to store with the index."""
         return {"about": self.about, "examples": list(self.examples), "vocabulary": [list(g) for g in self.vocabulary]}
+
+
+def generic_vocabulary() -> list[tuple[str, ...]]:
+    """The generic groups of names for one exercise (`synonyms.toml`), lower case; the index's scope keeps
+    those whose phrases the corpus uses (`scope.profile`)."""
+    data = tomllib.loads(GENERIC_SYNONYMS.read_text(encoding="utf-8"))
+    return [tuple(phrase.lower() for phrase in group) for group in data.get("groups", [])]
 
 
 def load_knowledge(corpus_dir: Path) -> Knowledge:

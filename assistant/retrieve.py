@@ -25,7 +25,7 @@ import numpy as np
 from assistant.errors import InputError
 from assistant.index import ChunkIndex, StoredChunk
 from assistant.scope import Scope
-from assistant.text import jaccard, tokens
+from assistant.text import jaccard, phrase_text, tokens
 
 MAX_QUESTION_CHARS = 2000
 CANDIDATES = 20  # how deep the lexical list goes before fusion
@@ -49,10 +49,16 @@ class Hit:
     dense_similarity: float | None
 
 
-def expand_query(question: str, vocabulary: list[tuple[str, ...]]) -> str:
-    """The question plus the vocabulary groups it touches."""
-    lowered = " " + re.sub(r"[^a-z0-9’' ]+", " ", question.lower()) + " "
-    extra = [" ".join(group) for group in vocabulary if any(f" {phrase} " in lowered for phrase in group)]
+def expand_query(question: str, vocabulary: list[tuple[str, ...]], synonyms=()) -> str:
+    """The question plus the author's vocabulary groups it touches, and for an exercise it names by a name the
+    corpus does not use (`Scope.synonyms`: "heel raises"), the names the corpus uses ("calf raises"). A question
+    already using the corpus's name is not added to: more names for the same thing drown what else it asks
+    ("pogos feel easy, how do I progress?" had matched the pogo passage's steps, not its progression)."""
+    lowered = phrase_text(question)
+    extra = [" ".join(group) for group in vocabulary if any(phrase_text(phrase) in lowered for phrase in group)]
+    for used, other in synonyms:
+        if any(phrase_text(p) in lowered for p in other) and not any(phrase_text(p) in lowered for p in used):
+            extra.append(" ".join(used))
     return " ".join([question, *extra])
 
 
@@ -100,7 +106,7 @@ class HybridRetriever:
         question = validate_question(question)
         self._ensure_lexical_index()
         # Both sides see the vocabulary: "butt" alone embeds far from "gluteus maximus".
-        expanded = expand_query(question, self._scope.vocabulary)
+        expanded = expand_query(question, self._scope.vocabulary, self._scope.synonyms)
         lexical = self._lexical(expanded) if mode != "dense" else {}
         dense = self._dense(expanded) if mode != "bm25" else {}
         ranked = self._rank(dense, lexical, mode)

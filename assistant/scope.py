@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from assistant.text import FILLER, listing, slips, tokens
+from assistant.text import FILLER, listing, phrase_text, slips, tokens
 
 TOPICS = 6  # topics named in a decline
 TITLES = 3  # documents named in a decline; the rest are counted
@@ -58,15 +58,30 @@ ASKING_WORDS = frozenset(
 )
 
 
-def profile(chunks, knowledge: dict) -> dict:
-    """What to keep with the index: titles, topics from headings, and the author's knowledge (plain data)."""
+def profile(chunks, knowledge: dict, generic: list[tuple[str, ...]] = ()) -> dict:
+    """What to keep with the index: titles, topics from headings, and the author's knowledge (plain data). The
+    `generic` vocabulary groups (names for one exercise) are kept as `synonyms` where a passage, heading or title
+    uses one of their phrases (a group of names the corpus never uses would make its words look covered) and no
+    group of the author's has one (the author's says what the corpus calls it): the names the corpus uses, and
+    the others, which a question is searched with the corpus's names for (`retrieve.expand_query`)."""
     titles = list(dict.fromkeys(c.title for c in sorted(chunks, key=lambda c: (c.source, c.ordinal))))
+    # a name counts as used in any of its forms ("single-leg RDLs" where the corpus writes "Single-leg RDL")
+    written = " " + " ".join(tokens(" ".join(f"{c.title} {c.section} {c.text}" for c in chunks))) + " "
+    authored = {phrase_text(phrase) for group in knowledge.get("vocabulary", []) for phrase in group}
+    synonyms = []
+    for group in generic:
+        if authored & {phrase_text(phrase) for phrase in group}:
+            continue  # the author's own group for the thing says what the corpus calls it
+        used = [phrase for phrase in group if f" {' '.join(tokens(phrase))} " in written]
+        if used:
+            synonyms.append([used, [phrase for phrase in group if phrase not in used]])
     return {
         "titles": titles,
         "topics": _topics(chunks),
         "about": knowledge.get("about", ""),
         "examples": knowledge.get("examples", []),
         "vocabulary": knowledge.get("vocabulary", []),
+        "synonyms": synonyms,
     }
 
 
@@ -96,6 +111,8 @@ class Scope:
     about: str = ""
     examples: list[str] = field(default_factory=list)
     vocabulary: list[tuple[str, ...]] = field(default_factory=list)
+    # generic names for one exercise: (the names the corpus uses, other names runners use for it)
+    synonyms: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
     passages: int = 0
     frequency: Counter = field(default_factory=Counter)  # stem -> passages using it
     subjects: set[str] = field(default_factory=set)  # stems of headings, titles and vocabulary phrases
@@ -108,7 +125,9 @@ class Scope:
         stored = stored or {}
         frequency = Counter(stem for words in passage_tokens for stem in set(words))
         vocabulary = [tuple(group) for group in stored.get("vocabulary", [])]
+        synonyms = [(tuple(used), tuple(other)) for used, other in stored.get("synonyms", [])]
         listed = {stem for group in vocabulary for phrase in group for stem in tokens(phrase)}
+        listed |= {stem for _, other in synonyms for phrase in other for stem in tokens(phrase)}
         # a heading over sections ("Session B") has no passage of its own: its words are the corpus's too
         named = [f"{chunk.title} {chunk.section} {chunk.parent}" for chunk in chunks]
         headings = {stem for heading in named for stem in tokens(heading)}
@@ -123,6 +142,7 @@ class Scope:
             stored.get("about", ""),
             stored.get("examples", []),
             vocabulary,
+            synonyms,
             len(passage_tokens),
             frequency,
             headings | listed,

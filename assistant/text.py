@@ -269,3 +269,9 @@ def markdown_blocks(blocks: list[str]) -> str:
             together = _MARKDOWN_ITEM.match(block) and _MARKDOWN_ITEM.match(written.rsplit("\n", 1)[-1])
             written += ("\n" if together else "\n\n" if written else "") + block
     return written + "\n"
+
+
+def phrase_text(text: str) -> str:
+    """Text as phrases are matched in it: lower case, words apart by one space, padded by one at each end
+    ("Single-leg RDL:" -> " single leg rdl ")."""
+    return " " + " ".join(re.sub(r"[^a-z0-9’']+", " ", text.lower()).split()) + " "

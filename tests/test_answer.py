@@ -763,3 +763,20 @@ def test_whats_in_a_heading_over_sections_lists_those_sections(index_files):
     assert [c.section for c in result.citations] == ["Goblet squat", "Kettlebell swing"]
     other = ask("what exercises are in session B?")
     assert [s.label for s in other.sentences] == ["Kettlebell deadlift", "Calf raise"], other.answer
+
+
+@pytest.mark.integration
+def test_an_exercise_asked_for_by_another_common_name_is_found_under_the_corpus_name(index_files):
+    stride = index_files(
+        {
+            "calf.md": "---\ntitle: Calf strength\n---\n# Calf raises\n\nStand on the edge of a step and hold a "
+            "rail. Rise onto your toes for one second. Lower your heels below the step for three seconds.\n\n"
+            "# Toe yoga\n\nLift the big toe while the others stay down. Then lift the others and keep it down.\n",
+            "hips.md": "---\ntitle: Hip strength\n---\n# Clamshells\n\nLie on your side with your knees bent. "
+            "Open the top knee like a book and close it slowly.\n",
+        }
+    )
+    result = quoting(stride).ask("how do i do heel raises properly?")
+    assert not result.refused and "never mention" not in result.answer
+    assert "Rise onto your toes for one second." in result.answer
+    assert {c.section for c in result.citations} == {"Calf raises"}

@@ -7,8 +7,9 @@ from assistant.calibration import MINILM, thresholds_for
 from assistant.cli import cli
 from assistant.errors import InputError
 from assistant.index import StoredChunk
-from assistant.knowledge import load_knowledge, parse_knowledge
+from assistant.knowledge import generic_vocabulary, load_knowledge, parse_knowledge
 from assistant.policy import never_answers
+from assistant.retrieve import expand_query
 from assistant.scope import Scope, profile
 from assistant.text import tokens
 from tests.conftest import CORPUS
@@ -77,6 +78,35 @@ def test_the_profile_names_titles_and_heading_topics_and_keeps_the_authors_words
     assert stored["titles"] == ["Calf Strength", "Strong Feet"]
     assert stored["topics"][0] == "calf"  # in both documents' headings
     assert stored["about"] == "calf and foot strength" and stored["examples"] == ["How?"]
+
+
+def test_generic_names_for_an_exercise_are_kept_only_where_the_corpus_uses_one():
+    generic = [("calf raise", "calf raises", "heel raise", "heel raises"), ("nordic curl", "nordic hamstring curl")]
+    stored = profile(CHUNKS, {"vocabulary": [["toe yoga", "big toe lifts"]]}, generic)
+    # the names a passage or heading uses in any form ("Calf raises" is a heading), then the others; no nordics
+    assert stored["vocabulary"] == [["toe yoga", "big toe lifts"]]
+    assert stored["synonyms"] == [[["calf raise", "calf raises"], ["heel raise", "heel raises"]]]
+    scope = Scope.of(stored, CHUNKS, [tokens(f"{c.title} {c.section} {c.text}") for c in CHUNKS])
+    assert scope.synonyms == [(("calf raise", "calf raises"), ("heel raise", "heel raises"))]
+    assert "heel" in scope.listed and "nordic" not in scope.listed
+    # a name the author's own group already has leaves that thing to the author's group
+    assert profile(CHUNKS, {"vocabulary": [["calf raises", "raises"]]}, generic)["synonyms"] == []
+    # the shipped groups are read as lower-case phrases, two or more to a group
+    assert all(len(group) >= 2 and all(p == p.lower() for p in group) for group in generic_vocabulary())
+
+
+def test_a_question_is_searched_with_the_corpus_name_for_an_exercise_only_when_it_uses_another():
+    synonyms = [(("calf raises",), ("heel raise", "heel raises"))]
+    assert expand_query("how do I do heel raises?", [], synonyms) == "how do I do heel raises? calf raises"
+    assert expand_query("heel raises or calf raises?", [], synonyms) == "heel raises or calf raises?"
+    assert expand_query("how do I do a split squat?", [], synonyms) == "how do I do a split squat?"
+
+
+def test_a_vocabulary_phrase_matches_a_question_however_its_words_are_joined():
+    vocabulary = [("rear-foot-elevated split squat", "bulgarian split squat")]
+    expanded = expand_query("are Bulgarian split-squats ok? what about rear foot elevated split squat", vocabulary)
+    assert expanded.endswith("rear-foot-elevated split squat bulgarian split squat")
+    assert expand_query("how do I do a split squat?", vocabulary) == "how do I do a split squat?"
 
 
 def test_a_decline_describes_the_corpus_it_was_given():
