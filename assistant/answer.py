@@ -29,7 +29,7 @@ Leaves out: choosing and loading the model (`models`), retrieval (`retrieve`) an
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -82,6 +82,7 @@ from assistant.text import (
 )
 
 EVIDENCE = 5  # passages the plan and the disagreement check draw on
+NAMED_DOCUMENT_DEPTH = 30  # hits searched for the passages of a document the question names
 # A written reply in other words than yes or no: what it says to a yes/no question.
 REPLY_WORD = re.compile(
     r"^(true|false|correct|incorrect|right|wrong|exactly|absolutely|definitely|nope)[,.:!]\s*", re.I
@@ -445,6 +446,12 @@ class Answerer:
         # A few extra hits are fetched only for passages naming the subject asked about (see _evidence).
         hits = self.retriever.search(run.standalone, k=self.evidence + SUBJECT_EXTRA)
         hits = _posts_when_needed(hits, self.thresholds.min_relevance)
+        # "what does the club plan say about ...?": that document answers, and its name is no word of the question
+        # the corpus must use
+        named = self.retriever.named_document(cleaned)
+        asking = cleaned.replace(named[1], " ") if named else cleaned
+        if named:
+            hits = self._from_named_document(named[0], run.standalone, hits)
         own_kind = kind_of(cleaned)
         listed = asks_for_list(cleaned, own_kind)  # "what are the signs ...?": a list named by its heading's words
         if listed:
@@ -453,7 +460,7 @@ class Answerer:
         if hurts:
             hits = self._with_warnings(run.standalone, hits)
         run.timings["retrieve"] = run.elapsed()
-        reason = _decline_reason(cleaned, run.standalone, hits, scope, self.thresholds, self._names_exercise)
+        reason = _decline_reason(asking, run.standalone, hits, scope, self.thresholds, self._names_exercise)
         if reason:
             yield run.refuse(reason)
             return
@@ -490,7 +497,7 @@ class Answerer:
             # A follow-up with no kind of its own ("and with a band?") asks what the question before it asked.
             follow_up = own_kind == "fact" and cleaned != run.standalone
             kind = kind_of(history[-1]) if follow_up and history else own_kind
-            unknown, words = _unknown_words(cleaned, scope, vocabulary_known=True)
+            unknown, words = _unknown_words(asking, scope, vocabulary_known=True)
             aimed = _aimed_at(cleaned, unknown) if kind == "list" and not hurts else []
             if aimed:
                 # "What exercises are good for my calves?" of a corpus that never names calves: its exercises,
@@ -515,6 +522,11 @@ class Answerer:
             # Most of what the runner asked about is nowhere in the corpus, yet a passage came close enough to
             # answer from: say so first, so the closest passage is not taken for what was asked.
             never = words and len(unknown) / words >= self.thresholds.unknown_share
+            judged = {stem for word in _object_of(asking) for stem in tokens(word)}
+            if plan.kind == "verdict" and judged and judged <= {stem for word in unknown for stem in tokens(word)}:
+                # "Is yoga good for my glutes?" of a corpus that never names yoga: its "Yes:" had been for lunges.
+                never = True
+                plan.points = [replace(point, lead="") for point in plan.points]
             if never and plan.kind == "procedure":
                 plan.missing = ""  # "never mention 'bulgarian'" says more than "do not say how to do Bulgarian ..."
             if never and not plan.missing:
@@ -536,13 +548,25 @@ class Answerer:
                 plan.points, plan.missing, run.layout = [], "", "prose"
                 yield run.accept(NOT_PRESCRIBED, {}, "framing")
             # A model writes prose; a list's items and a procedure's steps are best in the sources' words and
-            # order (the quality tier put its own two steps before the ones it left out).
+            # order (the quality tier put its own two steps before the ones it left out). Nor does it write the
+            # closest the sources come to what they never mention: it wrote "Core exercises are included in the
+            # A series." under "The sources never mention core".
             writes = self.chat_model is not None and plan.layout == "prose" and plan.points
-            if writes and not (plan.missing or uncovered):
+            if writes and not (plan.missing or uncovered or never):
                 yield from run.emit_written(plan, passages)
             else:
                 yield from run.emit_plan(plan)
         yield run.finish(passages)
+
+    def _from_named_document(self, named: str, standalone: str, hits):
+        """For a question naming one document ("does the club plan say to push through pain?", "what does the
+        newsletter say about stretching?"): the hits from that document alone, searched deeper when the first
+        ones hold none of it; the hits as they were when it has no passage on the question."""
+        own = [hit for hit in hits if hit.chunk.source == named]
+        if not own:
+            deeper = self.retriever.search(standalone, k=NAMED_DOCUMENT_DEPTH)
+            own = [hit for hit in deeper if hit.chunk.source == named][: self.evidence]
+        return own or hits
 
     def _with_named_list(self, question: str, hits):
         """The hits, led by the list under a heading the question names ("what's the return to run checklist?":

@@ -36,6 +36,27 @@ BM25_WEIGHT = 0.1
 RRF_K = 60  # the constant from Cormack et al. (2009), for the 'rrf' mode kept for comparison
 DUPLICATE_OVERLAP = 0.7  # Jaccard word overlap above which two passages count as saying the same thing
 MODES = ("hybrid", "dense", "bm25", "rrf")
+# What a runner calls one of the documents ("the club plan", "priyas video", "the ebook"): a noun of a kind of
+# document after "the", "this", a possessive or another word, matched against each document's file name and
+# title and the words for its format.
+DOCUMENT_NOUN = re.compile(
+    r"\b(?:the|this|that|your|ur|[a-z]+['’]?s|[a-z]+)\s+(plan|video|book|e-?book|newsletter|handout|article|podcast"
+    r"|notes|talk|e-?mail|guide|blog|transcript|episode|leaflet|programme|program|chapter|captions)\b"
+    r"(?:\s+(?:say|says|said|recommend|recommends|suggest|suggests|mention|mentions)\b)?",
+    re.IGNORECASE,
+)
+# A document asked about ("what does the club plan say", "in the video", "week 1 of the plan"), not quoted.
+ASKS_OF_DOCUMENT = re.compile(
+    r"\b(?:does|do|did|in|from|of|per|according to)(?:\s+(?:the|this|that|your|ur))?\s*$", re.IGNORECASE
+)
+FORMAT_WORDS = {
+    ".epub": "book ebook chapter",
+    ".srt": "video talk captions transcript",
+    ".vtt": "video talk captions transcript",
+    ".pdf": "handout leaflet",
+    ".html": "article blog",
+    ".htm": "article blog",
+}
 
 
 @dataclass(frozen=True)
@@ -112,6 +133,34 @@ class HybridRetriever:
         ranked = self._rank(dense, lexical, mode)
         hits = _collapse_duplicates(ranked, k, self._words_of)
         return _keep_lexical_best(hits, ranked, lexical) if mode == "hybrid" else hits
+
+    def named_document(self, question: str) -> tuple[str, str] | None:
+        """The one document the question names by a kind of document, and the words naming it ("does the club
+        plan say ...?": club-plan.odt, "club plan say"), or None: no such noun, or no one document it fits. "The
+        video" fits the only video; where several fit the noun, or it follows no "the", "this" or possessive
+        ("a plan"), the word before it must fit the document too ("club" of "club plan"). Only a document asked
+        about counts ("does the club plan say", "in the video", "week 1 of the club plan"): "the physio blog says
+        go heavy, but my coach says ..." sets one source against another, for the sources' disagreement."""
+        self._ensure_lexical_index()
+        documents: dict[str, set[str]] = {}
+        for chunk in self._chunks:
+            if chunk.source not in documents:
+                name = re.sub(r"[-_.]+", " ", chunk.source.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+                suffix = "." + chunk.source.rsplit(".", 1)[-1].lower()
+                documents[chunk.source] = set(tokens(f"{name} {chunk.title} {FORMAT_WORDS.get(suffix, '')}"))
+        for match in DOCUMENT_NOUN.finditer(question):
+            if not ASKS_OF_DOCUMENT.search(question[: match.start()]):
+                continue  # "The physio blog says go heavy but my coach says ...": a source quoted, not asked
+            word = match[0].split()[0].lower()
+            noun, before = set(tokens(match[1].replace("-", ""))), set(tokens(word))
+            fits = [source for source, words in documents.items() if noun & words]
+            # "the video", "priyas video" point at one; "a plan", "my plan" name none unless the word fits too
+            pointed = word in ("the", "this", "that", "your", "ur") or word.endswith(("'s", "’s"))
+            if len(fits) > 1 or not pointed:
+                fits = [source for source in fits if before & documents[source]]
+            if len(fits) == 1:
+                return fits[0], match[0]
+        return None
 
     def headed(self, names: Callable[[str], bool]) -> list[StoredChunk]:
         """The passages under a heading `names` accepts, in the corpus's order: what a runner names by its

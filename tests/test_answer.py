@@ -7,6 +7,7 @@ injected instructions ignored, disagreements shown. The real model runs in test_
 
 import itertools
 import json
+import re
 import types
 
 import pytest
@@ -780,3 +781,35 @@ def test_an_exercise_asked_for_by_another_common_name_is_found_under_the_corpus_
     assert not result.refused and "never mention" not in result.answer
     assert "Rise onto your toes for one second." in result.answer
     assert {c.section for c in result.citations} == {"Calf raises"}
+
+
+@pytest.mark.integration
+def test_a_verdict_on_something_the_sources_never_name_gets_no_yes_and_no_written_answer(seed_stride):
+    # the model is never asked: under "The sources never mention ..." it had written the unnamed thing in
+    for question in ["Is yoga good for my glutes?", "Is rowing good for my glutes?"]:
+        result = answerer(seed_stride, chat=ExplodingChat(prompts=[])).ask(question)
+        first = result.sentences[0]
+        assert first.kind == "framing" and first.text.startswith("The sources never mention"), result.answer
+        assert result.grounding == "extractive" and not re.search(r"\b(?:Yes|No):", result.answer)
+
+
+@pytest.mark.integration
+def test_a_question_naming_one_document_is_answered_from_it(index_files):
+    stride = index_files(
+        {
+            "club-plan.md": "---\ntitle: Spring strength\n---\n# Your two days\n\nStrength goes on easy-run "
+            "days or rest days, away from hard sessions. Leave two days before the long run.\n",
+            "masters-book.md": "---\ntitle: Strong legs\n---\n# Lifting on interval days\n\nLifting on interval "
+            "days is what I ask of runners: lift on interval days, a few hours after the intervals.\n",
+            "calf-video.srt": "1\n00:00:01,000 --> 00:00:04,000\nRise onto your toes and lower for three seconds.\n",
+        }
+    )
+    retriever = stride.retriever
+    club = retriever.named_document("what does the club plan say about lifting on interval days?")
+    assert club == ("club-plan.md", "club plan say")
+    assert retriever.named_document("in the video, how slow is the lowering?") == ("calf-video.srt", "the video")
+    assert retriever.named_document("should i follow a plan?") is None  # "a plan" points at no document
+    assert retriever.named_document("the club plan says rest, my coach says lift: who is right?") is None
+    result = quoting(stride).ask("what does the club plan say about lifting on interval days?")
+    assert {c.source for c in result.citations} == {"club-plan.md"}, result.answer
+    assert "never mention" not in result.answer, result.answer
