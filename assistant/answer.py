@@ -151,7 +151,7 @@ PREAMBLE = re.compile(r"^(the )?answer( to (this|the|your) question)?( is)?\s*:?
 # is the sentence ("Buy a 12 kg kettlebell."), or else the sources say it.
 LEADING_MARKERS = re.compile(r"(?:\s*\[\d+(?:\s*,\s*\d+)*\]\s*)*")
 PASSAGE_TALK = re.compile(
-    r"(?:the|this|that) (?:passage|text|document)s? (say|state|suggest|recommend|advise|mention)s?\b"
+    r"(?:the|this|that) (?:passage|text|document)s? (?:\w+ly )?(say|state|suggest|recommend|advise|mention)s?\b"
     r"(?:\s+(that|to)\s+(?=\w))?",
     re.I,
 )

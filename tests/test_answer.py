@@ -166,6 +166,8 @@ def test_a_written_sentence_speaks_of_the_sources_not_of_a_passage_the_runner_ne
     assert result.answer.startswith(f"{DUMBBELL} [1]")
     marked_first = answerer(seed_stride, f"[1] The passage states that {DUMBBELL[:1].lower()}{DUMBBELL[1:]}").ask(PROSE)
     assert marked_first.answer.startswith(f"{DUMBBELL} [1]"), marked_first.answer
+    adverb = answerer(seed_stride, f"The passage clearly states that {DUMBBELL[:1].lower()}{DUMBBELL[1:]} [1]")
+    assert adverb.ask(PROSE).answer.startswith(f"{DUMBBELL} [1]")
 
 
 @pytest.mark.integration
