@@ -86,9 +86,12 @@ def profile(chunks, knowledge: dict, generic: list[tuple[str, ...]] = ()) -> dic
 
 
 def _topics(chunks) -> list[str]:
-    """The words the documents' headings use most, counted once per document, each in its commonest form."""
+    """The words the documents' headings use most, counted once per document, each in its commonest form.
+    Among words as many documents' headings use, those their passages use more come first: a topic is written
+    about ("calf"), a word of one heading's wording is not ("changed", of "We've changed our minds")."""
     documents: dict[str, Counter] = {}
     forms: dict[str, Counter] = {}
+    written = Counter(stem for chunk in chunks for stem in set(tokens(chunk.text)))
     for chunk in chunks:
         for word in chunk.section.split():
             word = word.strip(".,:;!?()“”\"'’").lower()
@@ -98,7 +101,7 @@ def _topics(chunks) -> list[str]:
                 continue
             documents.setdefault(stem, Counter())[chunk.source] += 1
             forms.setdefault(stem, Counter())[word] += 1
-    ranked = sorted(documents, key=lambda s: (-len(documents[s]), -sum(documents[s].values()), s))
+    ranked = sorted(documents, key=lambda s: (-len(documents[s]), -written[s], -sum(documents[s].values()), s))
     return [forms[s].most_common(1)[0][0] for s in ranked[:TOPICS]]
 
 

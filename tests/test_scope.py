@@ -112,8 +112,14 @@ def test_a_vocabulary_phrase_matches_a_question_however_its_words_are_joined():
 def test_a_decline_describes_the_corpus_it_was_given():
     assert (
         scope_of(CHUNKS).describe()
-        == "mostly calf, raises, bent-knee, step, toe and yoga, in “Calf Strength” and “Strong Feet”"
+        == "mostly calf, raises, toe, step, bent-knee and yoga, in “Calf Strength” and “Strong Feet”"
     )
+    # among words of one document's headings, those its passages are about come first
+    letter = [
+        chunk("letter.txt", "Issue 37", "We've altered our minds", "Stretch your calves before easy runs.", 0),
+        chunk("letter.txt", "Issue 37", "Calves", "Strong calves last longer. Raise the heels slowly.", 1),
+    ]
+    assert scope_of(letter).describe().startswith("mostly calves, altered")
     authored = scope_of(CHUNKS, {"about": "calf and foot strength for runners"})
     assert authored.describe() == "calf and foot strength for runners, in “Calf Strength” and “Strong Feet”"
     many = scope_of([chunk(f"{n}.md", f"Doc {n}", "Calf raises", "Rise.") for n in range(300)])
