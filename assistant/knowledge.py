@@ -12,8 +12,8 @@ author edits (corpus/README.md documents it):
   groups, a group being a name followed by the phrases the documents use for it (a plain string is a group
   of one), so "glute max" in a passage is listed as the muscle the author names "gluteus maximus". Without
   the table, the generic anatomy and gym words of `exercise_words.toml` (a file beside this module) are used.
-The generic names gyms and physios give one exercise (`synonyms.toml`: "heel raise" and "calf raise") join the
-vocabulary where the corpus uses one of them (`generic_vocabulary`, kept by `scope.profile`).
+The generic names gyms and physios give one exercise (`synonyms.toml`: "heel raise" and "calf raise") are kept
+beside the vocabulary where the corpus uses one of them (`generic_vocabulary`, read by `scope.profile`).
 Every key is optional, and so is the file. It is read when the corpus is indexed (`stride ingest`), and
 what answering needs of it is stored with the index, so a question is answered with the knowledge of the
 corpus that was indexed, wherever the command runs.
@@ -32,7 +32,7 @@ from assistant.errors import InputError
 FILENAME = "stride.toml"
 # Generic muscles and equipment for exercise cards, used when the author lists none (a data file, not code).
 GENERIC_EXERCISE_WORDS = Path(__file__).with_name("exercise_words.toml")
-# Generic names of one exercise ("heel raise", "calf raise"), joined to a corpus's vocabulary where it uses one.
+# Generic names of one exercise ("heel raise", "calf raise"), kept with the index where the corpus uses one.
 GENERIC_SYNONYMS = Path(__file__).with_name("synonyms.toml")
 
 

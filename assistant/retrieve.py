@@ -111,6 +111,7 @@ class HybridRetriever:
         self._chunks: list[StoredChunk] = []
         self._words: dict[str, frozenset[str]] = {}
         self._by_id: dict[str, StoredChunk] = {}
+        self._documents: dict[str, set[str]] = {}  # source -> the words naming it (`_document_names`)
         self._scope = Scope()
 
     @property
@@ -142,12 +143,7 @@ class HybridRetriever:
         about counts ("does the club plan say", "in the video", "week 1 of the club plan"): "the physio blog says
         go heavy, but my coach says ..." sets one source against another, for the sources' disagreement."""
         self._ensure_lexical_index()
-        documents: dict[str, set[str]] = {}
-        for chunk in self._chunks:
-            if chunk.source not in documents:
-                name = re.sub(r"[-_.]+", " ", chunk.source.rsplit("/", 1)[-1].rsplit(".", 1)[0])
-                suffix = "." + chunk.source.rsplit(".", 1)[-1].lower()
-                documents[chunk.source] = set(tokens(f"{name} {chunk.title} {FORMAT_WORDS.get(suffix, '')}"))
+        documents = self._documents  # made once per index build, not per question
         for match in DOCUMENT_NOUN.finditer(question):
             if not ASKS_OF_DOCUMENT.search(question[: match.start()]):
                 continue  # "The physio blog says go heavy but my coach says ...": a source quoted, not asked
@@ -190,6 +186,7 @@ class HybridRetriever:
             self._chunks, self._by_id, self._words = chunks, {c.id: c for c in chunks}, {}
             self._scope = Scope.of(self.index.profile() if chunks else None, chunks, corpus)
             self._bm25 = _lexical_index(corpus) if any(corpus) else None
+            self._documents = _document_names(chunks)
             self._built = True
 
     def _words_of(self, chunk: StoredChunk) -> frozenset[str]:
@@ -247,6 +244,18 @@ class HybridRetriever:
                 fused = dict(lexical)
         ordered = sorted(ids, key=lambda i: (-fused[i], dense_rank.get(i, 10**6)))
         return [Hit(self._by_id[i], fused[i], dense_rank.get(i), bm25_rank.get(i), dense.get(i)) for i in ordered]
+
+
+def _document_names(chunks: list[StoredChunk]) -> dict[str, set[str]]:
+    """Each document's words a runner may call it by (`named_document`): its file name's, its title's and its
+    format's ("video" for a subtitle file)."""
+    documents: dict[str, set[str]] = {}
+    for chunk in chunks:
+        if chunk.source not in documents:
+            name = re.sub(r"[-_.]+", " ", chunk.source.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+            suffix = "." + chunk.source.rsplit(".", 1)[-1].lower()
+            documents[chunk.source] = set(tokens(f"{name} {chunk.title} {FORMAT_WORDS.get(suffix, '')}"))
+    return documents
 
 
 def _lexical_index(corpus: list[list[str]]):
